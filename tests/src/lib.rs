@@ -94,7 +94,12 @@ impl Server {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
             .to_string();
-        Server { child, addr, stderr_lines: erx, stderr_seen: Vec::new() }
+        Server {
+            child,
+            addr,
+            stderr_lines: erx,
+            stderr_seen: Vec::new(),
+        }
     }
 
     pub fn pid(&self) -> i32 {
@@ -141,7 +146,10 @@ impl Server {
             match self.stderr_lines.recv_timeout(left.min(Duration::from_millis(200))) {
                 Ok(line) => self.stderr_seen.push(line),
                 Err(_) if Instant::now() >= deadline => {
-                    panic!("no log line containing {needle:?}; stderr:\n{}", self.stderr_seen.join("\n"))
+                    panic!(
+                        "no log line containing {needle:?}; stderr:\n{}",
+                        self.stderr_seen.join("\n")
+                    )
                 }
                 Err(_) => {}
             }
@@ -175,7 +183,9 @@ pub fn connect_unix(path: &Path) -> UnixStream {
 /// Read exactly `n` bytes or fail the test.
 pub fn read_n(stream: &mut impl Read, n: usize) -> Vec<u8> {
     let mut buf = vec![0u8; n];
-    stream.read_exact(&mut buf).unwrap_or_else(|e| panic!("reading {n} bytes: {e}"));
+    stream
+        .read_exact(&mut buf)
+        .unwrap_or_else(|e| panic!("reading {n} bytes: {e}"));
     buf
 }
 
