@@ -6,7 +6,7 @@
 //! timer. The same handler therefore runs unchanged on select, poll and epoll, and the
 //! protocol inside it can be unit-tested with no socket at all.
 
-use crate::{Ctx, Peer, Token};
+use crate::{Ctx, Peer, Stream, Token};
 use nix::sys::signal::Signal;
 use std::fmt;
 use std::io;
@@ -17,12 +17,23 @@ pub trait Handler {
     /// in the connection's slab entry and handed back on every callback.
     type State;
 
+    /// A client was accepted; decide what the reactor serves for it. The default serves the
+    /// accepted socket itself. A fork-model driver may hand the socket to a child process and
+    /// return its own end of a `socketpair(2)` instead. An error refuses the client.
+    fn on_connect(&mut self, stream: Stream, _peer: &Peer) -> io::Result<Stream> {
+        Ok(stream)
+    }
+
     /// A new connection was accepted. Return its initial state; greet it through `ctx`.
     fn on_accept(&mut self, ctx: &mut Ctx<'_>, token: Token, peer: &Peer) -> Self::State;
 
     /// Bytes arrived. `input` is everything received and not yet consumed. Consume whole
     /// frames and return how many bytes that was; a partial frame left at the end is not an
     /// error, it is *incomplete*: the reactor keeps it and calls again with more appended.
+    ///
+    /// A handler may also stop after *some* whole frames (to bound the replies it queues at
+    /// once, e.g. pipelined HTTP requests): the reactor calls again with the rest as long as
+    /// the calls make progress and the output has drained, and again after a later drain.
     fn on_data(&mut self, ctx: &mut Ctx<'_>, token: Token, state: &mut Self::State, input: &[u8]) -> usize;
 
     /// All pending output of this connection has been written after the socket had been full.

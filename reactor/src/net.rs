@@ -129,6 +129,15 @@ impl AsRawFd for Listener {
     }
 }
 
+impl AsFd for Listener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Listener::Tcp(l) => l.as_fd(),
+            Listener::Unix { listener, .. } => listener.as_fd(),
+        }
+    }
+}
+
 impl Drop for Listener {
     fn drop(&mut self) {
         if let Listener::Unix { path, owner, .. } = self {
@@ -226,6 +235,41 @@ impl Stream {
             Stream::Tcp(s) => s.shutdown(Shutdown::Write),
             Stream::Unix(s) => s.shutdown(Shutdown::Write),
             Stream::Fd(_) => Ok(()),
+        }
+    }
+
+    /// A second handle on the same socket (`dup(2)`), e.g. to shut it down from another thread.
+    pub fn try_clone(&self) -> io::Result<Stream> {
+        match self {
+            Stream::Tcp(s) => s.try_clone().map(Stream::Tcp),
+            Stream::Unix(s) => s.try_clone().map(Stream::Unix),
+            Stream::Fd(f) => f.try_clone().map(Stream::Fd),
+        }
+    }
+
+    /// `shutdown(SHUT_RDWR)`: wakes a thread blocked reading this socket (its read returns 0).
+    pub fn shutdown_both(&self) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.shutdown(Shutdown::Both),
+            Stream::Unix(s) => s.shutdown(Shutdown::Both),
+            Stream::Fd(_) => Ok(()),
+        }
+    }
+
+    /// `SO_RCVTIMEO`: a blocking read gives up after `timeout` (the blocking idle timeout).
+    pub fn set_read_timeout(&self, timeout: Option<std::time::Duration>) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.set_read_timeout(timeout),
+            Stream::Unix(s) => s.set_read_timeout(timeout),
+            Stream::Fd(_) => Ok(()),
+        }
+    }
+
+    /// Disable Nagle's algorithm on TCP: small replies leave at once.
+    pub fn set_nodelay(&self) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.set_nodelay(true),
+            _ => Ok(()),
         }
     }
 

@@ -11,6 +11,11 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::os::fd::AsFd;
 
+/// What a queued file range counts toward the output limit: not its length (it stays on
+/// disk), but its open descriptor and bookkeeping. A client pipelining thousands of file
+/// requests without reading still reaches the limit.
+pub const FILE_CHUNK_COST: usize = 16 * 1024;
+
 /// One piece of pending output.
 enum Chunk {
     /// Bytes in memory; `data[sent..]` is still to go.
@@ -33,7 +38,8 @@ pub enum Flush {
 #[derive(Default)]
 pub struct Outbox {
     chunks: VecDeque<Chunk>,
-    /// Bytes held in memory (file ranges excluded): what the high-water mark is about.
+    /// Bytes held in memory, plus `FILE_CHUNK_COST` per queued file: what the high-water mark
+    /// is about.
     buffered: usize,
 }
 
@@ -42,7 +48,7 @@ impl Outbox {
         self.chunks.is_empty()
     }
 
-    /// Bytes waiting in memory.
+    /// Bytes waiting in memory (plus the fixed charge per queued file).
     pub fn buffered(&self) -> usize {
         self.buffered
     }
@@ -81,6 +87,7 @@ impl Outbox {
         let offset =
             i64::try_from(offset).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "file offset too large"))?;
         self.chunks.push_back(Chunk::File { file, offset, len });
+        self.buffered += FILE_CHUNK_COST;
         Ok(())
     }
 
@@ -115,6 +122,9 @@ impl Outbox {
                     }
                     Ok(n) => {
                         *len -= n as u64;
+                        if *len == 0 {
+                            self.buffered -= FILE_CHUNK_COST;
+                        }
                         *len == 0
                     }
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flush::Blocked),
@@ -177,8 +187,13 @@ mod tests {
         out.push_bytes(b"<");
         out.push_file(File::open(&dir).expect("open"), 2, 5).expect("push");
         out.push_bytes(b">");
-        assert_eq!(out.buffered(), 2, "file ranges cost no memory");
+        assert_eq!(
+            out.buffered(),
+            2 + FILE_CHUNK_COST,
+            "a file range costs a fixed charge, not its length"
+        );
         assert_eq!(out.flush_to(&mut a).expect("flush"), Flush::Drained);
+        assert_eq!(out.buffered(), 0);
         drop(a);
         let mut got = String::new();
         b.read_to_string(&mut got).expect("read");

@@ -15,14 +15,26 @@ use nix::fcntl::OFlag;
 use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 /// The pipe's write end, for the handler (a signal handler can only reach statics).
 static WRITE_FD: AtomicI32 = AtomicI32::new(-1);
 
+/// Set by the handler on SIGINT/SIGTERM, for blocking code that sees `EINTR` mid-read and
+/// must decide whether to stop (an atomic store is async-signal-safe).
+static STOP_REQUESTED: AtomicBool = AtomicBool::new(false);
+
+/// Has SIGINT or SIGTERM arrived since the pipe was installed?
+pub fn stop_requested() -> bool {
+    STOP_REQUESTED.load(Ordering::SeqCst)
+}
+
 /// The handler: one byte per signal; if the pipe is full, the byte already there will do.
 extern "C" fn on_signal(signum: libc::c_int) {
+    if signum == libc::SIGINT || signum == libc::SIGTERM {
+        STOP_REQUESTED.store(true, Ordering::SeqCst);
+    }
     let fd = WRITE_FD.load(Ordering::Relaxed);
     if fd >= 0 {
         let byte = signum as u8;
@@ -76,6 +88,12 @@ impl SignalPipe {
             }
         }
         signals
+    }
+}
+
+impl AsFd for SignalPipe {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.read.as_fd()
     }
 }
 

@@ -53,6 +53,14 @@ impl<H: Handler> Reactor<H> {
             );
             return;
         }
+        let stream = match self.handler.on_connect(stream, &peer) {
+            Ok(stream) => stream,
+            Err(e) => {
+                warn!("{peer}: refused by the handler: {e}");
+                self.stats.refused += 1;
+                return;
+            }
+        };
         if let Err(e) = prepare_socket(&stream) {
             warn!("{peer}: cannot prepare socket: {e}");
             return;

@@ -60,11 +60,12 @@ impl<H: Handler> Reactor<H> {
             now: self.now,
             current: Some((token, conn.serial)),
         };
-        if conn.inbuf.is_empty() {
+        let progress = if conn.inbuf.is_empty() {
             // Common case: no partial frame pending, hand over the read buffer directly.
             let input = &self.scratch[..n];
             let consumed = self.handler.on_data(&mut ctx, token, &mut conn.state, input).min(n);
             conn.inbuf.extend_from_slice(&input[consumed..]);
+            consumed > 0
         } else {
             conn.inbuf.extend_from_slice(&self.scratch[..n]);
             let consumed = self
@@ -72,10 +73,52 @@ impl<H: Handler> Reactor<H> {
                 .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
                 .min(conn.inbuf.len());
             conn.inbuf.drain(..consumed);
-        }
-        let too_large = conn.inbuf.len() > self.limits.max_input;
+            consumed > 0
+        };
         self.apply_ops();
-        if too_large {
+        if progress {
+            self.redeliver(token);
+        }
+        self.check_input_limit(token);
+    }
+
+    /// Call the handler again on input it left, while it makes progress and the output has
+    /// drained (a handler may consume only some whole frames per call).
+    pub(super) fn redeliver(&mut self, token: Token) {
+        loop {
+            let Some(conn) = self.conns.get_mut(token.0) else {
+                return;
+            };
+            if conn.inbuf.is_empty() || conn.dead || conn.closing.is_some() || !conn.outbox.is_empty() {
+                return;
+            }
+            let mut ctx = Ctx {
+                ops: &mut self.ops,
+                timers: &mut self.timers,
+                now: self.now,
+                current: Some((token, conn.serial)),
+            };
+            let consumed = self
+                .handler
+                .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
+                .min(conn.inbuf.len());
+            conn.inbuf.drain(..consumed);
+            self.apply_ops();
+            if consumed == 0 {
+                return;
+            }
+        }
+    }
+
+    /// An incomplete frame larger than `max_input` will never complete: close.
+    fn check_input_limit(&mut self, token: Token) {
+        let Some(conn) = self.conns.get(token.0) else { return };
+        if !conn.dead && conn.inbuf.len() > self.limits.max_input {
+            warn!(
+                "{token} ({}): {} bytes without a complete frame, closing",
+                conn.peer,
+                conn.inbuf.len()
+            );
             self.close_now(token, CloseReason::InputTooLarge);
         }
     }
@@ -114,6 +157,7 @@ impl<H: Handler> Reactor<H> {
             };
             self.handler.on_drained(&mut ctx, token, &mut conn.state);
             self.apply_ops();
+            self.redeliver(token);
         }
     }
 
