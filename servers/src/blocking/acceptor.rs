@@ -50,7 +50,7 @@ impl Acceptor {
     }
 
     /// Block until a client connects or a signal arrives.
-    pub fn next(&mut self) -> io::Result<Next> {
+    pub fn wait(&mut self) -> io::Result<Next> {
         loop {
             let (signal_ready, client_ready) = self.wait_for_client_or_signal()?;
             if signal_ready {

@@ -34,7 +34,7 @@ pub const SIGCHLD: Signal = Signal::SIGCHLD;
 pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -> io::Result<()> {
     let mut children: HashSet<Pid> = HashSet::new();
     loop {
-        match acceptor.next()? {
+        match acceptor.wait()? {
             Next::Client(stream, peer) => {
                 reap_children(&mut children);
                 if children.len() >= options.max_connections {
@@ -114,11 +114,6 @@ fn stop_children(children: &mut HashSet<Pid>) {
         let _ = kill(pid, Signal::SIGTERM);
     }
     for pid in children.drain() {
-        loop {
-            match waitpid(pid, None) {
-                Err(nix::errno::Errno::EINTR) => continue,
-                _ => break,
-            }
-        }
+        while let Err(nix::errno::Errno::EINTR) = waitpid(pid, None) {}
     }
 }

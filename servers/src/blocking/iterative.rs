@@ -12,7 +12,7 @@ use std::io;
 /// Accept and serve clients one after the other until SIGINT/SIGTERM.
 pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -> io::Result<()> {
     loop {
-        match acceptor.next()? {
+        match acceptor.wait()? {
             Next::Client(stream, peer) => {
                 info!("serving {peer} (the next client waits in the backlog)");
                 if let Err(e) = prepare(&stream, options).and_then(|_| session(stream, &peer)) {

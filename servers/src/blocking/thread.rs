@@ -26,7 +26,7 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: Arc<S>, options: &Option
     let mut threads: Vec<JoinHandle<()>> = Vec::new();
     let mut next_id = 0u64;
     loop {
-        match acceptor.next()? {
+        match acceptor.wait()? {
             Next::Client(stream, peer) => {
                 threads.retain(|t| !t.is_finished()); // joined implicitly: the thread is done
                 if threads.len() >= options.max_connections {
