@@ -41,9 +41,33 @@ pub struct Ctx<'a> {
     pub(crate) now: Instant,
     /// The connection this callback is about and its serial (for timers).
     pub(crate) current: Option<(Token, u64)>,
+    /// During `on_accept`: which listener accepted the connection.
+    pub(crate) listener: Option<usize>,
 }
 
 impl<'a> Ctx<'a> {
+    pub(crate) fn new(
+        ops: &'a mut Vec<Op>,
+        timers: &'a mut Timers,
+        now: Instant,
+        current: Option<(Token, u64)>,
+    ) -> Self {
+        Ctx {
+            ops,
+            timers,
+            now,
+            current,
+            listener: None,
+        }
+    }
+
+    /// In `on_accept`: the index of the listener that accepted this connection (0 for the
+    /// first `Reactor::listen`), for a server with several (e.g. a protocol port and an
+    /// HTTP port). `None` in other callbacks.
+    pub fn listener(&self) -> Option<usize> {
+        self.listener
+    }
+
     /// Queue `bytes` for `to` (this connection or another).
     pub fn send(&mut self, to: Token, bytes: &[u8]) {
         if !bytes.is_empty() {

@@ -29,7 +29,7 @@ impl<H: Handler> Reactor<H> {
                 return;
             }
             match slot.listener.accept() {
-                Ok((stream, peer)) => self.accepted(stream, peer),
+                Ok((stream, peer)) => self.accepted(index, stream, peer),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if is_out_of_descriptors(&e) => return self.pause_accepting(index, &e),
@@ -44,7 +44,7 @@ impl<H: Handler> Reactor<H> {
     }
 
     /// Register a freshly accepted socket and hand it to the handler.
-    fn accepted(&mut self, stream: Stream, peer: Peer) {
+    fn accepted(&mut self, index: usize, stream: Stream, peer: Peer) {
         if self.conns.len() >= self.limits.max_connections {
             self.refuse(
                 stream,
@@ -71,12 +71,7 @@ impl<H: Handler> Reactor<H> {
             return;
         }
         let serial = self.take_serial();
-        let mut ctx = Ctx {
-            ops: &mut self.ops,
-            timers: &mut self.timers,
-            now: self.now,
-            current: Some((token, serial)),
-        };
+        let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, serial)));
         let state = self.handler.on_accept(&mut ctx, token, &peer);
         debug!("accept {token} from {peer} (fd {})", stream.as_raw_fd());
         let key = self

@@ -29,12 +29,7 @@ impl<H: Handler> Reactor<H> {
             self.timers.cancel(key);
         }
         debug!("close {token} ({}): {reason}", conn.peer);
-        let mut ctx = Ctx {
-            ops: &mut self.ops,
-            timers: &mut self.timers,
-            now: self.now,
-            current: None,
-        };
+        let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, None);
         self.handler.on_close(&mut ctx, token, &mut conn.state, &reason);
         self.to_reap.push(token);
         self.pending_reads.retain(|&t| t != token);
@@ -81,12 +76,7 @@ impl<H: Handler> Reactor<H> {
         let Some(conn) = self.conns.get_mut(token.0).filter(|c| c.serial == serial && !c.dead) else {
             return;
         };
-        let mut ctx = Ctx {
-            ops: &mut self.ops,
-            timers: &mut self.timers,
-            now: self.now,
-            current: Some((token, serial)),
-        };
+        let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, serial)));
         self.handler.on_timer(&mut ctx, token, &mut conn.state, tag);
         self.apply_ops();
     }

@@ -54,12 +54,7 @@ impl<H: Handler> Reactor<H> {
         let Some(conn) = self.conns.get_mut(token.0) else {
             return;
         };
-        let mut ctx = Ctx {
-            ops: &mut self.ops,
-            timers: &mut self.timers,
-            now: self.now,
-            current: Some((token, conn.serial)),
-        };
+        let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
         let progress = if conn.inbuf.is_empty() {
             // Common case: no partial frame pending, hand over the read buffer directly.
             let input = &self.scratch[..n];
@@ -92,12 +87,7 @@ impl<H: Handler> Reactor<H> {
             if conn.inbuf.is_empty() || conn.dead || conn.closing.is_some() || !conn.outbox.is_empty() {
                 return;
             }
-            let mut ctx = Ctx {
-                ops: &mut self.ops,
-                timers: &mut self.timers,
-                now: self.now,
-                current: Some((token, conn.serial)),
-            };
+            let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
             let consumed = self
                 .handler
                 .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
@@ -149,12 +139,7 @@ impl<H: Handler> Reactor<H> {
             if conn.dead {
                 return;
             }
-            let mut ctx = Ctx {
-                ops: &mut self.ops,
-                timers: &mut self.timers,
-                now: self.now,
-                current: Some((token, conn.serial)),
-            };
+            let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
             self.handler.on_drained(&mut ctx, token, &mut conn.state);
             self.apply_ops();
             self.redeliver(token);

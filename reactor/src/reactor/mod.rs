@@ -287,12 +287,7 @@ impl<H: Handler> Reactor<H> {
                 info!("received {signal}: stopping (no new connections; flushing and closing open ones)");
                 self.begin_shutdown();
             } else {
-                let mut ctx = crate::Ctx {
-                    ops: &mut self.ops,
-                    timers: &mut self.timers,
-                    now: self.now,
-                    current: None,
-                };
+                let mut ctx = crate::Ctx::new(&mut self.ops, &mut self.timers, self.now, None);
                 self.handler.on_signal(&mut ctx, signal);
                 self.apply_ops();
             }
