@@ -72,6 +72,7 @@ impl<H: Handler> Reactor<H> {
         }
         let serial = self.take_serial();
         let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, serial)));
+        ctx.listener = Some(index);
         let state = self.handler.on_accept(&mut ctx, token, &peer);
         debug!("accept {token} from {peer} (fd {})", stream.as_raw_fd());
         let key = self
