@@ -15,4 +15,6 @@
 
 pub mod gai;
 pub mod hostent;
+pub mod iface;
 pub mod ipcalc;
+pub mod route;
