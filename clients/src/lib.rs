@@ -13,6 +13,7 @@
 //! Everything that is pure logic (ipcalc math, DNS encoding and decoding, route parsing) has
 //! unit tests with no socket; the binaries only parse flags, call in here and print.
 
+pub mod dns;
 pub mod gai;
 pub mod hostent;
 pub mod iface;
