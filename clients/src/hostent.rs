@@ -6,7 +6,7 @@
 //! reason; [`hstrerror`] is the right one. New code uses [`crate::gai::getaddrinfo`].
 //!
 //! Underneath, like `getaddrinfo`: `/etc/nsswitch.conf`, `/etc/hosts`, then DNS over UDP
-//! (`strace -f resolve --gethostbyname localhost`). Read [`gethostbyname`] first.
+//! (`strace -f resolve --gethostbyname localhost`). Read [`gethostbyname_v4`] first.
 
 use std::ffi::{CStr, CString};
 use std::fmt;

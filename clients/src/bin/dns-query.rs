@@ -78,9 +78,11 @@ struct Args {
     /// Reverse lookup: ask for the PTR record of this IPv4 or IPv6 address.
     #[arg(short = 'x', value_name = "ADDRESS")]
     reverse: Option<IpAddr>,
-    /// Server to ask: IP, IP:PORT or [IPv6]:PORT (default: first nameserver of
-    /// /etc/resolv.conf).
     #[arg(long, value_name = "IP[:PORT]", value_parser = config::parse_server)]
+    #[arg(
+        help = "Server to ask: IP, IP:PORT or [IPv6]:PORT (default: the first nameserver \
+                  of /etc/resolv.conf)"
+    )]
     server: Option<std::net::SocketAddr>,
     /// Ask over TCP straight away instead of UDP.
     #[arg(long)]

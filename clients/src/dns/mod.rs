@@ -7,8 +7,10 @@
 //! 2. [`message`] — the 12-byte header, the question, the records; build and parse.
 //! 3. [`rdata`] — what each record type carries (A, AAAA, MX, TXT, SOA, …).
 //! 4. [`transport`] — `socket`/`connect`/`send`/`recv` over UDP with a timeout and retries,
-//!    TCP (2-byte length prefix) when the answer is truncated (TC bit).
-//! 5. [`print`] — dig's output layout. [`config`] — `/etc/resolv.conf` and `--server`.
+//!    checking each answer's ID and question; [`tcp`] (2-byte length prefix) when the answer
+//!    is truncated (TC bit).
+//! 5. [`print`](mod@print) — dig's output layout. [`config`] — `/etc/resolv.conf` and
+//!    `--server`.
 //!
 //! Everything but `transport` is pure and unit-tested without a socket. Every byte read from
 //! the network is bounds-checked: a hostile answer gives a [`DnsError`], never a panic.
@@ -18,6 +20,7 @@ pub mod message;
 pub mod name;
 pub mod print;
 pub mod rdata;
+pub mod tcp;
 pub mod transport;
 
 use std::fmt;

@@ -4,8 +4,7 @@
 //! System calls, in `strace dns-query` order: `socket(AF_INET, SOCK_DGRAM)`, `connect` (so
 //! the kernel drops datagrams from any other address, and reports ICMP "port unreachable" as
 //! `ECONNREFUSED`), `sendto`, then `recvfrom` with `SO_RCVTIMEO` set to what is left of the
-//! attempt. Over TCP: `socket(SOCK_STREAM)`, `connect`, `write` of a 2-byte length + message,
-//! `read` until the announced length is in.
+//! attempt. The TCP side is in [`super::tcp`].
 //!
 //! Every answer goes through [`check_answer`]: one with the wrong ID or for another question
 //! is *ignored* (it may be forged, RFC 5452) and we keep waiting until the deadline; one that
@@ -14,11 +13,12 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::io::{self, Read, Write};
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use super::message::{parse_head, parse_header, parse_message, Message, Question, Reader, QR, TC};
+use super::tcp::tcp_exchange;
 use super::DnsError;
 
 /// The largest DNS message: TCP lengths are 16 bits, UDP datagrams are smaller.
@@ -219,93 +219,23 @@ fn udp_exchange(
     );
     if let Some(last) = ignored.last() {
         why.push_str(&format!(
-            "; ignored {} reply(ies) that did not match the query, last: {last}",
-            ignored.len()
+            "; ignored {} {} that did not match the query, last: {last}",
+            ignored.len(),
+            if ignored.len() == 1 {
+                "reply"
+            } else {
+                "replies"
+            }
         ));
     }
     Err(DnsError::Timeout(why))
 }
 
-fn is_timeout(e: &io::Error) -> bool {
+pub(crate) fn is_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
     )
-}
-
-fn time_left(deadline: Instant, server: SocketAddr) -> Result<Duration, DnsError> {
-    match deadline.checked_duration_since(Instant::now()) {
-        Some(left) if !left.is_zero() => Ok(left),
-        _ => Err(DnsError::Timeout(format!(
-            "{server} did not answer over TCP in time"
-        ))),
-    }
-}
-
-/// One query over TCP: the message is framed by a 2-byte big-endian length (RFC 1035 §4.2.2).
-fn tcp_exchange(
-    query: &[u8],
-    expect: &Expect,
-    server: SocketAddr,
-    deadline: Instant,
-) -> Result<(Vec<u8>, Message), DnsError> {
-    let io_err = |what: &str, e: io::Error| {
-        if is_timeout(&e) {
-            DnsError::Timeout(format!("{server} did not answer over TCP in time ({what})"))
-        } else {
-            DnsError::Io(format!("TCP {what} {server}: {e}"))
-        }
-    };
-    let mut stream = TcpStream::connect_timeout(&server, time_left(deadline, server)?)
-        .map_err(|e| io_err("connect to", e))?;
-    let len = u16::try_from(query.len())
-        .map_err(|_| DnsError::BadName("query too long for TCP".into()))?;
-    let mut framed = len.to_be_bytes().to_vec();
-    framed.extend_from_slice(query);
-    let _ = stream.set_write_timeout(Some(time_left(deadline, server)?));
-    stream
-        .write_all(&framed)
-        .map_err(|e| io_err("write to", e))?;
-    let mut len_bytes = [0u8; 2];
-    read_full(&mut stream, &mut len_bytes, deadline, server)?;
-    let mut bytes = vec![0u8; usize::from(u16::from_be_bytes(len_bytes))];
-    read_full(&mut stream, &mut bytes, deadline, server)?;
-    match check_answer(&bytes, expect)? {
-        Verdict::Accept(message) => Ok((bytes, message)),
-        Verdict::Truncated => Ok((bytes.clone(), parse_message(&bytes)?)),
-        Verdict::Ignore(why) => Err(DnsError::Malformed(format!("over TCP, {why}"))),
-    }
-}
-
-/// `read_exact`, but each `read` only waits for what is left before `deadline`, so a server
-/// that sends one byte at a time cannot stretch the exchange forever.
-fn read_full(
-    stream: &mut TcpStream,
-    buf: &mut [u8],
-    deadline: Instant,
-    server: SocketAddr,
-) -> Result<(), DnsError> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        let _ = stream.set_read_timeout(Some(time_left(deadline, server)?));
-        match stream.read(&mut buf[filled..]) {
-            Ok(0) => {
-                return Err(DnsError::Malformed(format!(
-                    "{server} closed the TCP connection after {filled} of {} bytes",
-                    buf.len()
-                )))
-            }
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if is_timeout(&e) => {
-                return Err(DnsError::Timeout(format!(
-                    "{server} did not answer over TCP in time"
-                )))
-            }
-            Err(e) => return Err(DnsError::Io(format!("TCP read from {server}: {e}"))),
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
