@@ -95,18 +95,26 @@ fn hex_u32(field: &str, what: &str) -> Result<u32, String> {
 /// Parse `/proc/net/route`: a header line, then `Iface Destination Gateway Flags RefCnt Use
 /// Metric Mask MTU Window IRTT`, addresses in hex. Routes that are not `RTF_UP` are skipped.
 pub fn parse_ipv4_routes(text: &str) -> Result<Vec<Route>, RouteError> {
-    let mut routes = Vec::new();
-    for (i, line) in text.lines().enumerate().skip(1) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let route = parse_ipv4_line(line).map_err(|reason| RouteError {
-            line: i + 1,
-            reason,
-        })?;
-        routes.extend(route);
-    }
-    Ok(routes)
+    let routes = parse_lines(text, 1, parse_ipv4_line)?;
+    Ok(routes.into_iter().flatten().collect())
+}
+
+/// Apply `parse` to each non-empty line after the first `skip` ones, numbering errors.
+fn parse_lines<T>(
+    text: &str,
+    skip: usize,
+    parse: fn(&str) -> Result<T, String>,
+) -> Result<Vec<T>, RouteError> {
+    let lines = text.lines().enumerate().skip(skip);
+    let lines = lines.filter(|(_, line)| !line.trim().is_empty());
+    lines
+        .map(|(i, line)| {
+            parse(line).map_err(|reason| RouteError {
+                line: i + 1,
+                reason,
+            })
+        })
+        .collect()
 }
 
 fn parse_ipv4_line(line: &str) -> Result<Option<Route>, String> {
@@ -149,18 +157,7 @@ fn proc_ipv4(value: u32) -> Ipv4Addr {
 /// Parse `/proc/net/ipv6_route`: no header; `dest plen src plen next_hop metric refcnt use
 /// flags dev`, addresses as 32 hex digits in network order.
 pub fn parse_ipv6_routes(text: &str) -> Result<Vec<Route>, RouteError> {
-    let mut routes = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let route = parse_ipv6_line(line).map_err(|reason| RouteError {
-            line: i + 1,
-            reason,
-        })?;
-        routes.push(route);
-    }
-    Ok(routes)
+    parse_lines(text, 0, parse_ipv6_line)
 }
 
 fn parse_ipv6_line(line: &str) -> Result<Route, String> {

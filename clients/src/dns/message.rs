@@ -182,17 +182,17 @@ fn parse_question(r: &mut Reader) -> Result<Question, DnsError> {
 pub fn parse_head(msg: &[u8]) -> Result<(Header, Vec<Question>), DnsError> {
     let mut r = Reader::new(msg);
     let header = parse_header(&mut r)?;
-    let mut questions = Vec::new();
-    for i in 1..=header.qdcount {
-        let q =
-            parse_question(&mut r).map_err(|e| e.context(&question_place(i, header.qdcount)))?;
-        questions.push(q);
-    }
+    let questions = parse_questions(&mut r, header.qdcount)?;
     Ok((header, questions))
 }
 
-fn question_place(i: u16, count: u16) -> String {
-    format!("question {i} of {count} (QDCOUNT may lie)")
+fn parse_questions(r: &mut Reader, count: u16) -> Result<Vec<Question>, DnsError> {
+    let mut questions = Vec::new();
+    for i in 1..=count {
+        let place = format!("question {i} of {count} (QDCOUNT may lie)");
+        questions.push(parse_question(r).map_err(|e| e.context(&place))?);
+    }
+    Ok(questions)
 }
 
 fn parse_record(r: &mut Reader) -> Result<Record, DnsError> {
@@ -227,12 +227,7 @@ fn parse_section(r: &mut Reader, count: u16, section: &str) -> Result<Vec<Record
 pub fn parse_message(msg: &[u8]) -> Result<Message, DnsError> {
     let mut r = Reader::new(msg);
     let header = parse_header(&mut r)?;
-    let mut questions = Vec::new();
-    for i in 1..=header.qdcount {
-        let q =
-            parse_question(&mut r).map_err(|e| e.context(&question_place(i, header.qdcount)))?;
-        questions.push(q);
-    }
+    let questions = parse_questions(&mut r, header.qdcount)?;
     let answers = parse_section(&mut r, header.ancount, "answer")?;
     let authority = parse_section(&mut r, header.nscount, "authority")?;
     let additional = parse_section(&mut r, header.arcount, "additional")?;
