@@ -32,7 +32,7 @@ impl Relay {
     }
 
     /// Print what the server sent. A blocking write: stdout is ours alone.
-    fn to_stdout(&mut self, bytes: &[u8]) -> io::Result<()> {
+    fn print(bytes: &[u8]) -> io::Result<()> {
         let mut out = io::stdout().lock();
         out.write_all(bytes)?;
         out.flush()
@@ -60,7 +60,7 @@ impl Handler for Relay {
                 }
             }
             Side::Socket => {
-                if let Err(e) = self.to_stdout(input) {
+                if let Err(e) = Self::print(input) {
                     // stdout closed (e.g. `| head`): nothing more to do.
                     self.failure = Some(format!("stdout: {e}"));
                     ctx.stop();
