@@ -179,8 +179,16 @@ impl<H: Handler> Reactor<H> {
 
     /// One turn of the loop. Public so tests (and gdb sessions) can step it.
     pub fn turn(&mut self) -> stdio::Result<()> {
+        self.turn_within(None)
+    }
+
+    /// One turn that waits at most `max` (tests use it to step a loop that has nothing to do).
+    pub fn turn_within(&mut self, max: Option<Duration>) -> stdio::Result<()> {
         self.before_sleep();
-        let timeout = self.next_timeout();
+        let timeout = match (self.next_timeout(), max) {
+            (Some(t), Some(m)) => Some(t.min(m)),
+            (t, m) => t.or(m),
+        };
         let ready = match self.wait_for_events(timeout) {
             Ok(ready) => ready,
             Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {
