@@ -129,6 +129,7 @@ pub fn run(settings: &Settings) -> io::Result<Outcome> {
         next: start + Duration::from_secs(1),
         start,
         last_rounds: 0,
+        quiet: settings.quiet,
     };
 
     while table.live > 0 {
@@ -149,9 +150,7 @@ pub fn run(settings: &Settings) -> io::Result<Outcome> {
             &mut recorder,
             &mut errors,
         );
-        if !settings.quiet {
-            progress.maybe_print(&recorder);
-        }
+        progress.tick(&recorder);
     }
     Ok(summarize(settings, &table, &recorder, errors))
 }
@@ -242,14 +241,22 @@ fn close(poll: &Poll, table: &mut Table, id: usize) {
 /// Once-per-second progress line on stderr.
 struct Progress {
     start: Instant,
+    /// When the next line is due; it also bounds the `epoll_wait` timeout, so it must keep
+    /// moving even with `--quiet` (a deadline left in the past would make every wait return
+    /// at once: a busy loop stealing the CPU we are measuring with).
     next: Instant,
     last_rounds: u64,
+    quiet: bool,
 }
 
 impl Progress {
-    fn maybe_print(&mut self, recorder: &Recorder) {
+    fn tick(&mut self, recorder: &Recorder) {
         let now = Instant::now();
         if now < self.next {
+            return;
+        }
+        self.next += Duration::from_secs(1);
+        if self.quiet {
             return;
         }
         let phase = if now < recorder.measure_from {
@@ -264,7 +271,6 @@ impl Progress {
             recorder.all_rounds - self.last_rounds,
         );
         self.last_rounds = recorder.all_rounds;
-        self.next += Duration::from_secs(1);
     }
 }
 
