@@ -22,7 +22,8 @@ const MAX_SIZE: u32 = 16 * 1024 * 1024;
 #[derive(Parser, Debug)]
 #[command(name = "loadgen", version)]
 pub struct Cli {
-    /// Server address as HOST:PORT (e.g. 127.0.0.1:7000 or [::1]:7000); omit with --unix.
+    /// Server address as HOST:PORT (e.g. 127.0.0.1:7000 or [::1]:7000; a name is resolved and
+    /// its first address used); omit with --unix.
     #[arg(value_name = "HOST:PORT", value_parser = parse_target,
           required_unless_present = "unix", conflicts_with = "unix")]
     pub target: Option<SocketAddr>,

@@ -14,12 +14,14 @@
 //! because a message larger than the socket buffers is being echoed back while it is still
 //! being sent: a client that only read after sending everything would deadlock with the server.
 //!
-//! Nothing here panics on network input: every failure is a [`ConnError`] naming its reason.
+//! Nothing here panics on network input: every failure is a [`ConnError`] naming its reason
+//! (see `error.rs`).
 
 use std::io::{self, Read, Write};
 use std::time::Instant;
 
-use crate::pattern::{Mismatch, Pattern};
+pub use crate::error::ConnError;
+use crate::pattern::Pattern;
 use crate::stream::{ConnectState, Stream, Target};
 
 /// What a connection is for.
@@ -41,76 +43,6 @@ enum State {
     Silent,
     /// The deadline passed after the last completed round; no new round is started.
     Finished,
-}
-
-/// Why a connection stopped. Each becomes a count under [`ConnError::kind`] in the report.
-#[derive(Debug)]
-pub enum ConnError {
-    Connect(io::Error),
-    Write(io::Error),
-    Read(io::Error),
-    /// `read(2)` returned 0 before the echo was complete (or on an idle connection).
-    ClosedByPeer,
-    /// The echo differs from what was sent.
-    Corrupted {
-        round: u32,
-        mismatch: Mismatch,
-    },
-    /// More bytes came back than were sent.
-    TooLong {
-        round: u32,
-        extra: usize,
-    },
-    /// An idle connection received bytes it never asked for.
-    Unsolicited,
-}
-
-impl ConnError {
-    /// Short reason used to group errors in the report, e.g. `connect: connection refused`.
-    pub fn kind(&self) -> String {
-        match self {
-            ConnError::Connect(e) => format!("connect: {}", io_reason(e)),
-            ConnError::Write(e) => format!("write: {}", io_reason(e)),
-            ConnError::Read(e) => format!("read: {}", io_reason(e)),
-            ConnError::ClosedByPeer => "closed by peer".into(),
-            ConnError::Corrupted { .. } => "verification: wrong byte".into(),
-            ConnError::TooLong { .. } => "verification: extra bytes".into(),
-            ConnError::Unsolicited => "unexpected data".into(),
-        }
-    }
-
-    /// A broken echo (as opposed to a network failure): makes the run exit with status 1.
-    pub fn is_verification(&self) -> bool {
-        matches!(
-            self,
-            ConnError::Corrupted { .. } | ConnError::TooLong { .. }
-        )
-    }
-}
-
-impl std::fmt::Display for ConnError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ConnError::Corrupted { round, mismatch: m } => write!(
-                f,
-                "round {round}: byte {} is {:?}, expected {:?}",
-                m.offset,
-                char::from(m.got),
-                char::from(m.expected)
-            ),
-            ConnError::TooLong { round, extra } => {
-                write!(f, "round {round}: {extra} byte(s) more than were sent")
-            }
-            other => write!(f, "{}", other.kind()),
-        }
-    }
-}
-
-/// `io::Error`'s text without the " (os error 111)" suffix, lower-case as strerror prints it.
-fn io_reason(e: &io::Error) -> String {
-    let text = e.to_string();
-    let text = text.split(" (os error").next().unwrap_or(&text);
-    text.to_lowercase()
 }
 
 /// Buffers shared by all connections: the loop is single-threaded, so one pair suffices.

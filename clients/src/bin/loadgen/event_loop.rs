@@ -12,15 +12,14 @@
 //!        (rounds run, not counted)   (counted)     (stop; rounds in flight are dropped)
 //! ```
 
-use std::collections::BTreeMap;
 use std::io;
 use std::time::{Duration, Instant};
 
 use mio::{Events, Interest, Poll, Token};
 
-use crate::conn::{Conn, ConnError, Role, RoundSink, Scratch};
-use crate::histogram::Histogram;
+use crate::conn::{Conn, ConnError, Role, Scratch};
 use crate::limits;
+use crate::recorder::{ErrorTally, Progress, Recorder};
 use crate::report::{ns_to_us, Report};
 use crate::stream::Target;
 
@@ -45,62 +44,8 @@ pub struct Outcome {
     pub established: u64,
 }
 
-/// Errors logged in full on stderr; later ones only counted, so 1000 failing connections
-/// do not drown the report.
-const LOGGED_ERRORS: u64 = 5;
 /// Events fetched per `epoll_wait`.
 const EVENTS_PER_TURN: usize = 1024;
-
-/// The clock of the run and the figures it collects; handed to connections as their sink.
-struct Recorder {
-    measure_from: Instant,
-    end: Instant,
-    histogram: Histogram,
-    /// Round trips in the whole run, warmup included (for the progress line).
-    all_rounds: u64,
-}
-
-impl RoundSink for Recorder {
-    fn may_start(&self) -> bool {
-        Instant::now() < self.end
-    }
-
-    fn round_trip(&mut self, _conn: usize, started: Instant, done: Instant) -> bool {
-        self.all_rounds += 1;
-        if done >= self.measure_from && done < self.end {
-            let ns = done.duration_since(started).as_nanos();
-            self.histogram.record(u64::try_from(ns).unwrap_or(u64::MAX));
-        }
-        done < self.end
-    }
-}
-
-/// Errors by reason, as the report shows them.
-#[derive(Default)]
-struct ErrorTally {
-    kinds: BTreeMap<String, u64>,
-    total: u64,
-    verification: u64,
-}
-
-impl ErrorTally {
-    fn record(&mut self, conn: usize, role: Role, err: &ConnError) {
-        let prefix = if role == Role::Idle { "idle " } else { "" };
-        *self
-            .kinds
-            .entry(format!("{prefix}{}", err.kind()))
-            .or_insert(0) += 1;
-        self.total += 1;
-        if err.is_verification() {
-            self.verification += 1;
-        }
-        if self.total <= LOGGED_ERRORS {
-            log::warn!("connection {conn}: {err}");
-        } else if self.total == LOGGED_ERRORS + 1 {
-            log::warn!("further connection errors are only counted");
-        }
-    }
-}
 
 /// All connections of the run; a failed one is deregistered, closed and left as `None`.
 struct Table {
@@ -114,23 +59,12 @@ pub fn run(settings: &Settings) -> io::Result<Outcome> {
     limits::ensure_fds_for(u64::from(settings.connections) + u64::from(settings.idle));
     let mut poll = Poll::new()?;
     let start = Instant::now();
-    let measure_from = start + settings.warmup;
-    let mut recorder = Recorder {
-        measure_from,
-        end: measure_from + settings.duration,
-        histogram: Histogram::new(),
-        all_rounds: 0,
-    };
+    let mut recorder = Recorder::new(start, settings.warmup, settings.duration);
     let mut errors = ErrorTally::default();
     let mut table = open_connections(settings, &poll, &mut errors);
     let mut events = Events::with_capacity(EVENTS_PER_TURN);
     let mut scratch = Scratch::new();
-    let mut progress = Progress {
-        next: start + Duration::from_secs(1),
-        start,
-        last_rounds: 0,
-        quiet: settings.quiet,
-    };
+    let mut progress = Progress::new(start, settings.quiet);
 
     while table.live > 0 {
         let now = Instant::now();
@@ -140,7 +74,7 @@ pub fn run(settings: &Settings) -> io::Result<Outcome> {
         wait_for_events(
             &mut poll,
             &mut events,
-            recorder.end.min(progress.next) - now,
+            recorder.end.min(progress.next()) - now,
         )?;
         dispatch(
             &events,
@@ -235,42 +169,6 @@ fn close(poll: &Poll, table: &mut Table, id: usize) {
     if let Some(mut conn) = table.slots[id].take() {
         let _ = poll.registry().deregister(conn.stream_mut());
         table.live -= 1;
-    }
-}
-
-/// Once-per-second progress line on stderr.
-struct Progress {
-    start: Instant,
-    /// When the next line is due; it also bounds the `epoll_wait` timeout, so it must keep
-    /// moving even with `--quiet` (a deadline left in the past would make every wait return
-    /// at once: a busy loop stealing the CPU we are measuring with).
-    next: Instant,
-    last_rounds: u64,
-    quiet: bool,
-}
-
-impl Progress {
-    fn tick(&mut self, recorder: &Recorder) {
-        let now = Instant::now();
-        if now < self.next {
-            return;
-        }
-        self.next += Duration::from_secs(1);
-        if self.quiet {
-            return;
-        }
-        let phase = if now < recorder.measure_from {
-            " (warmup)"
-        } else {
-            ""
-        };
-        eprintln!(
-            "loadgen: {:>5.1}s {:>10} round trips, {:>8}/s{phase}",
-            now.duration_since(self.start).as_secs_f64(),
-            recorder.all_rounds,
-            recorder.all_rounds - self.last_rounds,
-        );
-        self.last_rounds = recorder.all_rounds;
     }
 }
 

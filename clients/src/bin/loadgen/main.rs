@@ -22,9 +22,10 @@
 //!
 //! 1. `cli.rs`        — the flags (bad flags exit with status 2);
 //! 2. `event_loop.rs` — the loop: open connections, wait, dispatch, stop at the deadline;
-//! 3. `conn.rs`       — one connection's state machine (connect, send, receive, verify);
+//! 3. `conn.rs`       — one connection's state machine (connect, send, receive, verify),
+//!    `error.rs` — why a connection stopped;
 //! 4. `stream.rs`     — the non-blocking connect and `SO_ERROR`; `pattern.rs` — the message;
-//! 5. `histogram.rs`, `report.rs` — the figures; `limits.rs` — `RLIMIT_NOFILE`.
+//! 5. `recorder.rs`, `histogram.rs`, `report.rs` — the figures; `limits.rs` — `RLIMIT_NOFILE`.
 //!
 //! # Exit status
 //!
@@ -33,17 +34,19 @@
 
 mod cli;
 mod conn;
+mod error;
 mod event_loop;
 mod histogram;
 mod limits;
 mod pattern;
+mod recorder;
 mod report;
 mod stream;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::cli::Cli;
 use crate::event_loop::{Outcome, Settings};
@@ -77,9 +80,14 @@ fn init_logging() {
 fn settings_from(cli: Cli) -> Settings {
     let target = match (cli.unix, cli.target) {
         (Some(path), _) => Target::Unix(path),
-        // clap guarantees one of the two; the fallback only keeps this free of `unwrap`.
         (None, Some(addr)) => Target::Tcp(addr),
-        (None, None) => Target::Tcp(([127, 0, 0, 1], 0).into()),
+        // clap's `required_unless_present` rules this out; still a usage error, not a panic.
+        (None, None) => Cli::command()
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "HOST:PORT or --unix PATH is required",
+            )
+            .exit(),
     };
     Settings {
         target,
