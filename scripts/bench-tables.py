@@ -51,7 +51,8 @@ def note(runs, connections):
     parts = []
     stalled = median(runs, "stalled_connections")
     if stalled:
-        parts.append(f"{stalled:g} of {connections} stalled")
+        never = median(runs, "never_connected")
+        parts.append(f"{stalled:g} of {connections} stalled" + (f" ({never:g} never connected)" if never else ""))
     errors = median(runs, "errors")
     if errors:
         kinds = sorted({k for r, _ in runs for k in r.get("error_kinds", {})})

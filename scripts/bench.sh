@@ -19,6 +19,7 @@
 #   BENCH_MODELS="iterative fork thread select poll epoll"   models to run
 #   BARE_MIO=/path    a minimal mio echo server (baseline, not part of the repo): adds a row
 #   BENCH_CONNS="1 50 1000"  BENCH_IDLE="100 1000"           override the grid
+#   ECHO_SERVER=target/release/echo-server                     the server under test
 #
 # Raw JSON of every run (one loadgen report each) is kept under target/bench/<timestamp>/.
 set -euo pipefail
@@ -36,7 +37,7 @@ BARE_MIO=${BARE_MIO:-}
 OUT=target/bench/$(date +%Y%m%d-%H%M%S)
 RAW=$OUT/raw
 
-ECHO_SERVER=target/release/echo-server
+ECHO_SERVER=${ECHO_SERVER:-target/release/echo-server} # overridable to try the script on a stand-in
 LOADGEN=target/release/loadgen
 SERVER_PID=
 SERVER_ADDR=

@@ -47,7 +47,9 @@ enum State {
 
 /// Buffers shared by all connections: the loop is single-threaded, so one pair suffices.
 pub struct Scratch {
+    /// Where `read(2)` lands before verification; 64 KiB takes a large echo in few calls.
     read: Vec<u8>,
+    /// The slice of the pattern about to be handed to `write(2)`.
     write: Vec<u8>,
 }
 

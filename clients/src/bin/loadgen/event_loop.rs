@@ -26,12 +26,19 @@ use crate::stream::Target;
 /// What to run, from the command line.
 pub struct Settings {
     pub target: Target,
+    /// Connections doing round trips.
     pub connections: u32,
+    /// Connections that only connect: they load the server's readiness mechanism.
     pub idle: u32,
+    /// Bytes per message.
     pub size: u32,
+    /// Measured window, after the warmup.
     pub duration: Duration,
+    /// Time to let connects and caches settle before counting.
     pub warmup: Duration,
+    /// Carried into the report (the server's model).
     pub label: Option<String>,
+    /// No progress lines on stderr.
     pub quiet: bool,
 }
 
@@ -49,8 +56,12 @@ const EVENTS_PER_TURN: usize = 1024;
 
 /// All connections of the run; a failed one is deregistered, closed and left as `None`.
 struct Table {
+    /// Indexed by connection id, which is also the mio token: an event finds its connection
+    /// in O(1). Idle connections come first.
     slots: Vec<Option<Conn>>,
+    /// Connections still open: when none is left there is nothing to wait for.
     live: usize,
+    /// Connects that succeeded, to tell "no connection could be made" (exit 1).
     established: u64,
 }
 
@@ -74,7 +85,10 @@ pub fn run(settings: &Settings) -> io::Result<Outcome> {
         wait_for_events(
             &mut poll,
             &mut events,
-            recorder.end.min(progress.next()) - now,
+            recorder
+                .end
+                .min(progress.next())
+                .saturating_duration_since(now),
         )?;
         dispatch(
             &events,
