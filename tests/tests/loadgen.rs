@@ -229,7 +229,7 @@ fn bad_flags_exit_2() {
         &["127.0.0.1"],                            // no port
         &["--connections", "0", "127.0.0.1:1"],    // nothing to run
         &["--connections", "many", "127.0.0.1:1"], // not a number
-        &["--duration", "0", "127.0.0.1:1"],       // unbounded run refused
+        &["--duration", "0", "127.0.0.1:1"],       // nothing to measure
         &["--duration", "-1", "127.0.0.1:1"],
         &["--size", "0", "127.0.0.1:1"],
         &["--bogus", "127.0.0.1:1"],
