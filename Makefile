@@ -1,0 +1,59 @@
+# reactor-lab: thin wrappers around cargo and scripts/. `make help` lists the targets.
+CARGO ?= cargo
+MODEL ?= epoll
+SHELL := /bin/bash
+
+.PHONY: help build release test lint demo demo-chat strace-compare bench bench-chat bench-http \
+        demo-iterative demo-fork demo-thread demo-select demo-poll demo-epoll \
+        debug-select debug-poll debug-epoll clean
+
+help:
+	@echo "make demo-select     main demo: one thread serves several clients with select(2)"
+	@echo "make demo-MODEL      the same for iterative, fork, thread, poll, epoll"
+	@echo "make demo-chat MODEL=epoll   a chat room with three scripted members"
+	@echo "make strace-compare  syscall counts of thread, fork, select, poll, epoll side by side"
+	@echo "make debug-MODEL     step through one turn of the event loop in rust-gdb (select, poll, epoll)"
+	@echo "make test            formatting, lints and the whole test suite"
+	@echo "make bench           echo round trips/s and latency for every model"
+	@echo "make bench-chat      chat broadcast throughput per model"
+	@echo "make bench-http      http-server against nginx with wrk"
+
+build:
+	$(CARGO) build --workspace --bins
+
+release:
+	$(CARGO) build --release --workspace --bins
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# The whole suite: the black-box tests need every binary built first.
+test: lint build
+	$(CARGO) test --workspace
+
+demo: demo-select
+
+demo-iterative demo-fork demo-thread demo-select demo-poll demo-epoll: build
+	@bash scripts/demo.sh $(@:demo-%=%)
+
+demo-chat: build
+	@bash scripts/demo-chat.sh $(MODEL)
+
+strace-compare: release
+	@bash scripts/strace-compare.sh
+
+debug-select debug-poll debug-epoll: build
+	@bash scripts/debug.sh $(@:debug-%=%)
+
+bench:
+	@bash scripts/bench.sh
+
+bench-chat:
+	@bash scripts/bench-chat.sh
+
+bench-http:
+	@bash scripts/bench-http.sh
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,159 @@
+//! `dns-query`: a small `dig`. Builds a DNS query by hand, sends it over UDP/53 (TCP if the
+//! answer is truncated), checks and parses the answer, prints it in dig's layout.
+//!
+//! Read `clients::dns` in order (`name`, `message`, `rdata`, `transport`, `print`); this
+//! file only turns flags into a query and the answer into text. Compare
+//! `strace -e trace=network dns-query example.com` with `strace -f resolve example.com`.
+
+use std::net::IpAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+use clients::dns::message::build_query;
+use clients::dns::name::reverse_name;
+use clients::dns::print::{render, Meta};
+use clients::dns::transport::{exchange, random_id, Options};
+use clients::dns::{config, DnsError, RecordType};
+
+const LONG_ABOUT: &str = "\
+Ask a DNS server about NAME, like `dig`: the query is built by hand (RFC 1035 header and
+question, an EDNS0 OPT record unless --no-edns), sent over UDP to port 53 and retried on
+timeout; a truncated answer (TC bit) is asked again over TCP. The answer's ID and question
+are checked, then it is printed in dig's layout (HEADER, QUESTION, ANSWER, AUTHORITY,
+ADDITIONAL, query time, server). The server is --server, else the first `nameserver` of
+/etc/resolv.conf. -x ADDRESS asks for the PTR record of an address.
+
+Exit status: 0 when an answer was received and printed, whatever its status (NXDOMAIN
+included, as dig does); 2 when there is no usable answer (timeout, connection refused,
+malformed or mismatched answer) or on invalid input.";
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+#[value(rename_all = "UPPER")]
+enum QType {
+    A,
+    Aaaa,
+    Cname,
+    Mx,
+    Ns,
+    Txt,
+    Ptr,
+    Soa,
+}
+
+impl From<QType> for RecordType {
+    fn from(q: QType) -> RecordType {
+        match q {
+            QType::A => RecordType::A,
+            QType::Aaaa => RecordType::Aaaa,
+            QType::Cname => RecordType::Cname,
+            QType::Mx => RecordType::Mx,
+            QType::Ns => RecordType::Ns,
+            QType::Txt => RecordType::Txt,
+            QType::Ptr => RecordType::Ptr,
+            QType::Soa => RecordType::Soa,
+        }
+    }
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    version,
+    about = "Query a DNS server by hand and print the answer like dig"
+)]
+#[command(long_about = LONG_ABOUT)]
+struct Args {
+    /// The name to look up (example.com).
+    #[arg(required_unless_present = "reverse", conflicts_with = "reverse")]
+    name: Option<String>,
+    /// Record type to ask for.
+    #[arg(
+        long = "type",
+        short = 't',
+        value_enum,
+        ignore_case = true,
+        default_value = "A"
+    )]
+    qtype: QType,
+    /// Reverse lookup: ask for the PTR record of this IPv4 or IPv6 address.
+    #[arg(short = 'x', value_name = "ADDRESS")]
+    reverse: Option<IpAddr>,
+    #[arg(long, value_name = "IP[:PORT]", value_parser = config::parse_server)]
+    #[arg(
+        help = "Server to ask: IP, IP:PORT or [IPv6]:PORT (default: the first nameserver \
+                  of /etc/resolv.conf)"
+    )]
+    server: Option<std::net::SocketAddr>,
+    /// Ask over TCP straight away instead of UDP.
+    #[arg(long)]
+    tcp: bool,
+    /// Seconds the whole exchange may take, retries and TCP fallback included.
+    #[arg(long, value_name = "S", default_value = "5", value_parser = parse_timeout)]
+    timeout: Duration,
+    /// How many times to send the UDP query before giving up.
+    #[arg(long, default_value = "3", value_parser = clap::value_parser!(u32).range(1..=10))]
+    tries: u32,
+    /// Do not add the EDNS0 OPT record (then UDP answers are limited to 512 bytes).
+    #[arg(long)]
+    no_edns: bool,
+    /// Clear RD: ask the server not to recurse (answer only from what it knows).
+    #[arg(long)]
+    norecurse: bool,
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if !(0.01..=600.0).contains(&secs) {
+        return Err(format!("{secs} s is out of range: 0.01 to 600 seconds"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dns-query: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The name and type actually asked: `-x` turns an address into its PTR name.
+fn question(args: &Args) -> (String, RecordType) {
+    match (args.reverse, &args.name) {
+        (Some(addr), _) => (reverse_name(addr), RecordType::Ptr),
+        (None, Some(name)) => (name.clone(), args.qtype.into()),
+        (None, None) => (".".to_string(), args.qtype.into()),
+    }
+}
+
+fn run(args: &Args) -> Result<(), DnsError> {
+    let (name, qtype) = question(args);
+    let query = build_query(random_id(), &name, qtype, !args.norecurse, !args.no_edns)?;
+    let opts = Options {
+        server: args.server.unwrap_or_else(config::default_server),
+        tcp: args.tcp,
+        timeout: args.timeout,
+        tries: args.tries,
+    };
+    let answer = exchange(&query, &opts)?;
+    if answer.retried_over_tcp {
+        println!(";; Truncated, retrying in TCP mode.");
+    }
+    let meta = Meta {
+        server: opts.server,
+        transport: answer.transport,
+        millis: answer.elapsed.as_millis(),
+        size: answer.bytes.len(),
+    };
+    print!(
+        "{}",
+        render(&format!("{name} {qtype}"), &answer.message, &meta)
+    );
+    Ok(())
+}

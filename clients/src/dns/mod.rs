@@ -1,0 +1,137 @@
+//! A DNS client built by hand: what `getaddrinfo` does underneath when `/etc/hosts` has no
+//! answer — one UDP datagram to port 53 (the lecture's `udp/53`), one back.
+//!
+//! # Reading order
+//!
+//! 1. [`name`] — names on the wire and compression pointers (the dangerous part).
+//! 2. [`message`] — the 12-byte header, the question, the records; build and parse.
+//! 3. [`rdata`] — what each record type carries (A, AAAA, MX, TXT, SOA, …).
+//! 4. [`transport`] — `socket`/`connect`/`send`/`recv` over UDP with a timeout and retries,
+//!    checking each answer's ID and question; [`tcp`] (2-byte length prefix) when the answer
+//!    is truncated (TC bit).
+//! 5. [`print`](mod@print) — dig's output layout. [`config`] — `/etc/resolv.conf` and
+//!    `--server`.
+//!
+//! Everything but `transport` is pure and unit-tested without a socket. Every byte read from
+//! the network is bounds-checked: a hostile answer gives a [`DnsError`], never a panic.
+
+pub mod config;
+pub mod message;
+pub mod name;
+pub mod print;
+pub mod rdata;
+pub mod tcp;
+pub mod transport;
+
+use std::fmt;
+
+/// The record types this client knows by name; any other is shown as `TYPEn` (RFC 3597).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordType {
+    A,
+    Ns,
+    Cname,
+    Soa,
+    Ptr,
+    Mx,
+    Txt,
+    Aaaa,
+    Opt,
+    Other(u16),
+}
+
+impl RecordType {
+    pub fn code(self) -> u16 {
+        match self {
+            RecordType::A => 1,
+            RecordType::Ns => 2,
+            RecordType::Cname => 5,
+            RecordType::Soa => 6,
+            RecordType::Ptr => 12,
+            RecordType::Mx => 15,
+            RecordType::Txt => 16,
+            RecordType::Aaaa => 28,
+            RecordType::Opt => 41,
+            RecordType::Other(code) => code,
+        }
+    }
+
+    pub fn from_code(code: u16) -> RecordType {
+        match code {
+            1 => RecordType::A,
+            2 => RecordType::Ns,
+            5 => RecordType::Cname,
+            6 => RecordType::Soa,
+            12 => RecordType::Ptr,
+            15 => RecordType::Mx,
+            16 => RecordType::Txt,
+            28 => RecordType::Aaaa,
+            41 => RecordType::Opt,
+            other => RecordType::Other(other),
+        }
+    }
+}
+
+impl fmt::Display for RecordType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            RecordType::A => "A",
+            RecordType::Ns => "NS",
+            RecordType::Cname => "CNAME",
+            RecordType::Soa => "SOA",
+            RecordType::Ptr => "PTR",
+            RecordType::Mx => "MX",
+            RecordType::Txt => "TXT",
+            RecordType::Aaaa => "AAAA",
+            RecordType::Opt => "OPT",
+            RecordType::Other(code) => return write!(f, "TYPE{code}"),
+        };
+        f.write_str(name)
+    }
+}
+
+/// `IN` (1) is the Internet class; the others exist but are rare (`CH` for server info).
+pub fn class_name(class: u16) -> String {
+    match class {
+        1 => "IN".to_string(),
+        3 => "CH".to_string(),
+        4 => "HS".to_string(),
+        other => format!("CLASS{other}"),
+    }
+}
+
+/// Everything that can go wrong between the command line and a parsed answer.
+#[derive(Debug)]
+pub enum DnsError {
+    /// The name asked for cannot be encoded (empty label, label > 63 bytes, …).
+    BadName(String),
+    /// The answer breaks RFC 1035: truncated, pointer loop, counts that lie, …
+    Malformed(String),
+    /// No acceptable answer before the deadline; says what was tried and what was ignored.
+    Timeout(String),
+    /// A socket call failed (`connect`, `send`, connection refused, …).
+    Io(String),
+}
+
+impl DnsError {
+    /// Prefix a malformed-answer error with where in the message it was found.
+    pub fn context(self, place: &str) -> DnsError {
+        match self {
+            DnsError::Malformed(why) => DnsError::Malformed(format!("{place}: {why}")),
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for DnsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DnsError::BadName(why) => write!(f, "invalid name {why}"),
+            DnsError::Malformed(why) => write!(f, "malformed answer: {why}"),
+            DnsError::Timeout(why) => write!(f, "no answer: {why}"),
+            DnsError::Io(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for DnsError {}

@@ -1,0 +1,204 @@
+//! Record data (RDATA): what each record type carries, parsed from exactly its RDLENGTH bytes
+//! and shown as dig shows it (RFC 1035 §3.3, RFC 3596 for AAAA, RFC 6891 for OPT).
+//!
+//! Names inside RDATA (CNAME, NS, PTR, MX, SOA) may be compressed and point anywhere earlier
+//! in the message, so they are read from the whole message; but the bytes they occupy in
+//! place must end inside RDLENGTH, or the record is malformed. Read [`parse_rdata`] first.
+
+use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::message::Reader;
+use super::name::Name;
+use super::{DnsError, RecordType};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RData {
+    A(Ipv4Addr),
+    Aaaa(Ipv6Addr),
+    /// CNAME, NS and PTR: a single name.
+    Name(Name),
+    Mx {
+        preference: u16,
+        exchange: Name,
+    },
+    /// One or more character-strings, each at most 255 bytes.
+    Txt(Vec<Vec<u8>>),
+    Soa {
+        mname: Name,
+        rname: Name,
+        serial: u32,
+        refresh: u32,
+        retry: u32,
+        expire: u32,
+        minimum: u32,
+    },
+    /// Anything else, and OPT options: raw bytes.
+    Raw(Vec<u8>),
+}
+
+/// Parse the `len` bytes of RDATA at `start` in `msg` as a `rtype` record.
+pub fn parse_rdata(
+    msg: &[u8],
+    start: usize,
+    len: usize,
+    rtype: RecordType,
+) -> Result<RData, DnsError> {
+    let end = start + len;
+    let rdata = msg
+        .get(start..end)
+        .ok_or_else(|| DnsError::Malformed("RDATA past the end".into()))?;
+    let mut r = Reader { msg, pos: start };
+    let data = match rtype {
+        RecordType::A => RData::A(Ipv4Addr::from(fixed::<4>(rdata, "A")?)),
+        RecordType::Aaaa => RData::Aaaa(Ipv6Addr::from(fixed::<16>(rdata, "AAAA")?)),
+        RecordType::Cname | RecordType::Ns | RecordType::Ptr => RData::Name(r.name()?),
+        RecordType::Mx => RData::Mx {
+            preference: r.u16()?,
+            exchange: r.name()?,
+        },
+        RecordType::Txt => RData::Txt(character_strings(rdata)?),
+        RecordType::Soa => RData::Soa {
+            mname: r.name()?,
+            rname: r.name()?,
+            serial: r.u32()?,
+            refresh: r.u32()?,
+            retry: r.u32()?,
+            expire: r.u32()?,
+            minimum: r.u32()?,
+        },
+        RecordType::Opt | RecordType::Other(_) => return Ok(RData::Raw(rdata.to_vec())),
+    };
+    let has_names = matches!(
+        rtype,
+        RecordType::Cname | RecordType::Ns | RecordType::Ptr | RecordType::Mx | RecordType::Soa
+    );
+    if has_names && r.pos != end {
+        return Err(DnsError::Malformed(format!(
+            "{rtype} RDATA is {len} bytes but its fields take {}",
+            r.pos.saturating_sub(start)
+        )));
+    }
+    Ok(data)
+}
+
+fn fixed<const N: usize>(rdata: &[u8], what: &str) -> Result<[u8; N], DnsError> {
+    rdata.try_into().map_err(|_| {
+        DnsError::Malformed(format!(
+            "{what} RDATA is {} bytes, expected {N}",
+            rdata.len()
+        ))
+    })
+}
+
+fn character_strings(mut rdata: &[u8]) -> Result<Vec<Vec<u8>>, DnsError> {
+    let mut strings = Vec::new();
+    while let Some((&len, rest)) = rdata.split_first() {
+        let text = rest.get(..usize::from(len)).ok_or_else(|| {
+            DnsError::Malformed(format!("TXT string of {len} bytes runs past its RDATA"))
+        })?;
+        strings.push(text.to_vec());
+        rdata = &rest[usize::from(len)..];
+    }
+    Ok(strings)
+}
+
+/// A character-string in quotes, `"` and `\` escaped, non-printable bytes as `\DDD`.
+fn quoted(text: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for &b in text {
+        match b {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\{b:03}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl fmt::Display for RData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RData::A(ip) => write!(f, "{ip}"),
+            RData::Aaaa(ip) => write!(f, "{ip}"),
+            RData::Name(name) => write!(f, "{name}"),
+            RData::Mx {
+                preference,
+                exchange,
+            } => write!(f, "{preference} {exchange}"),
+            RData::Txt(strings) => {
+                let parts: Vec<String> = strings.iter().map(|s| quoted(s)).collect();
+                f.write_str(&parts.join(" "))
+            }
+            RData::Soa {
+                mname,
+                rname,
+                serial,
+                refresh,
+                retry,
+                expire,
+                minimum,
+            } => {
+                write!(
+                    f,
+                    "{mname} {rname} {serial} {refresh} {retry} {expire} {minimum}"
+                )
+            }
+            RData::Raw(bytes) => {
+                // RFC 3597's generic form for types we do not know.
+                write!(f, "\\# {}", bytes.len())?;
+                if !bytes.is_empty() {
+                    f.write_str(" ")?;
+                }
+                bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(rdata: &[u8], rtype: RecordType) -> Result<RData, DnsError> {
+        parse_rdata(rdata, 0, rdata.len(), rtype)
+    }
+
+    #[test]
+    fn known_types_display_like_dig() {
+        let a = parse(&[192, 0, 2, 1], RecordType::A).expect("A");
+        assert_eq!(a.to_string(), "192.0.2.1");
+        let mx = parse(b"\x00\x0a\x04mail\x04test\x00", RecordType::Mx).expect("MX");
+        assert_eq!(mx.to_string(), "10 mail.test.");
+        let txt = parse(b"\x05hello\x07a \"b\" \x01", RecordType::Txt).expect("TXT");
+        assert_eq!(txt.to_string(), "\"hello\" \"a \\\"b\\\" \\001\"");
+        let soa = b"\x02ns\x00\x04root\x00\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x03\x00\x00\x00\x04\x00\x00\x00\x05";
+        assert_eq!(
+            parse(soa, RecordType::Soa).expect("SOA").to_string(),
+            "ns. root. 1 2 3 4 5"
+        );
+        assert_eq!(
+            parse(&[1, 2], RecordType::Other(99))
+                .expect("raw")
+                .to_string(),
+            "\\# 2 0102"
+        );
+    }
+
+    #[test]
+    fn wrong_lengths_are_errors() {
+        assert!(parse(&[1, 2, 3], RecordType::A).is_err());
+        assert!(parse(&[0; 15], RecordType::Aaaa).is_err());
+        assert!(parse(b"\x09short", RecordType::Txt).is_err());
+        // A name followed by a stray byte inside RDLENGTH.
+        assert!(parse(b"\x01a\x00\xff", RecordType::Cname).is_err());
+        // A name running past RDLENGTH into the next bytes of the message.
+        let msg = b"\x01a\x00";
+        assert!(parse_rdata(msg, 0, 2, RecordType::Ptr).is_err());
+        assert!(parse(b"\x00", RecordType::Mx).is_err());
+    }
+}

@@ -1,0 +1,287 @@
+//! Sending a query and getting its answer: UDP to port 53 with a timeout and retries, TCP
+//! when the UDP answer is truncated (TC bit) or `--tcp` is asked (RFC 1035 §4.2, RFC 7766).
+//!
+//! System calls, in `strace dns-query` order: `socket(AF_INET, SOCK_DGRAM)`, `connect` (so
+//! the kernel drops datagrams from any other address, and reports ICMP "port unreachable" as
+//! `ECONNREFUSED`), `sendto`, then `recvfrom` with `SO_RCVTIMEO` set to what is left of the
+//! attempt. The TCP side is in [`super::tcp`].
+//!
+//! Every answer goes through [`check_answer`]: one with the wrong ID or for another question
+//! is *ignored* (it may be forged, RFC 5452) and we keep waiting until the deadline; one that
+//! is malformed is an error at once. The whole exchange, retries and TCP included, ends by
+//! `Options::timeout`: no path can hang. Read [`exchange`] first.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+use super::message::{parse_head, parse_header, parse_message, Message, Question, Reader, QR, TC};
+use super::tcp::tcp_exchange;
+use super::DnsError;
+
+/// The largest DNS message: TCP lengths are 16 bits, UDP datagrams are smaller.
+const MAX_MESSAGE: usize = 65535;
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub server: SocketAddr,
+    /// Skip UDP and ask over TCP straight away.
+    pub tcp: bool,
+    /// Budget for the whole exchange, split evenly between the UDP tries.
+    pub timeout: Duration,
+    /// How many times the UDP query is sent before giving up.
+    pub tries: u32,
+}
+
+/// An accepted answer and how it came.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub bytes: Vec<u8>,
+    pub message: Message,
+    /// "UDP" or "TCP".
+    pub transport: &'static str,
+    pub elapsed: Duration,
+    /// The UDP answer had TC set and this one came over TCP instead.
+    pub retried_over_tcp: bool,
+}
+
+/// What the query asked: an answer must repeat it.
+#[derive(Clone, Debug)]
+pub struct Expect {
+    pub id: u16,
+    pub question: Question,
+}
+
+/// The outcome of looking at one received message.
+#[derive(Debug)]
+pub enum Verdict {
+    Accept(Message),
+    /// Right ID and question, TC set: ask again over TCP.
+    Truncated,
+    /// Not an answer to our query; the reason, for the final error message.
+    Ignore(String),
+}
+
+/// A query ID that an off-path attacker cannot guess: std's `RandomState` is seeded from the
+/// OS random source (`getrandom(2)`), which is all we need without another crate.
+pub fn random_id() -> u16 {
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u128(Instant::now().elapsed().as_nanos());
+    hasher.finish() as u16
+}
+
+/// What the query asks, read back from its own bytes so it cannot drift from what was sent.
+pub fn expectation(query: &[u8]) -> Result<Expect, DnsError> {
+    let (header, mut questions) = parse_head(query)?;
+    let question = questions
+        .pop()
+        .ok_or_else(|| DnsError::BadName("query has no question".into()))?;
+    Ok(Expect {
+        id: header.id,
+        question,
+    })
+}
+
+/// Decide whether `bytes` answers `expect`: ID first (cheap, and says nothing about the
+/// rest), then QR, then the question, then TC, and only then the full parse.
+pub fn check_answer(bytes: &[u8], expect: &Expect) -> Result<Verdict, DnsError> {
+    let header = parse_header(&mut Reader::new(bytes))?;
+    if header.id != expect.id {
+        return Ok(Verdict::Ignore(format!(
+            "a reply with id {} instead of {}",
+            header.id, expect.id
+        )));
+    }
+    if !header.has(QR) {
+        return Ok(Verdict::Ignore(
+            "a message with QR=0 (a query, not a reply)".into(),
+        ));
+    }
+    let (_, questions) = parse_head(bytes)?;
+    let error_without_question = questions.is_empty() && header.rcode() != 0;
+    if !error_without_question && !same_question(&questions, &expect.question) {
+        return Ok(Verdict::Ignore("a reply for another question".into()));
+    }
+    if header.has(TC) {
+        return Ok(Verdict::Truncated);
+    }
+    Ok(Verdict::Accept(parse_message(bytes)?))
+}
+
+fn same_question(questions: &[Question], q: &Question) -> bool {
+    match questions {
+        [only] => {
+            only.qtype == q.qtype && only.qclass == q.qclass && only.name.eq_ignore_case(&q.name)
+        }
+        _ => false,
+    }
+}
+
+/// Send `query` and return the first acceptable answer, over UDP then TCP if truncated.
+pub fn exchange(query: &[u8], opts: &Options) -> Result<Answer, DnsError> {
+    let expect = expectation(query)?;
+    let start = Instant::now();
+    let deadline = start + opts.timeout;
+    let mut retried_over_tcp = false;
+    if !opts.tcp {
+        match udp_exchange(query, &expect, opts, start)? {
+            UdpOutcome::Answer(bytes, message) => {
+                let elapsed = start.elapsed();
+                return Ok(Answer {
+                    bytes,
+                    message,
+                    transport: "UDP",
+                    elapsed,
+                    retried_over_tcp,
+                });
+            }
+            UdpOutcome::Truncated => retried_over_tcp = true,
+        }
+    }
+    let (bytes, message) = tcp_exchange(query, &expect, opts.server, deadline)?;
+    Ok(Answer {
+        bytes,
+        message,
+        transport: "TCP",
+        elapsed: start.elapsed(),
+        retried_over_tcp,
+    })
+}
+
+enum UdpOutcome {
+    Answer(Vec<u8>, Message),
+    Truncated,
+}
+
+fn udp_socket(server: SocketAddr) -> Result<UdpSocket, DnsError> {
+    let local: SocketAddr = match server {
+        SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
+        SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
+    };
+    let io = |what: &str, e: io::Error| DnsError::Io(format!("{what} {server}: {e}"));
+    let socket = UdpSocket::bind(local).map_err(|e| io("bind for", e))?;
+    socket.connect(server).map_err(|e| io("connect to", e))?;
+    Ok(socket)
+}
+
+/// `tries` attempts, each given an equal share of the timeout; a late answer to an earlier
+/// attempt still counts (same ID, same socket).
+fn udp_exchange(
+    query: &[u8],
+    expect: &Expect,
+    opts: &Options,
+    start: Instant,
+) -> Result<UdpOutcome, DnsError> {
+    let socket = udp_socket(opts.server)?;
+    let tries = opts.tries.max(1);
+    let mut ignored = Vec::new();
+    let mut buf = vec![0u8; MAX_MESSAGE];
+    for attempt in 1..=tries {
+        socket
+            .send(query)
+            .map_err(|e| DnsError::Io(format!("send to {}: {e}", opts.server)))?;
+        let attempt_deadline = start + opts.timeout.mul_f64(f64::from(attempt) / f64::from(tries));
+        while let Some(left) = attempt_deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+        {
+            let _ = socket.set_read_timeout(Some(left));
+            let n = match socket.recv(&mut buf) {
+                Ok(n) => n,
+                Err(e) if is_timeout(&e) => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                    return Err(DnsError::Io(format!(
+                        "{}: connection refused (no DNS server listening on that port)",
+                        opts.server
+                    )))
+                }
+                Err(e) => return Err(DnsError::Io(format!("recv from {}: {e}", opts.server))),
+            };
+            match check_answer(&buf[..n], expect)? {
+                Verdict::Accept(message) => {
+                    return Ok(UdpOutcome::Answer(buf[..n].to_vec(), message))
+                }
+                Verdict::Truncated => return Ok(UdpOutcome::Truncated),
+                Verdict::Ignore(why) => {
+                    log::warn!("ignored {why}");
+                    ignored.push(why);
+                }
+            }
+        }
+    }
+    let mut why = format!(
+        "{} did not answer over UDP within {:.1} s ({tries} tries)",
+        opts.server,
+        opts.timeout.as_secs_f64()
+    );
+    if let Some(last) = ignored.last() {
+        why.push_str(&format!(
+            "; ignored {} {} that did not match the query, last: {last}",
+            ignored.len(),
+            if ignored.len() == 1 {
+                "reply"
+            } else {
+                "replies"
+            }
+        ));
+    }
+    Err(DnsError::Timeout(why))
+}
+
+pub(crate) fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::message::build_query;
+    use crate::dns::RecordType;
+
+    fn answer_to(query: &[u8]) -> Vec<u8> {
+        let mut a = query.to_vec();
+        a[2] |= 0x80;
+        a
+    }
+
+    #[test]
+    fn verdicts() {
+        let query = build_query(7, "a.test", RecordType::A, true, false).expect("query");
+        let expect = expectation(&query).expect("expect");
+        assert!(matches!(
+            check_answer(&answer_to(&query), &expect),
+            Ok(Verdict::Accept(_))
+        ));
+        let mut wrong_id = answer_to(&query);
+        wrong_id[1] = 8;
+        assert!(
+            matches!(check_answer(&wrong_id, &expect), Ok(Verdict::Ignore(w)) if w.contains("id 8"))
+        );
+        assert!(matches!(
+            check_answer(&query, &expect),
+            Ok(Verdict::Ignore(_))
+        ));
+        let mut tc = answer_to(&query);
+        tc[2] |= 0x02;
+        assert!(matches!(check_answer(&tc, &expect), Ok(Verdict::Truncated)));
+        let mut other = answer_to(&query);
+        other[13] = b'b';
+        assert!(matches!(
+            check_answer(&other, &expect),
+            Ok(Verdict::Ignore(_))
+        ));
+        let mut upper = answer_to(&query);
+        upper[13] = b'A';
+        assert!(matches!(
+            check_answer(&upper, &expect),
+            Ok(Verdict::Accept(_))
+        ));
+        assert!(check_answer(&[0, 7, 0x80], &expect).is_err());
+    }
+}

@@ -1,0 +1,47 @@
+//! Limits and policies of a reactor: every one of them is what keeps a hostile or slow peer
+//! from costing unbounded memory or starving the others.
+
+use std::time::Duration;
+
+/// What to do with a connection whose pending output passes `max_output`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Overflow {
+    /// Stop reading it until its output drains below half the limit. Right for echo and
+    /// HTTP: the peer that does not read is the one whose input we stop taking.
+    Backpressure,
+    /// Disconnect it. Right for chat: the output comes from *other* members, so not reading
+    /// this one would not help.
+    Disconnect,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Connections served at once; the next ones are told `busy_message` and closed.
+    pub max_connections: usize,
+    /// High-water mark of a connection's pending output, in bytes.
+    pub max_output: usize,
+    /// What happens past the high-water mark.
+    pub overflow: Overflow,
+    /// Largest incomplete frame kept for the handler; past it the connection is closed.
+    pub max_input: usize,
+    /// Close connections that send nothing for this long.
+    pub idle_timeout: Option<Duration>,
+    /// Written (best effort) to a connection refused for capacity.
+    pub busy_message: Vec<u8>,
+    /// How long a graceful shutdown may spend flushing before closing what is left.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_connections: 1024,
+            max_output: 1 << 20,
+            overflow: Overflow::Backpressure,
+            max_input: 1 << 20,
+            idle_timeout: None,
+            busy_message: b"server busy: too many connections, try again later\n".to_vec(),
+            shutdown_grace: Duration::from_secs(2),
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! New connections: `accept(2)` until `WouldBlock` (rule 2), register each socket, give it to
+//! the handler.
+//!
+//! Three ways a new connection is turned away, each with a log line and a closed socket,
+//! never a panic: the server is at `max_connections`; the backend cannot watch the fd
+//! (select and fd >= FD_SETSIZE, rule 7); the process is out of descriptors (`EMFILE`,
+//! rule 8), where the kernel keeps the connection queued and we stop accepting for a moment,
+//! because with level-triggered select/poll a listener we do not accept from stays
+//! "readable" and the loop would spin at 100% CPU.
+
+use super::{ListenerSlot, Reactor};
+use crate::conn::Conn;
+use crate::timer::TimerKind;
+use crate::{Ctx, Handler, Interest, Peer, Stream, Token};
+use log::{debug, info, warn};
+use std::io::{self, Write};
+use std::os::fd::AsRawFd;
+use std::time::Duration;
+
+/// How long accepting pauses after EMFILE/ENFILE.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+impl<H: Handler> Reactor<H> {
+    /// The listener is readable: accept every pending connection.
+    pub(super) fn accept_ready(&mut self, index: usize) {
+        loop {
+            let Some(slot) = self.listeners.get(index) else { return };
+            if slot.paused || self.stopping.is_some() {
+                return;
+            }
+            match slot.listener.accept() {
+                Ok((stream, peer)) => self.accepted(index, stream, peer),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if is_out_of_descriptors(&e) => return self.pause_accepting(index, &e),
+                // The client gave up between the kernel's handshake and our accept.
+                Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => continue,
+                Err(e) => {
+                    warn!("accept: {e}");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Register a freshly accepted socket and hand it to the handler.
+    fn accepted(&mut self, index: usize, stream: Stream, peer: Peer) {
+        if self.conns.len() >= self.limits.max_connections {
+            self.refuse(
+                stream,
+                &peer,
+                &format!("at max connections ({})", self.limits.max_connections),
+            );
+            return;
+        }
+        let stream = match self.handler.on_connect(stream, &peer) {
+            Ok(stream) => stream,
+            Err(e) => {
+                warn!("{peer}: refused by the handler: {e}");
+                self.stats.refused += 1;
+                return;
+            }
+        };
+        if let Err(e) = prepare_socket(&stream) {
+            warn!("{peer}: cannot prepare socket: {e}");
+            return;
+        }
+        let token = Token(self.conns.vacant_key());
+        if let Err(e) = self.backend.register(stream.as_raw_fd(), token, Interest::READABLE) {
+            self.refuse(stream, &peer, &e.to_string());
+            return;
+        }
+        let serial = self.take_serial();
+        let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, serial)));
+        ctx.listener = Some(index);
+        let state = self.handler.on_accept(&mut ctx, token, &peer);
+        debug!("accept {token} from {peer} (fd {})", stream.as_raw_fd());
+        let key = self
+            .conns
+            .insert(Conn::new(stream, peer, state, serial, self.now, true));
+        debug_assert_eq!(key, token.0);
+        self.stats.accepted += 1;
+        self.arm_idle_timer(token);
+        self.apply_ops();
+    }
+
+    /// Tell the client why (best effort: one non-blocking write) and close it.
+    fn refuse(&mut self, mut stream: Stream, peer: &Peer, why: &str) {
+        warn!("refusing connection from {peer}: {why}");
+        self.stats.refused += 1;
+        let _ = stream.set_nonblocking(true);
+        let _ = stream.write(&self.limits.busy_message);
+        // Dropping the stream closes it.
+    }
+
+    /// Rule 8: out of descriptors. Stop watching the listener and retry after a pause.
+    fn pause_accepting(&mut self, index: usize, error: &io::Error) {
+        let Some(slot) = self.listeners.get_mut(index) else {
+            return;
+        };
+        if let Err(e) = self.backend.deregister(slot.listener.as_raw_fd()) {
+            warn!("deregister listener: {e}");
+        }
+        slot.paused = true;
+        warn!(
+            "accept: {error}; pausing accepts for {} ms, still serving the {} open connections",
+            ACCEPT_BACKOFF.as_millis(),
+            self.conns.len()
+        );
+        self.timers.add(
+            self.now + ACCEPT_BACKOFF,
+            Token::listener(index),
+            0,
+            TimerKind::ResumeAccept(index),
+        );
+    }
+
+    /// The back-off is over: watch the listener again (a pending connection shows at once).
+    pub(super) fn resume_accepting(&mut self, index: usize) {
+        let Some(ListenerSlot { listener, paused }) = self.listeners.get_mut(index) else {
+            return;
+        };
+        if !*paused || self.stopping.is_some() {
+            return;
+        }
+        match self
+            .backend
+            .register(listener.as_raw_fd(), Token::listener(index), Interest::READABLE)
+        {
+            Ok(()) => {
+                *paused = false;
+                info!("accept: resuming");
+            }
+            Err(e) => warn!("re-register listener: {e}"),
+        }
+    }
+
+    /// Start the idle clock of a connection when an idle timeout is configured.
+    pub(super) fn arm_idle_timer(&mut self, token: Token) {
+        let Some(idle) = self.limits.idle_timeout else { return };
+        let Some(conn) = self.conns.get_mut(token.0) else {
+            return;
+        };
+        conn.idle_timer = Some(
+            self.timers
+                .add(conn.last_active + idle, token, conn.serial, TimerKind::Idle),
+        );
+    }
+}
+
+/// Non-blocking, and for TCP no Nagle delay: replies are small and must leave at once.
+fn prepare_socket(stream: &Stream) -> io::Result<()> {
+    stream.set_nonblocking(true)?;
+    if let Stream::Tcp(tcp) = stream {
+        tcp.set_nodelay(true)?;
+    }
+    Ok(())
+}
+
+/// EMFILE (this process) or ENFILE (the whole system) is out of file descriptors.
+fn is_out_of_descriptors(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE))
+}

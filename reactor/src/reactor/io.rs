@@ -1,0 +1,240 @@
+//! Reading and writing connections.
+//!
+//! `read_ready`: read until `WouldBlock` (rule 2), handing each chunk to the handler; stop
+//! early only when the connection's read budget for this turn is spent (it is then revisited
+//! next turn without waiting — with edge-triggered epoll no new event would come).
+//! `write_ready`: flush the outbox; short writes keep the rest (rule 4).
+//! `update_interest`: READABLE while we may read, WRITABLE only while output is pending
+//! (rule 3); the backend is called only when that changes.
+
+use super::{Reactor, READ_BUDGET};
+use crate::outbox::Flush;
+use crate::{CloseReason, Ctx, Handler, Token};
+use log::{debug, warn};
+use std::io::{self, Read};
+use std::os::fd::AsRawFd;
+
+impl<H: Handler> Reactor<H> {
+    /// The socket has data (or EOF, or an error): read it all.
+    pub(super) fn read_ready(&mut self, token: Token) {
+        for _ in 0..READ_BUDGET {
+            let Some(conn) = self.conns.get_mut(token.0) else {
+                return;
+            };
+            if !conn.can_read() {
+                return; // spurious or stale event (rule 1), or reading is paused
+            }
+            match conn.stream.read(&mut self.scratch) {
+                Ok(0) => return self.peer_closed(token),
+                Ok(n) => {
+                    conn.last_active = self.now;
+                    self.deliver(token, n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return self.close_now(token, CloseReason::Error(e.kind())),
+            }
+        }
+        // Budget spent with data possibly left: come back next turn, without sleeping.
+        if !self.pending_reads.contains(&token) {
+            self.pending_reads.push(token);
+        }
+    }
+
+    /// Read what the budget left behind last turn.
+    pub(super) fn retry_pending_reads(&mut self) {
+        let pending = std::mem::take(&mut self.pending_reads);
+        for token in pending {
+            self.read_ready(token);
+        }
+    }
+
+    /// Give `n` fresh bytes (in `scratch`) to the handler, keep what it did not consume.
+    fn deliver(&mut self, token: Token, n: usize) {
+        let Some(conn) = self.conns.get_mut(token.0) else {
+            return;
+        };
+        let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
+        let progress = if conn.inbuf.is_empty() {
+            // Common case: no partial frame pending, hand over the read buffer directly.
+            let input = &self.scratch[..n];
+            let consumed = self.handler.on_data(&mut ctx, token, &mut conn.state, input).min(n);
+            conn.inbuf.extend_from_slice(&input[consumed..]);
+            consumed > 0
+        } else {
+            conn.inbuf.extend_from_slice(&self.scratch[..n]);
+            let consumed = self
+                .handler
+                .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
+                .min(conn.inbuf.len());
+            conn.inbuf.drain(..consumed);
+            consumed > 0
+        };
+        self.apply_ops();
+        if progress {
+            self.redeliver(token);
+        }
+        self.check_input_limit(token);
+    }
+
+    /// Call the handler again on input it left, while it makes progress and the output has
+    /// drained (a handler may consume only some whole frames per call).
+    pub(super) fn redeliver(&mut self, token: Token) {
+        loop {
+            let Some(conn) = self.conns.get_mut(token.0) else {
+                return;
+            };
+            if conn.inbuf.is_empty() || conn.dead || conn.closing.is_some() || !conn.outbox.is_empty() {
+                return;
+            }
+            let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
+            let consumed = self
+                .handler
+                .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
+                .min(conn.inbuf.len());
+            conn.inbuf.drain(..consumed);
+            self.apply_ops();
+            if consumed == 0 {
+                return;
+            }
+        }
+    }
+
+    /// An incomplete frame larger than `max_input` will never complete: close.
+    fn check_input_limit(&mut self, token: Token) {
+        let Some(conn) = self.conns.get(token.0) else { return };
+        if !conn.dead && conn.inbuf.len() > self.limits.max_input {
+            warn!(
+                "{token} ({}): {} bytes without a complete frame, closing",
+                conn.peer,
+                conn.inbuf.len()
+            );
+            self.close_now(token, CloseReason::InputTooLarge);
+        }
+    }
+
+    /// read() returned 0: the peer sent FIN. Finish writing what we owe, then close.
+    fn peer_closed(&mut self, token: Token) {
+        let Some(conn) = self.conns.get_mut(token.0) else {
+            return;
+        };
+        conn.read_closed = true;
+        if conn.closing.is_none() {
+            conn.closing = Some(CloseReason::PeerClosed);
+        }
+        debug!("{token}: EOF from {}", conn.peer);
+        self.flush(token);
+    }
+
+    /// The socket has room: write pending output.
+    pub(super) fn write_ready(&mut self, token: Token) {
+        let Some(conn) = self.conns.get(token.0) else { return };
+        if conn.dead || conn.outbox.is_empty() {
+            return; // spurious (rule 1)
+        }
+        if self.flush(token) == Some(Flush::Drained) {
+            let Some(conn) = self.conns.get_mut(token.0) else {
+                return;
+            };
+            if conn.dead {
+                return;
+            }
+            let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
+            self.handler.on_drained(&mut ctx, token, &mut conn.state);
+            self.apply_ops();
+            self.redeliver(token);
+        }
+    }
+
+    /// POLLHUP/EPOLLHUP or an error: if reading did not already close it, nothing more can
+    /// be delivered to this peer.
+    pub(super) fn hangup_ready(&mut self, token: Token) {
+        let Some(conn) = self.conns.get(token.0) else { return };
+        if !conn.dead {
+            self.close_now(token, CloseReason::Error(io::ErrorKind::ConnectionReset));
+        }
+    }
+
+    /// Write what the socket takes, apply the output limits, then close, shut down or
+    /// update the interest as the new state requires. Returns how the write went.
+    pub(super) fn flush(&mut self, token: Token) -> Option<Flush> {
+        let conn = self.conns.get_mut(token.0)?;
+        if conn.dead {
+            return None;
+        }
+        let flushed = match conn.outbox.flush_to(&mut conn.stream) {
+            Ok(flushed) => flushed,
+            Err(e) => {
+                self.close_now(token, CloseReason::Error(e.kind()));
+                return None;
+            }
+        };
+        if self.over_output_limit(token) {
+            return None;
+        }
+        let conn = self.conns.get_mut(token.0)?;
+        if conn.outbox.is_empty() {
+            if conn.shutdown_pending && !conn.write_shut {
+                conn.write_shut = true;
+                if let Err(e) = conn.stream.shutdown_write() {
+                    debug!("{token}: shutdown(SHUT_WR): {e}");
+                }
+            }
+            if let Some(reason) = conn.closing.clone() {
+                self.close_now(token, reason);
+                return Some(flushed);
+            }
+        }
+        self.update_interest(token);
+        Some(flushed)
+    }
+
+    /// Rule 4's bound: past `max_output`, pause reading (backpressure) or disconnect.
+    /// Returns true when the connection was closed.
+    fn over_output_limit(&mut self, token: Token) -> bool {
+        let Some(conn) = self.conns.get_mut(token.0) else {
+            return true;
+        };
+        let buffered = conn.outbox.buffered();
+        if buffered > self.limits.max_output {
+            match self.limits.overflow {
+                crate::Overflow::Backpressure => {
+                    if !conn.paused {
+                        debug!("{token}: {buffered} bytes pending, pausing reads (backpressure)");
+                        conn.paused = true;
+                    }
+                }
+                crate::Overflow::Disconnect => {
+                    warn!(
+                        "{token} ({}): {buffered} bytes pending output, disconnecting slow reader",
+                        conn.peer
+                    );
+                    self.close_now(token, CloseReason::TooSlow);
+                    return true;
+                }
+            }
+        } else if conn.paused && buffered <= self.limits.max_output / 2 {
+            debug!("{token}: output drained to {buffered} bytes, resuming reads");
+            conn.paused = false;
+        }
+        false
+    }
+
+    /// Tell the backend what we now want from this fd, if that changed.
+    pub(super) fn update_interest(&mut self, token: Token) {
+        let Some(conn) = self.conns.get_mut(token.0) else {
+            return;
+        };
+        let wanted = conn.wanted();
+        if conn.dead || wanted == conn.registered || wanted.is_empty() {
+            return;
+        }
+        match self.backend.reregister(conn.stream.as_raw_fd(), token, wanted) {
+            Ok(()) => conn.registered = wanted,
+            Err(e) => {
+                warn!("{token}: reregister {wanted:?}: {e}");
+                self.close_now(token, CloseReason::Error(e.kind()));
+            }
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! `Reactor<H>`: the event loop. One thread, non-blocking sockets, readiness from the kernel.
+//!
+//! One turn of the loop, each step a small named function (a gdb breakpoint):
+//!
+//! ```text
+//! turn ─ before_sleep       finish a shutdown whose grace period ran out
+//!      ─ next_timeout       nearest timer deadline (0 if reads are left over, None: forever)
+//!      ─ wait_for_events    backend.poll(): select(2) / poll(2) / epoll_wait(2)
+//!      ─ dispatch (each)    listener → accept_ready, signal pipe → signal_ready,
+//!                           connection → read_ready and/or write_ready
+//!      ─ fire_timers        idle timeouts, handler timers, accept back-off
+//!      ─ reap_closed        free the slab slots of connections closed this turn
+//! ```
+//!
+//! Files: `accept.rs` (new connections, EMFILE back-off), `io.rs` (reads, writes, interest),
+//! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers).
+
+mod accept;
+mod apply;
+mod close;
+mod io;
+
+use crate::backend::{Backend, BackendKind};
+use crate::conn::Conn;
+use crate::ctx::Op;
+use crate::signal::{SignalPipe, STOP_SIGNALS};
+use crate::timer::Timers;
+use crate::{Config, Event, Handler, Interest, Listener, Peer, Stream, Token};
+use log::{debug, info, trace};
+use nix::sys::signal::Signal;
+use slab::Slab;
+use std::io as stdio;
+use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant};
+
+/// Size of the one read buffer shared by all connections; a connection only keeps the
+/// bytes the handler did not consume.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// Reads per connection per turn before we move on to the others (fairness); the rest is
+/// read next turn, without waiting.
+const READ_BUDGET: usize = 16;
+
+/// Counters a test or a curious student can look at.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    /// Turns of the loop (waits that returned).
+    pub turns: u64,
+    /// Waits interrupted by a signal (EINTR), retried by the loop.
+    pub interrupted_waits: u64,
+    /// Connections accepted and registered.
+    pub accepted: u64,
+    /// Connections accepted then refused (capacity, or select's FD_SETSIZE).
+    pub refused: u64,
+}
+
+/// One listening socket and its accept state.
+struct ListenerSlot {
+    listener: Listener,
+    /// Accepting is paused after EMFILE until a timer re-enables it (rule 8).
+    paused: bool,
+}
+
+pub struct Reactor<H: Handler> {
+    /// select, poll or epoll.
+    backend: Box<dyn Backend>,
+    /// The protocol logic.
+    handler: H,
+    /// Connection records; a token is a key in here.
+    conns: Slab<Conn<H::State>>,
+    listeners: Vec<ListenerSlot>,
+    /// The self-pipe carrying signals into the loop, once `watch_signals` was called.
+    signals: Option<SignalPipe>,
+    timers: Timers,
+    limits: Config,
+    /// Operations recorded by the handler through `Ctx`, applied after each callback.
+    ops: Vec<Op>,
+    /// The backend's output, reused every turn.
+    events: Vec<Event>,
+    /// The shared read buffer.
+    scratch: Vec<u8>,
+    /// Connections closed this turn, freed in `reap_closed` (rule 5).
+    to_reap: Vec<Token>,
+    /// Connections that still had data when their read budget ran out.
+    pending_reads: Vec<Token>,
+    /// Serial number for the next connection.
+    next_serial: u64,
+    /// Set when shutting down: the moment to stop waiting for output to flush.
+    stopping: Option<Instant>,
+    /// The clock, read once per turn.
+    now: Instant,
+    stats: Stats,
+}
+
+impl<H: Handler> Reactor<H> {
+    /// A reactor over a fresh backend of `kind`.
+    pub fn new(kind: BackendKind, handler: H, limits: Config) -> stdio::Result<Reactor<H>> {
+        Ok(Reactor {
+            backend: kind.create()?,
+            handler,
+            conns: Slab::new(),
+            listeners: Vec::new(),
+            signals: None,
+            timers: Timers::default(),
+            limits,
+            ops: Vec::new(),
+            events: Vec::with_capacity(1024),
+            scratch: vec![0; READ_CHUNK],
+            to_reap: Vec::new(),
+            pending_reads: Vec::new(),
+            next_serial: 0,
+            stopping: None,
+            now: Instant::now(),
+            stats: Stats::default(),
+        })
+    }
+
+    /// Accept connections from `listener` (made non-blocking here).
+    pub fn listen(&mut self, listener: Listener) -> stdio::Result<Token> {
+        let index = self.listeners.len();
+        if index >= crate::token::MAX_LISTENERS {
+            return Err(stdio::Error::other("too many listeners"));
+        }
+        listener.set_nonblocking(true)?;
+        let token = Token::listener(index);
+        self.backend.register(listener.as_raw_fd(), token, Interest::READABLE)?;
+        self.listeners.push(ListenerSlot {
+            listener,
+            paused: false,
+        });
+        Ok(token)
+    }
+
+    /// Route SIGINT and SIGTERM (graceful stop) and `extra` signals (to `Handler::on_signal`)
+    /// into the loop through the self-pipe.
+    pub fn watch_signals(&mut self, extra: &[Signal]) -> stdio::Result<()> {
+        let mut all = STOP_SIGNALS.to_vec();
+        all.extend_from_slice(extra);
+        let pipe = SignalPipe::install(&all)?;
+        self.backend
+            .register(pipe.as_raw_fd(), Token::SIGNAL, Interest::READABLE)?;
+        self.signals = Some(pipe);
+        Ok(())
+    }
+
+    /// Drive an already-connected stream (a client socket, stdin, a child's socketpair)
+    /// with the handler, starting from `state`. `on_accept` is not called for it.
+    pub fn add_stream(&mut self, stream: Stream, peer: Peer, state: H::State) -> stdio::Result<Token> {
+        stream.set_nonblocking(true)?;
+        let is_socket = !matches!(stream, Stream::Fd(_));
+        let token = Token(self.conns.vacant_key());
+        self.backend.register(stream.as_raw_fd(), token, Interest::READABLE)?;
+        let serial = self.take_serial();
+        self.conns
+            .insert(Conn::new(stream, peer, state, serial, self.now, is_socket));
+        self.arm_idle_timer(token);
+        Ok(token)
+    }
+
+    /// Queue bytes for a connection from outside a callback (e.g. a client's first line).
+    pub fn send(&mut self, token: Token, bytes: &[u8]) {
+        self.ops.push(Op::Send(token, bytes.to_vec()));
+        self.apply_ops();
+    }
+
+    /// Run turns until stopped (by a signal or `Ctx::stop`) and every connection is closed.
+    pub fn run(&mut self) -> stdio::Result<()> {
+        while !self.finished() {
+            self.turn()?;
+        }
+        Ok(())
+    }
+
+    /// One turn of the loop. Public so tests (and gdb sessions) can step it.
+    pub fn turn(&mut self) -> stdio::Result<()> {
+        self.before_sleep();
+        let timeout = self.next_timeout();
+        let ready = match self.wait_for_events(timeout) {
+            Ok(ready) => ready,
+            Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {
+                // Rule 6: a signal interrupted the wait. Not an error: go round again.
+                self.stats.interrupted_waits += 1;
+                debug!("turn {}: wait interrupted (EINTR), retrying", self.stats.turns);
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        self.stats.turns += 1;
+        debug!(
+            "turn {}: {} fds={} timeout={} ready={}",
+            self.stats.turns,
+            self.backend.name(),
+            self.backend.registered(),
+            format_timeout(timeout),
+            ready
+        );
+        self.retry_pending_reads();
+        for i in 0..self.events.len() {
+            let event = self.events[i];
+            self.dispatch(event);
+        }
+        self.fire_timers();
+        self.reap_closed();
+        Ok(())
+    }
+
+    /// Has a stop completed (no connections left)?
+    pub fn finished(&self) -> bool {
+        self.stopping.is_some() && self.conns.is_empty()
+    }
+
+    /// Begin a graceful stop, as SIGTERM would.
+    pub fn stop(&mut self) {
+        self.begin_shutdown();
+    }
+
+    pub fn handler(&self) -> &H {
+        &self.handler
+    }
+
+    pub fn handler_mut(&mut self) -> &mut H {
+        &mut self.handler
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Open connections (including adopted streams).
+    pub fn connection_count(&self) -> usize {
+        self.conns.len()
+    }
+
+    /// The backend's name: "select", "poll" or "epoll".
+    pub fn backend_name(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// How long the next wait may sleep: until the nearest timer, not at all when reads are
+    /// left over from the last turn, at most until the shutdown grace ends.
+    fn next_timeout(&mut self) -> Option<Duration> {
+        if !self.pending_reads.is_empty() {
+            return Some(Duration::ZERO);
+        }
+        let timer = self.timers.next_timeout(self.now);
+        let grace = self
+            .stopping
+            .map(|deadline| deadline.saturating_duration_since(self.now));
+        match (timer, grace) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Block in the backend; then read the clock once for the whole turn.
+    fn wait_for_events(&mut self, timeout: Option<Duration>) -> stdio::Result<usize> {
+        let result = self.backend.poll(&mut self.events, timeout);
+        self.now = Instant::now();
+        result
+    }
+
+    /// Route one event to the code for that kind of descriptor.
+    fn dispatch(&mut self, event: Event) {
+        trace!("dispatch {event:?}");
+        if event.token == Token::SIGNAL {
+            self.signal_ready();
+        } else if let Some(index) = event.token.listener_index() {
+            self.accept_ready(index);
+        } else {
+            if event.readable || event.hangup || event.error {
+                self.read_ready(event.token);
+            }
+            if event.writable {
+                self.write_ready(event.token);
+            }
+            if event.hangup || event.error {
+                self.hangup_ready(event.token);
+            }
+        }
+    }
+
+    /// The self-pipe is readable: stop on SIGINT/SIGTERM, pass other signals on.
+    fn signal_ready(&mut self) {
+        let Some(pipe) = self.signals.as_mut() else { return };
+        for signal in pipe.drain() {
+            if STOP_SIGNALS.contains(&signal) {
+                info!("received {signal}: stopping (no new connections; flushing and closing open ones)");
+                self.begin_shutdown();
+            } else {
+                let mut ctx = crate::Ctx::new(&mut self.ops, &mut self.timers, self.now, None);
+                self.handler.on_signal(&mut ctx, signal);
+                self.apply_ops();
+            }
+        }
+    }
+
+    fn take_serial(&mut self) -> u64 {
+        self.next_serial += 1;
+        self.next_serial
+    }
+}
+
+fn format_timeout(timeout: Option<Duration>) -> String {
+    match timeout {
+        None => "none".to_string(),
+        Some(d) => format!("{}ms", d.as_millis()),
+    }
+}
+
+impl<S> Conn<S> {
+    fn new(stream: Stream, peer: Peer, state: S, serial: u64, now: Instant, is_socket: bool) -> Conn<S> {
+        Conn {
+            stream,
+            peer,
+            state,
+            inbuf: Vec::new(),
+            outbox: Default::default(),
+            registered: Interest::READABLE,
+            serial,
+            read_closed: false,
+            paused: false,
+            closing: None,
+            shutdown_pending: false,
+            write_shut: false,
+            dead: false,
+            last_active: now,
+            idle_timer: None,
+            is_socket,
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! `echo-server`: the echo protocol (RFC 862) on any of the six concurrency models.
+//!
+//! ```text
+//! echo-server --model select --listen 127.0.0.1:0
+//! listening on 127.0.0.1:40123
+//! ```
+//! Try it with `tcp-client 127.0.0.1 40123`, `socat - TCP:127.0.0.1:40123`, or under
+//! `strace -f` to see which system calls each model makes.
+
+use clap::Parser;
+use servers::blocking::{self, echo::echo_session};
+use servers::cli::{self, ServerArgs};
+use servers::reactive::{self, echo::EchoHandler};
+
+/// Echo server: every byte received is sent back.
+#[derive(Parser, Debug)]
+#[command(version, about, long_about = None)]
+struct Args {
+    #[command(flatten)]
+    server: ServerArgs,
+}
+
+fn main() {
+    let args = Args::parse();
+    cli::init_logging();
+    cli::raise_fd_limit();
+    let addr = args.server.listen_addr("127.0.0.1:7000");
+    let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
+    let result = match args.server.model.backend() {
+        Some(kind) => reactive::run(kind, listener, EchoHandler::default(), args.server.reactor_config()),
+        None => blocking::run(
+            args.server.model,
+            listener,
+            echo_session,
+            blocking::Options::from_args(&args.server),
+        ),
+    };
+    if let Err(e) = result {
+        cli::fail("server", &e);
+    }
+}

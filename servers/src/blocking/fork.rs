@@ -1,0 +1,119 @@
+//! The fork model: a child process per client.
+//!
+//! After `accept`, `fork(2)` duplicates the server. Both processes now hold the listening
+//! socket *and* the client socket, and each must close the one it does not use:
+//!
+//! - the **child** closes the listener, serves the client, and leaves with `_exit(2)`. The
+//!   lecture's child never exits: when its client is done it falls back into the parent's
+//!   `accept` loop, and soon every process is a server. `_exit` (not `exit`) also skips the
+//!   parent's atexit handlers and inherited stdio buffers, which must not run twice;
+//! - the **parent** closes the client socket (else the client never sees EOF from the
+//!   server side when the child exits) and *reaps* its children: a child that exits stays a
+//!   zombie until its parent calls `waitpid`. SIGCHLD arrives through the self-pipe and the
+//!   loop calls `waitpid(-1, WNOHANG)` until no exited child is left.
+//!
+//! The process is single-threaded when it forks (no logger thread, no runtime), which is
+//! what makes fork safe here: a child of a multi-threaded process may only call
+//! async-signal-safe functions.
+
+use super::{prepare, refuse, Acceptor, Next, Options, Session};
+use log::{debug, info, warn};
+use nix::sys::signal::{kill, Signal};
+use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+use nix::unistd::{fork, ForkResult, Pid};
+use reactor::signal::{SignalPipe, STOP_SIGNALS};
+use reactor::{Peer, Stream};
+use std::collections::HashSet;
+use std::io;
+
+/// The extra signal the fork model watches.
+pub const SIGCHLD: Signal = Signal::SIGCHLD;
+
+/// Accept clients and fork a child for each until SIGINT/SIGTERM; then stop the children
+/// and wait for all of them.
+pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -> io::Result<()> {
+    let mut children: HashSet<Pid> = HashSet::new();
+    loop {
+        match acceptor.wait()? {
+            Next::Client(stream, peer) => {
+                reap_children(&mut children);
+                if children.len() >= options.max_connections {
+                    refuse(
+                        stream,
+                        &peer,
+                        &format!("at max connections ({})", options.max_connections),
+                        options,
+                    );
+                    continue;
+                }
+                // SAFETY: this process is single-threaded (see the module doc), so the child
+                // may run ordinary Rust code.
+                match unsafe { fork() } {
+                    // The child never returns, so it may take the acceptor with it.
+                    Ok(ForkResult::Child) => child_main(acceptor, stream, peer, session, options),
+                    Ok(ForkResult::Parent { child }) => {
+                        debug!("forked child {child} for {peer}");
+                        drop(stream); // the parent's copy: only the child talks to this client
+                        children.insert(child);
+                    }
+                    Err(e) => refuse(stream, &peer, &format!("fork: {e}"), options),
+                }
+            }
+            Next::Signal(SIGCHLD) => reap_children(&mut children),
+            Next::Signal(_) => {}
+            Next::Stop => break,
+        }
+    }
+    drop(acceptor); // closes the listener and removes a UNIX socket file
+    stop_children(&mut children);
+    info!("stopped");
+    Ok(())
+}
+
+/// The child's whole life: close the listener, serve one client, `_exit`.
+fn child_main<S: Session>(acceptor: Acceptor, stream: Stream, peer: Peer, session: &S, options: &Options) -> ! {
+    // Die on SIGTERM like any process; the parent's handlers are not ours.
+    let mut ours = STOP_SIGNALS.to_vec();
+    ours.push(SIGCHLD);
+    SignalPipe::restore_default(&ours);
+    drop(acceptor); // close the listener (its UNIX file stays: only the parent may remove it)
+    let code = match prepare(&stream, options).and_then(|_| session(stream, &peer)) {
+        Ok(()) => 0,
+        Err(e) => {
+            warn!("{peer}: {e}");
+            1
+        }
+    };
+    // SAFETY: _exit(2) ends the process at once; nothing of ours needs unwinding.
+    unsafe { libc::_exit(code) }
+}
+
+/// waitpid(-1, WNOHANG) until no exited child is left: no zombies.
+fn reap_children(children: &mut HashSet<Pid>) {
+    loop {
+        match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::StillAlive) => return,
+            Ok(status) => {
+                if let Some(pid) = status.pid() {
+                    children.remove(&pid);
+                    debug!("reaped child {pid}: {status:?}");
+                }
+            }
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => return, // ECHILD: no children at all
+        }
+    }
+}
+
+/// Shutdown: SIGTERM every child, then wait for each one.
+fn stop_children(children: &mut HashSet<Pid>) {
+    if !children.is_empty() {
+        info!("stopping {} children", children.len());
+    }
+    for &pid in children.iter() {
+        let _ = kill(pid, Signal::SIGTERM);
+    }
+    for pid in children.drain() {
+        while let Err(nix::errno::Errno::EINTR) = waitpid(pid, None) {}
+    }
+}

@@ -1,0 +1,32 @@
+//! The iterative server: accept one client, serve it until it leaves, then accept the next.
+//!
+//! The simplest correct server, and the lesson of the first lecture programs: while one
+//! client is served, the next one is accepted by the *kernel* (it completes the TCP handshake
+//! and waits in the listen backlog) but nobody reads from it. `make demo-iterative` shows the
+//! second client's lines answered only after the first client leaves.
+
+use super::{prepare, Acceptor, Next, Options, Session};
+use log::{info, warn};
+use std::io;
+
+/// Accept and serve clients one after the other until SIGINT/SIGTERM.
+pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -> io::Result<()> {
+    loop {
+        match acceptor.wait()? {
+            Next::Client(stream, peer) => {
+                info!("serving {peer} (the next client waits in the backlog)");
+                if let Err(e) = prepare(&stream, options).and_then(|_| session(stream, &peer)) {
+                    warn!("{peer}: {e}");
+                }
+                info!("{peer} done");
+                if reactor::signal::stop_requested() {
+                    break;
+                }
+            }
+            Next::Signal(_) => {}
+            Next::Stop => break,
+        }
+    }
+    info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! The thread model: a thread per client, up to `--max-connections`.
+//!
+//! Threads share the process's memory, so the per-client code can reach shared state
+//! directly (behind a lock). Each costs a stack and a kernel task, so the number is capped:
+//! past the cap a new client is told so and closed, rather than the server dying of
+//! `EAGAIN` from `clone(2)`.
+//!
+//! Shutdown: a thread blocked in `read` cannot be cancelled. The main thread keeps a `dup`
+//! of every client socket and calls `shutdown(SHUT_RDWR)` on each: the blocked reads return
+//! 0, the sessions end, and the main thread joins them all before exiting 0.
+
+use super::{prepare, refuse, Acceptor, Next, Options, Session};
+use log::{debug, info, warn};
+use reactor::{Peer, Stream};
+use std::collections::HashMap;
+use std::io;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{self, JoinHandle};
+
+/// Client sockets of running sessions, by id, so the main thread can wake them at shutdown.
+type Registry = Arc<Mutex<HashMap<u64, Stream>>>;
+
+/// Accept clients and start a thread for each until SIGINT/SIGTERM.
+pub fn run<S: Session>(mut acceptor: Acceptor, session: Arc<S>, options: &Options) -> io::Result<()> {
+    let registry: Registry = Arc::default();
+    let mut threads: Vec<JoinHandle<()>> = Vec::new();
+    let mut next_id = 0u64;
+    loop {
+        match acceptor.wait()? {
+            Next::Client(stream, peer) => {
+                threads.retain(|t| !t.is_finished()); // joined implicitly: the thread is done
+                if threads.len() >= options.max_connections {
+                    refuse(
+                        stream,
+                        &peer,
+                        &format!("at max connections ({})", options.max_connections),
+                        options,
+                    );
+                    continue;
+                }
+                next_id += 1;
+                match spawn_session(next_id, stream, peer, &session, &registry, options) {
+                    Ok(handle) => threads.push(handle),
+                    Err(e) => warn!("cannot start a thread: {e}"),
+                }
+            }
+            Next::Signal(_) => {}
+            Next::Stop => break,
+        }
+    }
+    drop(acceptor);
+    wake_and_join(&registry, threads);
+    info!("stopped");
+    Ok(())
+}
+
+/// Start the thread that serves one client; it unregisters itself when done.
+fn spawn_session<S: Session>(
+    id: u64,
+    stream: Stream,
+    peer: Peer,
+    session: &Arc<S>,
+    registry: &Registry,
+    options: &Options,
+) -> io::Result<JoinHandle<()>> {
+    let handle = stream.try_clone()?;
+    registry
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(id, handle);
+    let (session, shared, options) = (Arc::clone(session), Arc::clone(registry), options.clone());
+    let spawned = thread::Builder::new().name(format!("client-{id}")).spawn(move || {
+        debug!("thread client-{id} serves {peer}");
+        if let Err(e) = prepare(&stream, &options).and_then(|_| session(stream, &peer)) {
+            warn!("{peer}: {e}");
+        }
+        shared.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
+    });
+    if spawned.is_err() {
+        registry.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
+    }
+    spawned
+}
+
+/// Shutdown: unblock every session's read, then wait for every thread.
+fn wake_and_join(registry: &Registry, threads: Vec<JoinHandle<()>>) {
+    let open: Vec<Stream> = registry
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .drain()
+        .map(|(_, s)| s)
+        .collect();
+    if !open.is_empty() {
+        info!("closing {} open connections", open.len());
+    }
+    for stream in &open {
+        let _ = stream.shutdown_both();
+    }
+    for thread in threads {
+        let _ = thread.join();
+    }
+}

@@ -1,0 +1,129 @@
+//! The command-line contract shared by every server (DESIGN.md):
+//!
+//! - `--model iterative|fork|thread|select|poll|epoll` (default `epoll`);
+//! - `--listen HOST:PORT` (port 0: the kernel picks) or `--unix PATH`;
+//! - once bound, exactly one line `listening on ADDR` on stdout; logs on stderr
+//!   (`RUST_LOG=debug` shows each turn of the loop, `trace` each event);
+//! - SIGINT/SIGTERM: stop accepting, finish or close connections, remove the UNIX socket
+//!   file, exit 0; bad flags: a message and exit code 2 (clap's convention).
+
+use clap::{Args, ValueEnum};
+use reactor::{BackendKind, ListenAddr, Listener};
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How a server handles concurrency.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Model {
+    /// One client at a time: accept, serve until it leaves, accept the next.
+    Iterative,
+    /// A child process per client (fork(2)); the parent only accepts and reaps.
+    Fork,
+    /// A thread per client, up to --max-connections.
+    Thread,
+    /// One thread, select(2).
+    Select,
+    /// One thread, poll(2).
+    Poll,
+    /// One thread, epoll(7) through mio.
+    Epoll,
+}
+
+impl Model {
+    /// The reactor backend for the one-thread models; `None` for the blocking ones.
+    pub fn backend(self) -> Option<BackendKind> {
+        match self {
+            Model::Select => Some(BackendKind::Select),
+            Model::Poll => Some(BackendKind::Poll),
+            Model::Epoll => Some(BackendKind::Epoll),
+            Model::Iterative | Model::Fork | Model::Thread => None,
+        }
+    }
+}
+
+/// Flags every server takes (`#[command(flatten)]` them into a binary's own).
+#[derive(Args, Debug, Clone)]
+pub struct ServerArgs {
+    /// Concurrency model.
+    #[arg(long, value_enum, default_value_t = Model::Epoll)]
+    pub model: Model,
+
+    /// TCP address to listen on; port 0 lets the kernel choose (printed on stdout).
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "unix")]
+    pub listen: Option<String>,
+
+    /// Listen on a UNIX domain socket at PATH instead (removed again on exit).
+    #[arg(long, value_name = "PATH")]
+    pub unix: Option<PathBuf>,
+
+    /// Close connections that send nothing for SECS seconds.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: Option<u64>,
+
+    /// Most clients served at once; the next ones are told so and closed.
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+}
+
+impl ServerArgs {
+    /// Where to listen, with `default` (HOST:PORT) when neither flag is given.
+    pub fn listen_addr(&self, default: &str) -> ListenAddr {
+        match (&self.unix, &self.listen) {
+            (Some(path), _) => ListenAddr::Unix(path.clone()),
+            (None, Some(host_port)) => ListenAddr::tcp(host_port),
+            (None, None) => ListenAddr::tcp(default),
+        }
+    }
+
+    pub fn idle_timeout(&self) -> Option<Duration> {
+        self.idle_timeout.map(Duration::from_secs)
+    }
+
+    pub fn max_connections(&self) -> usize {
+        usize::try_from(self.max_connections).unwrap_or(usize::MAX)
+    }
+
+    /// The reactor limits these flags imply.
+    pub fn reactor_config(&self) -> reactor::Config {
+        reactor::Config {
+            max_connections: self.max_connections(),
+            idle_timeout: self.idle_timeout(),
+            ..reactor::Config::default()
+        }
+    }
+}
+
+/// Logs to stderr; `RUST_LOG` overrides the default level (info).
+pub fn init_logging() {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
+        .format_timestamp_millis()
+        .init();
+}
+
+/// Bind, then print the one `listening on ADDR` line and flush it: scripts and tests wait
+/// for that line to know the server is ready and which port it got.
+pub fn bind_and_announce(addr: &ListenAddr) -> io::Result<Listener> {
+    let listener = Listener::bind(addr)?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "listening on {}", listener.local_addr_string()?)?;
+    out.flush()?;
+    Ok(listener)
+}
+
+/// Raise the soft RLIMIT_NOFILE to the hard limit: a server of a thousand clients needs
+/// more than the usual 1024 descriptors.
+pub fn raise_fd_limit() {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
+        if soft < hard && setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok() {
+            log::debug!("RLIMIT_NOFILE raised from {soft} to {hard}");
+        }
+    }
+}
+
+/// Print a startup failure and exit 1 (bad flags exit 2, through clap).
+pub fn fail(what: &str, error: &dyn std::fmt::Display) -> ! {
+    eprintln!("error: {what}: {error}");
+    std::process::exit(1)
+}

@@ -1,0 +1,17 @@
+//! Handlers that run the protocols on the one-thread reactor (select, poll or epoll).
+
+pub mod echo;
+
+use reactor::{BackendKind, Config, Handler, Listener, Reactor};
+use std::io;
+
+/// Serve `listener` with `handler` on a reactor of `kind` until SIGINT/SIGTERM.
+pub fn run<H: Handler>(kind: BackendKind, listener: Listener, handler: H, config: Config) -> io::Result<()> {
+    let mut reactor = Reactor::new(kind, handler, config)?;
+    reactor.listen(listener)?;
+    reactor.watch_signals(&[])?;
+    log::info!("serving on the {kind} reactor");
+    reactor.run()?;
+    log::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! Black-box tests of `resolve`: getaddrinfo and gethostbyname on names that never leave
+//! the machine (`localhost`, numeric addresses) and on a name that must fail
+//! (`.invalid` is reserved by RFC 2606, so no DNS server may answer it).
+
+use tests::run_client;
+
+fn resolve(args: &[&str]) -> (i32, String, String) {
+    let (status, out, err) = run_client("resolve", args, b"");
+    (status.code().unwrap_or(-1), out, err)
+}
+
+#[test]
+fn localhost_prints_the_lecture_format() {
+    let (code, out, err) = resolve(&["localhost"]);
+    assert_eq!(code, 0, "stderr: {err}");
+    assert!(
+        out.lines().any(|l| l == "IPV4 : 127.0.0.1"),
+        "stdout: {out}"
+    );
+    assert!(
+        out.lines()
+            .all(|l| l.starts_with("IPV4 : ") || l.starts_with("IPV6 : ")),
+        "{out}"
+    );
+}
+
+#[test]
+fn ipv4_only_on_localhost() {
+    let (code, out, _) = resolve(&["-4", "localhost"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.lines().all(|l| l.starts_with("IPV4 : ")),
+        "stdout: {out}"
+    );
+}
+
+#[test]
+fn numeric_addresses_resolve_to_themselves() {
+    let (code, out, _) = resolve(&["127.0.0.1"]);
+    assert_eq!((code, out.as_str()), (0, "IPV4 : 127.0.0.1\n"));
+    let (code, out, _) = resolve(&["-6", "::1"]);
+    assert_eq!((code, out.as_str()), (0, "IPV6 : ::1\n"));
+}
+
+#[test]
+fn service_adds_port_and_socket_type() {
+    let (code, out, _) = resolve(&["127.0.0.1", "80"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "IPV4 : 127.0.0.1  port 80  STREAM\n")
+    );
+    let (code, out, _) = resolve(&["::1", "domain", "--dgram"]);
+    assert_eq!((code, out.as_str()), (0, "IPV6 : ::1  port 53  DGRAM\n"));
+}
+
+#[test]
+fn canonical_name_is_printed_first() {
+    let (code, out, _) = resolve(&["--canonical", "localhost"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines().next(),
+        Some("Canonical name: localhost"),
+        "{out}"
+    );
+}
+
+#[test]
+fn unknown_name_exits_2_with_the_gai_message() {
+    let (code, out, err) = resolve(&["nonexistent.invalid"]);
+    assert_eq!(code, 2, "stdout: {out}");
+    assert!(out.is_empty(), "stdout: {out}");
+    let known = [
+        "Name or service not known",
+        "No address associated with hostname",
+    ];
+    let temporary = "Temporary failure in name resolution";
+    assert!(
+        known.iter().chain([&temporary]).any(|m| err.contains(m)),
+        "stderr should carry the gai_strerror text: {err}"
+    );
+    assert!(
+        err.contains("nonexistent.invalid"),
+        "stderr names the host: {err}"
+    );
+}
+
+#[test]
+fn wrong_family_for_a_literal_exits_2() {
+    let (code, _, err) = resolve(&["-6", "127.0.0.1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("getaddrinfo: "), "{err}");
+}
+
+#[test]
+fn hostile_names_never_panic() {
+    // Every name is local or under .invalid: no query may reach a real DNS server.
+    let long = format!("{}.invalid", "a".repeat(300));
+    for name in [
+        long.as_str(),
+        "..",
+        "",
+        "%%%.invalid",
+        "-.invalid",
+        "\u{e9}t\u{e9}.invalid",
+    ] {
+        let (code, _, err) = resolve(&[name]);
+        assert!(
+            code == 0 || code == 2,
+            "{name:?}: exit {code}, stderr {err}"
+        );
+        assert!(!err.contains("panicked"), "{name:?}: {err}");
+    }
+}
+
+#[test]
+fn gethostbyname_prints_host_and_ipv4() {
+    let (code, out, err) = resolve(&["--gethostbyname", "localhost"]);
+    assert_eq!(code, 0, "stderr: {err}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("Host resolves to localhost"));
+    assert!(out.lines().any(|l| l == "127.0.0.1"), "{out}");
+    assert!(!out.contains(':'), "gethostbyname knows no IPv6: {out}");
+}
+
+#[test]
+fn gethostbyname_knows_no_ipv6() {
+    let (code, out, err) = resolve(&["--gethostbyname", "::1"]);
+    assert_eq!(code, 2, "stdout: {out}");
+    assert!(err.contains("gethostbyname: "), "{err}");
+}
+
+#[test]
+fn gethostbyname_unknown_name_exits_2_with_hstrerror() {
+    let (code, _, err) = resolve(&["--gethostbyname", "nonexistent.invalid"]);
+    assert_eq!(code, 2);
+    let texts = [
+        "Unknown host",
+        "Host name lookup failure",
+        "No address associated",
+    ];
+    assert!(texts.iter().any(|t| err.contains(t)), "stderr: {err}");
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    let (code, _, err) = resolve(&["-4", "-6", "localhost"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be used with"), "{err}");
+}
