@@ -85,15 +85,7 @@ fn loadgen(args: &[&str]) -> (ExitStatus, String, String) {
 
 /// A short JSON run of 4 connections × 64 bytes (unless `extra` sets `--size`) against `target` (plus `extra` flags).
 fn json_run(target: &[&str], extra: &[&str]) -> (ExitStatus, Value, String) {
-    let mut args = vec![
-        "--duration",
-        "1",
-        "--warmup",
-        "0.2",
-        "--connections",
-        "4",
-        "--json",
-    ];
+    let mut args = vec!["--duration", "1", "--warmup", "0.2", "--connections", "4", "--json"];
     if !extra.contains(&"--size") {
         args.extend_from_slice(&["--size", "64"]);
     }
@@ -163,17 +155,9 @@ fn corrupted_echo_fails_verification() {
     let (status, report, err) = json_run(&[&addr], &[]);
     assert_eq!(status.code(), Some(1), "report {report}\nstderr:\n{err}");
     assert!(num(&report, "errors") >= 1.0, "{report}");
-    let kinds = report["error_kinds"]
-        .as_object()
-        .expect("error_kinds object");
-    assert!(
-        kinds.keys().any(|k| k.starts_with("verification")),
-        "{report}"
-    );
-    assert!(
-        err.contains("expected"),
-        "the mismatch is described on stderr:\n{err}"
-    );
+    let kinds = report["error_kinds"].as_object().expect("error_kinds object");
+    assert!(kinds.keys().any(|k| k.starts_with("verification")), "{report}");
+    assert!(err.contains("expected"), "the mismatch is described on stderr:\n{err}");
 }
 
 #[test]
@@ -184,10 +168,7 @@ fn silent_server_stalls_every_connection_but_the_run_ends() {
     assert_eq!(num(&report, "round_trips"), 0.0, "{report}");
     assert_eq!(num(&report, "errors"), 0.0, "{report}");
     assert_eq!(num(&report, "stalled_connections"), 4.0, "{report}");
-    assert!(
-        report["p50_us"].is_null(),
-        "no latency without round trips: {report}"
-    );
+    assert!(report["p50_us"].is_null(), "no latency without round trips: {report}");
 }
 
 #[test]
@@ -195,10 +176,7 @@ fn human_report_says_how_many_connections_stalled() {
     let addr = tcp_server(Behaviour::Silent);
     let (status, out, err) = loadgen(&["-d", "0.5", "--warmup", "0", "-c", "3", "--quiet", &addr]);
     assert_eq!(status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
-    assert!(
-        out.contains("3 of 3 connections completed no round trip"),
-        "{out}"
-    );
+    assert!(out.contains("3 of 3 connections completed no round trip"), "{out}");
     assert!(out.contains("round trips/s"), "{out}");
 }
 
@@ -212,10 +190,7 @@ fn refused_connections_are_counted_and_exit_1() {
     let (status, report, err) = json_run(&[&addr], &[]);
     assert_eq!(status.code(), Some(1), "report {report}\nstderr:\n{err}");
     assert_eq!(num(&report, "errors"), 4.0, "{report}");
-    assert_eq!(
-        report["error_kinds"]["connect: connection refused"], 4,
-        "{report}"
-    );
+    assert_eq!(report["error_kinds"]["connect: connection refused"], 4, "{report}");
     assert!(err.contains("no connection could be made"), "{err}");
 }
 
@@ -237,11 +212,7 @@ fn bad_flags_exit_2() {
     ];
     for args in cases {
         let (status, out, err) = loadgen(args);
-        assert_eq!(
-            status.code(),
-            Some(2),
-            "args {args:?}\nstdout:\n{out}\nstderr:\n{err}"
-        );
+        assert_eq!(status.code(), Some(2), "args {args:?}\nstdout:\n{out}\nstderr:\n{err}");
         assert!(!err.is_empty(), "args {args:?}: a message on stderr");
     }
 }
@@ -253,8 +224,6 @@ fn unix_socket_without_server_is_a_connect_error() {
     let path = path.to_string_lossy().into_owned();
     let (status, report, _err) = json_run(&[], &["--unix", &path]);
     assert_eq!(status.code(), Some(1), "{report}");
-    let kinds = report["error_kinds"]
-        .as_object()
-        .expect("error_kinds object");
+    let kinds = report["error_kinds"].as_object().expect("error_kinds object");
     assert!(kinds.keys().all(|k| k.starts_with("connect:")), "{report}");
 }

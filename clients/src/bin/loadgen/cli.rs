@@ -72,9 +72,7 @@ fn parse_target(s: &str) -> Result<SocketAddr, String> {
     let mut addrs = s
         .to_socket_addrs()
         .map_err(|e| format!("cannot resolve {s:?} as HOST:PORT: {e}"))?;
-    addrs
-        .next()
-        .ok_or_else(|| format!("{s:?} resolved to no address"))
+    addrs.next().ok_or_else(|| format!("{s:?} resolved to no address"))
 }
 
 /// Seconds as a decimal number, strictly positive and bounded.

@@ -126,11 +126,7 @@ impl Conn {
     }
 
     /// React to a readiness event: finish the connect, then move bytes in both directions.
-    pub fn on_ready(
-        &mut self,
-        scratch: &mut Scratch,
-        sink: &mut impl RoundSink,
-    ) -> Result<(), ConnError> {
+    pub fn on_ready(&mut self, scratch: &mut Scratch, sink: &mut impl RoundSink) -> Result<(), ConnError> {
         if self.state == State::Connecting && !self.finish_connect(sink)? {
             return Ok(());
         }

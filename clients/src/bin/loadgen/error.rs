@@ -47,10 +47,7 @@ impl ConnError {
 
     /// A broken echo (as opposed to a network failure): makes the run exit with status 1.
     pub fn is_verification(&self) -> bool {
-        matches!(
-            self,
-            ConnError::Corrupted { .. } | ConnError::TooLong { .. }
-        )
+        matches!(self, ConnError::Corrupted { .. } | ConnError::TooLong { .. })
     }
 }
 

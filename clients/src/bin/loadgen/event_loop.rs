@@ -85,19 +85,9 @@ pub fn run(settings: &Settings) -> io::Result<Outcome> {
         wait_for_events(
             &mut poll,
             &mut events,
-            recorder
-                .end
-                .min(progress.next())
-                .saturating_duration_since(now),
+            recorder.end.min(progress.next()).saturating_duration_since(now),
         )?;
-        dispatch(
-            &events,
-            &poll,
-            &mut table,
-            &mut scratch,
-            &mut recorder,
-            &mut errors,
-        );
+        dispatch(&events, &poll, &mut table, &mut scratch, &mut recorder, &mut errors);
         progress.tick(&recorder);
     }
     Ok(summarize(settings, &table, &recorder, errors))
@@ -135,11 +125,7 @@ fn open_connections(settings: &Settings, poll: &Poll, errors: &mut ErrorTally) -
 fn open_one(id: usize, role: Role, settings: &Settings, poll: &Poll) -> Result<Conn, ConnError> {
     let mut conn = Conn::open(id, role, &settings.target, settings.size as usize)?;
     poll.registry()
-        .register(
-            conn.stream_mut(),
-            Token(id),
-            Interest::READABLE | Interest::WRITABLE,
-        )
+        .register(conn.stream_mut(), Token(id), Interest::READABLE | Interest::WRITABLE)
         .map_err(ConnError::Connect)?;
     Ok(conn)
 }
@@ -187,17 +173,8 @@ fn close(poll: &Poll, table: &mut Table, id: usize) {
 }
 
 /// Turn the counters into the report.
-fn summarize(
-    settings: &Settings,
-    table: &Table,
-    recorder: &Recorder,
-    errors: ErrorTally,
-) -> Outcome {
-    let active = table
-        .slots
-        .iter()
-        .flatten()
-        .filter(|c| c.role == Role::Active);
+fn summarize(settings: &Settings, table: &Table, recorder: &Recorder, errors: ErrorTally) -> Outcome {
+    let active = table.slots.iter().flatten().filter(|c| c.role == Role::Active);
     let stalled: Vec<&Conn> = active.filter(|c| c.completed == 0).collect();
     let h = &recorder.histogram;
     let duration_s = settings.duration.as_secs_f64();

@@ -24,7 +24,9 @@ pub fn ensure_fds_for(sockets: u64) {
         return;
     }
     match setrlimit(Resource::RLIMIT_NOFILE, hard, hard) {
-        Ok(()) => log::debug!("raised RLIMIT_NOFILE soft limit from {soft} to the hard limit {hard} for {sockets} connections"),
+        Ok(()) => log::debug!(
+            "raised RLIMIT_NOFILE soft limit from {soft} to the hard limit {hard} for {sockets} connections"
+        ),
         Err(e) => log::warn!("setrlimit(RLIMIT_NOFILE, {hard}): {e}"),
     }
     if needed > hard {

@@ -121,10 +121,7 @@ fn exit_status(outcome: &Outcome) -> ExitCode {
         return ExitCode::FAILURE;
     }
     if outcome.established == 0 {
-        eprintln!(
-            "loadgen: no connection could be made to {}",
-            outcome.report.target
-        );
+        eprintln!("loadgen: no connection could be made to {}", outcome.report.target);
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS

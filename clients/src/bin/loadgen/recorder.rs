@@ -64,10 +64,7 @@ pub struct ErrorTally {
 impl ErrorTally {
     pub fn record(&mut self, conn: usize, role: Role, err: &ConnError) {
         let prefix = if role == Role::Idle { "idle " } else { "" };
-        *self
-            .kinds
-            .entry(format!("{prefix}{}", err.kind()))
-            .or_insert(0) += 1;
+        *self.kinds.entry(format!("{prefix}{}", err.kind())).or_insert(0) += 1;
         self.total += 1;
         if err.is_verification() {
             self.verification += 1;
@@ -115,11 +112,7 @@ impl Progress {
         if self.quiet {
             return;
         }
-        let phase = if now < recorder.measure_from {
-            " (warmup)"
-        } else {
-            ""
-        };
+        let phase = if now < recorder.measure_from { " (warmup)" } else { "" };
         eprintln!(
             "loadgen: {:>5.1}s {:>10} round trips, {:>8}/s{phase}",
             now.duration_since(self.start).as_secs_f64(),

@@ -52,8 +52,7 @@ impl Report {
 
     /// A few aligned `name  value` lines.
     pub fn write_human(&self, out: &mut impl Write) -> io::Result<()> {
-        let line =
-            |out: &mut dyn Write, name: &str, value: String| writeln!(out, "{name:<15}{value}");
+        let line = |out: &mut dyn Write, name: &str, value: String| writeln!(out, "{name:<15}{value}");
         line(out, "target", self.target.clone())?;
         if let Some(label) = &self.label {
             line(out, "model", label.clone())?;
@@ -82,11 +81,7 @@ impl Report {
             ("latency p999", self.p999_us),
             ("latency max", self.max_us),
         ] {
-            line(
-                out,
-                name,
-                value.map_or("-".into(), |us| format!("{us:.1} µs")),
-            )?;
+            line(out, name, value.map_or("-".into(), |us| format!("{us:.1} µs")))?;
         }
         line(out, "errors", self.errors_text())?;
         line(out, "stalled", self.stalled_text())
@@ -96,11 +91,7 @@ impl Report {
         if self.errors == 0 {
             return "0".into();
         }
-        let kinds: Vec<String> = self
-            .error_kinds
-            .iter()
-            .map(|(k, n)| format!("{k}: {n}"))
-            .collect();
+        let kinds: Vec<String> = self.error_kinds.iter().map(|(k, n)| format!("{k}: {n}")).collect();
         format!("{} ({})", self.errors, kinds.join(", "))
     }
 
@@ -173,10 +164,7 @@ mod tests {
         let mut out = Vec::new();
         sample().write_human(&mut out)?;
         let text = String::from_utf8(out)?;
-        assert!(
-            text.contains("3 of 4 connections completed no round trip"),
-            "{text}"
-        );
+        assert!(text.contains("3 of 4 connections completed no round trip"), "{text}");
         assert!(text.contains("1 (closed by peer: 1)"), "{text}");
         Ok(())
     }
