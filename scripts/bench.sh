@@ -32,7 +32,7 @@ WARMUP=${BENCH_WARMUP:-0.5}
 SIZE=64
 MODELS=${BENCH_MODELS-"iterative fork thread select poll epoll"} # set but empty: bare-mio only
 CONNS=${BENCH_CONNS:-"1 50 1000"}
-IDLE_COUNTS=${BENCH_IDLE:-"100 1000"} # idle = 0 is the 1-connection run of table 1
+IDLE_COUNTS=${BENCH_IDLE-"100 1000"} # idle = 0 is the 1-connection run of table 1
 BARE_MIO=${BARE_MIO:-}
 OUT=target/bench/$(date +%Y%m%d-%H%M%S)
 RAW=$OUT/raw
