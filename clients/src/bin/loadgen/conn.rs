@@ -20,6 +20,7 @@
 use std::io::{self, Read, Write};
 use std::time::Instant;
 
+use crate::error::snippet;
 pub use crate::error::ConnError;
 use crate::pattern::Pattern;
 use crate::stream::{ConnectState, Stream, Target};
@@ -232,6 +233,7 @@ impl Conn {
             .map_err(|mismatch| ConnError::Corrupted {
                 round: self.round,
                 mismatch,
+                received: snippet(data),
             })?;
         self.received += echo.len();
         if !extra.is_empty() {
@@ -248,7 +250,7 @@ impl Conn {
         loop {
             match self.stream.read(&mut scratch.read) {
                 Ok(0) => return Err(ConnError::ClosedByPeer),
-                Ok(_) => return Err(ConnError::Unsolicited),
+                Ok(n) => return Err(ConnError::Unsolicited(snippet(&scratch.read[..n]))),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(ConnError::Read(e)),

@@ -21,14 +21,16 @@ pub enum ConnError {
     Corrupted {
         round: u32,
         mismatch: Mismatch,
+        /// The start of what came back: often a server's own message ("too many clients").
+        received: String,
     },
     /// More bytes came back than were sent.
     TooLong {
         round: u32,
         extra: usize,
     },
-    /// An idle connection received bytes it never asked for.
-    Unsolicited,
+    /// An idle connection received bytes it never asked for (their start, printable).
+    Unsolicited(String),
 }
 
 impl ConnError {
@@ -41,7 +43,7 @@ impl ConnError {
             ConnError::ClosedByPeer => "closed by peer".into(),
             ConnError::Corrupted { .. } => "verification: wrong byte".into(),
             ConnError::TooLong { .. } => "verification: extra bytes".into(),
-            ConnError::Unsolicited => "unexpected data".into(),
+            ConnError::Unsolicited(_) => "unexpected data".into(),
         }
     }
 
@@ -54,19 +56,38 @@ impl ConnError {
 impl std::fmt::Display for ConnError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ConnError::Corrupted { round, mismatch: m } => write!(
+            ConnError::Corrupted {
+                round,
+                mismatch: m,
+                received,
+            } => write!(
                 f,
-                "round {round}: byte {} is {:?}, expected {:?}",
+                "round {round}: byte {} is {:?}, expected {:?} (received \"{received}\")",
                 m.offset,
                 char::from(m.got),
                 char::from(m.expected)
             ),
+            ConnError::Unsolicited(received) => write!(f, "unexpected data \"{received}\""),
             ConnError::TooLong { round, extra } => {
                 write!(f, "round {round}: {extra} byte(s) more than were sent")
             }
             other => write!(f, "{}", other.kind()),
         }
     }
+}
+
+/// Bytes shown in an error message: at most this many, escaped.
+const SNIPPET_LEN: usize = 48;
+
+/// The first bytes of `data`, escaped like a Rust byte string (`\n`, `\x00`), so a log line
+/// shows what a misbehaving server actually said.
+pub fn snippet(data: &[u8]) -> String {
+    let shown = &data[..data.len().min(SNIPPET_LEN)];
+    let mut text = shown.escape_ascii().to_string();
+    if data.len() > SNIPPET_LEN {
+        text.push('…');
+    }
+    text
 }
 
 /// `io::Error`'s text without the " (os error 111)" suffix, lower-case as strerror prints it.
