@@ -51,10 +51,14 @@ pub fn read_head(reader: &mut impl BufRead) -> io::Result<Head> {
     if !version.starts_with("HTTP/1.") || code.len() != 3 {
         return Err(invalid(format!("not an HTTP/1.x status line: {status_line:?}")));
     }
-    let code = code.parse().map_err(|_| invalid(format!("bad status code in {status_line:?}")))?;
+    let code = code
+        .parse()
+        .map_err(|_| invalid(format!("bad status code in {status_line:?}")))?;
     let mut fields = Vec::new();
     for line in &lines[1..] {
-        let (name, value) = line.split_once(':').ok_or_else(|| invalid(format!("bad header line {line:?}")))?;
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| invalid(format!("bad header line {line:?}")))?;
         fields.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
     }
     Ok(Head {
@@ -71,24 +75,37 @@ fn read_line(reader: &mut impl BufRead, raw: &mut Vec<u8>) -> io::Result<String>
     let limit = MAX_HEAD.saturating_sub(start as u64).max(1);
     reader.take(limit).read_until(b'\n', raw)?;
     if !raw[start..].ends_with(b"\n") {
-        return Err(invalid(if raw.len() == start { "connection closed before the response" } else { "line too long or cut short" }));
+        return Err(invalid(if raw.len() == start {
+            "connection closed before the response"
+        } else {
+            "line too long or cut short"
+        }));
     }
     let line = String::from_utf8_lossy(&raw[start..]);
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 /// Copy the body to `out` as the head says it is framed; returns the bytes written.
-pub fn copy_body(reader: &mut impl BufRead, head: &Head, was_head_request: bool, out: &mut impl Write) -> io::Result<u64> {
+pub fn copy_body(
+    reader: &mut impl BufRead,
+    head: &Head,
+    was_head_request: bool,
+    out: &mut impl Write,
+) -> io::Result<u64> {
     if was_head_request || head.code / 100 == 1 || head.code == 204 || head.code == 304 {
         return Ok(0);
     }
-    let chunked = head.field("transfer-encoding").is_some_and(|te| te.to_ascii_lowercase().ends_with("chunked"));
+    let chunked = head
+        .field("transfer-encoding")
+        .is_some_and(|te| te.to_ascii_lowercase().ends_with("chunked"));
     if chunked {
         return copy_chunked(reader, out);
     }
     match head.field("content-length") {
         Some(len) => {
-            let len: u64 = len.parse().map_err(|_| invalid(format!("bad Content-Length {len:?}")))?;
+            let len: u64 = len
+                .parse()
+                .map_err(|_| invalid(format!("bad Content-Length {len:?}")))?;
             let copied = io::copy(&mut reader.take(len), out)?;
             if copied < len {
                 return Err(invalid(format!("connection closed after {copied} of {len} body bytes")));
@@ -144,12 +161,30 @@ mod tests {
 
     #[test]
     fn three_framings() {
-        assert_eq!(body(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef", false).expect("cl").1, b"abc");
+        assert_eq!(
+            body(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef", false)
+                .expect("cl")
+                .1,
+            b"abc"
+        );
         let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nT: v\r\n\r\n";
         assert_eq!(body(chunked, false).expect("chunked").1, b"abc0123456789");
-        assert_eq!(body(b"HTTP/1.0 200 OK\n\nuntil close", false).expect("close").1, b"until close");
-        assert_eq!(body(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n", false).expect("304").1, b"");
-        assert_eq!(body(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", true).expect("HEAD").1, b"");
+        assert_eq!(
+            body(b"HTTP/1.0 200 OK\n\nuntil close", false).expect("close").1,
+            b"until close"
+        );
+        assert_eq!(
+            body(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n", false)
+                .expect("304")
+                .1,
+            b""
+        );
+        assert_eq!(
+            body(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", true)
+                .expect("HEAD")
+                .1,
+            b""
+        );
     }
 
     #[test]

@@ -32,7 +32,11 @@ pub fn parse(url: &str) -> Result<Url, String> {
     if target.bytes().any(|b| b <= b' ' || b == 0x7f) {
         return Err("spaces and control characters must be percent-encoded in the path".into());
     }
-    let authority = if port == 80 { authority.trim_end_matches(":80").to_string() } else { authority.to_string() };
+    let authority = if port == 80 {
+        authority.trim_end_matches(":80").to_string()
+    } else {
+        authority.to_string()
+    };
     Ok(Url {
         host,
         port,
@@ -81,16 +85,30 @@ mod tests {
     #[test]
     fn forms() {
         let u = parse("http://example.com/a/b?c=d#frag").expect("url");
-        assert_eq!((u.host.as_str(), u.port, u.authority.as_str(), u.target.as_str()), ("example.com", 80, "example.com", "/a/b?c=d"));
+        assert_eq!(
+            (u.host.as_str(), u.port, u.authority.as_str(), u.target.as_str()),
+            ("example.com", 80, "example.com", "/a/b?c=d")
+        );
         let u = parse("http://[::1]:8080").expect("url");
-        assert_eq!((u.host.as_str(), u.port, u.authority.as_str(), u.target.as_str()), ("::1", 8080, "[::1]:8080", "/"));
+        assert_eq!(
+            (u.host.as_str(), u.port, u.authority.as_str(), u.target.as_str()),
+            ("::1", 8080, "[::1]:8080", "/")
+        );
         let u = parse("127.0.0.1:81?x").expect("url");
         assert_eq!((u.port, u.target.as_str()), (81, "/?x"));
     }
 
     #[test]
     fn refusals() {
-        for bad in ["https://x/", "ftp://x/", "http://:80/", "http://x:99999/", "http://[::1/", "http://a b/c d", "http://u@x/"] {
+        for bad in [
+            "https://x/",
+            "ftp://x/",
+            "http://:80/",
+            "http://x:99999/",
+            "http://[::1/",
+            "http://a b/c d",
+            "http://u@x/",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }
