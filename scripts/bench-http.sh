@@ -36,8 +36,10 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 mkdir -p "$WORK/www" "$WORK/nginx"
+chmod 755 "$WORK" "$WORK/www" # nginx's worker runs as www-data: it must be able to read the files
 head -c 1024 /dev/urandom >"$WORK/www/1k.bin"
 head -c $((1024 * 1024)) /dev/urandom >"$WORK/www/1m.bin"
+chmod 644 "$WORK/www/"*
 
 # Core pinning: server on core 0, wrk on core 1 (on a single core, no pinning).
 if [ "$(nproc)" -ge 2 ]; then SRV_PIN="taskset -c 0"; WRK_PIN="taskset -c 1"; else SRV_PIN=""; WRK_PIN=""; fi
@@ -97,13 +99,18 @@ stop_last() {
     unset 'PIDS[-1]'
 }
 
-# wrk's Requests/sec for one case.
+# wrk's Requests/sec for one case; a run with error responses is reported as "ERR".
 run_wrk() {
-    local port=$1 file=$2 mode=$3
+    local port=$1 file=$2 mode=$3 out
     local header=()
     [ "$mode" = close ] && header=(-H "Connection: close")
-    $WRK_PIN wrk -t1 -c"$CONNS" -d"${DURATION}s" "${header[@]}" "http://127.0.0.1:$port/$file" 2>&1 |
-        awk '/Requests\/sec/ {print $2}'
+    out=$($WRK_PIN wrk -t1 -c"$CONNS" -d"${DURATION}s" "${header[@]}" "http://127.0.0.1:$port/$file" 2>&1)
+    if grep -q "Non-2xx" <<<"$out"; then
+        echo "$out" >&2
+        echo ERR
+    else
+        awk '/Requests\/sec/ {print $2}' <<<"$out"
+    fi
 }
 
 SERVERS="nginx $MODELS"
@@ -122,7 +129,7 @@ done
 
 echo
 printf '%-22s' "case"
-for server in $SERVERS; do printf '%14s' "$server"; done
+for server in $SERVERS; do printf '%18s' "$server"; done
 echo
 for file in 1k.bin 1m.bin; do
     for mode in keepalive close; do
@@ -131,10 +138,10 @@ for file in 1k.bin 1m.bin; do
         for server in $SERVERS; do
             rps=${RPS[$server,$file,$mode]:-0}
             if [ "$server" = nginx ]; then
-                printf '%14s' "$rps"
+                printf '%18s' "$rps"
             else
                 ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')
-                printf '%14s' "$rps ($ratio)"
+                printf '%18s' "$rps ($ratio)"
             fi
         done
         echo
