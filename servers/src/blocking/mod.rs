@@ -13,6 +13,7 @@
 mod acceptor;
 pub mod echo;
 pub mod fork;
+pub mod http;
 pub mod iterative;
 pub mod thread;
 
