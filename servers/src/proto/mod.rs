@@ -2,3 +2,4 @@
 //! one is unit-tested alone and the same tests cover every concurrency model.
 
 pub mod echo;
+pub mod metrics;
