@@ -14,6 +14,7 @@ mod acceptor;
 pub mod echo;
 pub mod fork;
 pub mod iterative;
+pub mod metrics;
 pub mod thread;
 
 pub use acceptor::{Acceptor, Next};

@@ -48,3 +48,12 @@ pub use command::{Command, Error, ErrorCode, Kind, Reply, Sample};
 pub use session::{Progress, Session};
 pub use sniff::Encoding;
 pub use store::Store;
+
+/// Milliseconds since 1970 by the system clock: what drivers pass as `now_ms` (the protocol
+/// itself never reads a clock, so its tests choose the time).
+pub fn unix_millis() -> i64 {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+}
