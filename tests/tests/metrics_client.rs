@@ -11,7 +11,10 @@ use std::time::{Duration, Instant};
 use tests::{bin, run_client, wait_output, Server, STEP};
 
 fn host_port(server: &Server) -> (String, String) {
-    let (host, port) = server.addr.rsplit_once(':').unwrap_or_else(|| panic!("address {}", server.addr));
+    let (host, port) = server
+        .addr
+        .rsplit_once(':')
+        .unwrap_or_else(|| panic!("address {}", server.addr));
     (host.to_string(), port.to_string())
 }
 
@@ -44,7 +47,11 @@ fn every_subcommand_in_every_encoding_on_every_model() {
                 assert_eq!(out, format!("OK {name} counter 1.5 1234 made by hand\n"), "{ctx}");
             }
             let (code, out, _) = client(&server, enc, &[], &["val", &name, "-1"]);
-            assert_eq!(code, Some(1), "{ctx} a negative counter increment is an ERR reply: {out}");
+            assert_eq!(
+                code,
+                Some(1),
+                "{ctx} a negative counter increment is an ERR reply: {out}"
+            );
             assert!(out.contains("bad-value"), "{ctx} {out}");
         }
         let (code, out, _) = client(&server, "binary", &[], &["list"]);
@@ -58,17 +65,29 @@ fn every_subcommand_in_every_encoding_on_every_model() {
 fn dump_shows_the_frames_as_hex() {
     let (server, _) = start("epoll");
     client(&server, "text", &[], &["desc", "cpu", "gauge"]);
-    let (code, out, err) = client(&server, "binary", &["--dump"], &["val", "cpu", "0.5", "--timestamp", "1700000000000"]);
+    let (code, out, err) = client(
+        &server,
+        "binary",
+        &["--dump"],
+        &["val", "cpu", "0.5", "--timestamp", "1700000000000"],
+    );
     assert_eq!((code, out.as_str()), (Some(0), "OK cpu 0.5\n"), "{err}");
     // The frame documented in servers/src/proto/metrics/binary.rs.
     let sent = "> 27 bytes sent:\nb5 4d 01 01 14 00 00 00 00 00 00 00 e0 3f 00 68\ne5 cf 8b 01 00 00 03 63 70 75 a5\n";
     assert!(err.starts_with(sent), "stderr was:\n{err}");
-    assert!(err.contains("< 15 bytes received:\nb5 4d 01 80 08 00 07 63 70 75 20 30 2e 35 a5"), "{err}");
+    assert!(
+        err.contains("< 15 bytes received:\nb5 4d 01 80 08 00 07 63 70 75 20 30 2e 35 a5"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_flags_exit_2() {
-    for args in [&["127.0.0.1", "1", "desc", "x", "histogram"][..], &["--encoding", "xml", "h", "1", "list"], &["h"]] {
+    for args in [
+        &["127.0.0.1", "1", "desc", "x", "histogram"][..],
+        &["--encoding", "xml", "h", "1", "list"],
+        &["h"],
+    ] {
         let (status, _, err) = run_client("metrics-client", args, b"");
         assert_eq!(status.code(), Some(2), "{args:?}: {err}");
     }
@@ -78,7 +97,12 @@ fn bad_flags_exit_2() {
 fn push_sends_count_values_as_a_gauge() {
     for &model in MODELS {
         let (server, _) = start(model);
-        let (code, out, err) = client(&server, "binary", &[], &["push", "--interval", "10", "--count", "3", "load1"]);
+        let (code, out, err) = client(
+            &server,
+            "binary",
+            &[],
+            &["push", "--interval", "10", "--count", "3", "load1"],
+        );
         assert_eq!(code, Some(0), "[{model}] {out}{err}");
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 4, "[{model}] DESC + 3 VAL replies: {out}");
@@ -88,7 +112,13 @@ fn push_sends_count_values_as_a_gauge() {
         let get = text_cmd(&mut c, "GET load1");
         assert!(get.starts_with("OK load1 gauge "), "[{model}] {get}");
         let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-        assert!(loadavg.split_whitespace().next().is_some_and(|v| v.parse::<f64>().is_ok()), "{loadavg}");
+        assert!(
+            loadavg
+                .split_whitespace()
+                .next()
+                .is_some_and(|v| v.parse::<f64>().is_ok()),
+            "{loadavg}"
+        );
     }
 }
 

@@ -91,11 +91,17 @@ fn random_frames_never_bring_the_server_down() {
             drain(&mut c);
         }
         assert_eq!(sent, 2400);
-        assert!(server.child.try_wait().ok().flatten().is_none(), "[{model}] server died");
+        assert!(
+            server.child.try_wait().ok().flatten().is_none(),
+            "[{model}] server died"
+        );
         let mut c = server.connect();
         write_all(&mut c, &get_frame(b"f0"));
         let (kind, payload) = read_frame(&mut c, model);
-        assert!(kind == SAMPLE || kind == ERR, "[{model}] GET after fuzz: type {kind:#x} {payload:02x?}");
+        assert!(
+            kind == SAMPLE || kind == ERR,
+            "[{model}] GET after fuzz: type {kind:#x} {payload:02x?}"
+        );
         assert_serves_others(&server, model, "after fuzz");
         let status = server.signal_and_wait(nix::sys::signal::Signal::SIGTERM);
         assert!(status.success(), "[{model}] exit after fuzz: {status:?}");

@@ -88,7 +88,8 @@ fn a_truncated_frame_then_eof_is_closed_and_logged() {
         let mut c = server.connect();
         let f = val_frame(b"half", 1.0, 0);
         write_all(&mut c, &f[..f.len() / 2]);
-        c.shutdown(Shutdown::Write).unwrap_or_else(|e| panic!("[{model}] shutdown: {e}"));
+        c.shutdown(Shutdown::Write)
+            .unwrap_or_else(|e| panic!("[{model}] shutdown: {e}"));
         assert_closed(&mut c);
         server.wait_for_log("bytes discarded");
         assert_serves_others(&server, model, "truncated");
@@ -114,7 +115,10 @@ fn text_and_json_errors_are_replies() {
             assert!(reply.starts_with(prefix), "[{model}] {line:?} -> {reply:?}");
         }
         write_all(&mut t, b"GET \xc3\x28\n");
-        assert!(read_line(&mut t).starts_with("ERR bad-utf8 "), "[{model}] non-UTF-8 text");
+        assert!(
+            read_line(&mut t).starts_with("ERR bad-utf8 "),
+            "[{model}] non-UTF-8 text"
+        );
         let long = format!("VAL t {}\n", "9".repeat(5000));
         write_all(&mut t, long.as_bytes());
         assert!(read_line(&mut t).starts_with("ERR too-long "), "[{model}] long line");
@@ -130,10 +134,16 @@ fn text_and_json_errors_are_replies() {
             (r#"{"command":"desc","param":"t","kind":"histogram"}"#, "bad-command"),
         ] {
             let reply = text_cmd(&mut j, line);
-            assert!(reply.contains(&format!(r#""error":"{code}""#)), "[{model}] {line} -> {reply}");
+            assert!(
+                reply.contains(&format!(r#""error":"{code}""#)),
+                "[{model}] {line} -> {reply}"
+            );
         }
         write_all(&mut j, b"{\"command\":\"get\",\"param\":\"\xff\"}\n");
-        assert!(read_line(&mut j).contains(r#""error":"bad-utf8""#), "[{model}] non-UTF-8 JSON");
+        assert!(
+            read_line(&mut j).contains(r#""error":"bad-utf8""#),
+            "[{model}] non-UTF-8 JSON"
+        );
     }
 }
 
@@ -181,5 +191,54 @@ fn ten_thousand_metrics_from_one_client_hit_the_quota() {
         assert_serves_others(&server, model, "after the flood");
         let mut other = server.connect();
         assert_eq!(text_cmd(&mut other, "LIST"), "OK 1001", "[{model}]");
+    }
+}
+
+/// Resident memory of a process, in KiB, from /proc/PID/status.
+fn rss_kib(pid: i32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .unwrap_or("VmRSS: 0 kB");
+    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn a_client_that_never_reads_its_replies_costs_bounded_memory() {
+    for &model in MODELS {
+        let (server, _) = start(model);
+        let mut c = server.connect();
+        let descs: String = (0..1000)
+            .map(|i| format!("DESC metric_number_{i:04} gauge\n"))
+            .collect();
+        write_all(&mut c, descs.as_bytes());
+        for _ in 0..1000 {
+            read_line(&mut c);
+        }
+        // 3000 LISTs of 1000 entries are ~100 MB of replies; the client reads none of them.
+        let mut flooder = server.connect();
+        flooder
+            .set_nonblocking(true)
+            .unwrap_or_else(|e| panic!("[{model}] nonblocking: {e}"));
+        let flood = "LIST\n".repeat(3000);
+        let mut written = 0;
+        let deadline = std::time::Instant::now() + tests::STEP;
+        while written < flood.len() && std::time::Instant::now() < deadline {
+            match flooder.write(&flood.as_bytes()[written..]) {
+                Ok(n) => written += n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(std::time::Duration::from_millis(5))
+                }
+                Err(e) => panic!("[{model}] flood write: {e}"),
+            }
+        }
+        // Whether the server paused it (reactor) or blocked its thread in write, others go on.
+        assert_serves_others(&server, model, "while a client does not read");
+        let rss = rss_kib(server.pid());
+        assert!(
+            rss < 64 * 1024,
+            "[{model}] server resident memory {rss} KiB with an unread flood"
+        );
     }
 }

@@ -21,11 +21,18 @@ for family in text_string_to_metric_families(open(sys.argv[1]).read()):
 "#;
 
 fn ensure_prometheus_client() {
-    let has = |_: ()| Command::new("python3").args(["-c", "import prometheus_client"]).status().is_ok_and(|s| s.success());
+    let has = |_: ()| {
+        Command::new("python3")
+            .args(["-c", "import prometheus_client"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
     if has(()) {
         return;
     }
-    let _ = Command::new("python3").args(["-m", "pip", "install", "-q", "prometheus_client"]).status();
+    let _ = Command::new("python3")
+        .args(["-m", "pip", "install", "-q", "prometheus_client"])
+        .status();
     assert!(
         has(()),
         "python3 cannot import prometheus_client; install it with `python3 -m pip install prometheus_client`"
@@ -38,7 +45,11 @@ fn curl(args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("cannot run curl (apt-get install curl): {e}"));
-    assert!(out.status.success(), "curl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "curl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -69,7 +80,11 @@ fn curl_metrics_is_valid_prometheus_text_on_every_model() {
             .output()
             .unwrap_or_else(|e| panic!("python3: {e}"));
         let text = std::fs::read_to_string(&file).unwrap_or_default();
-        assert!(out.status.success(), "[{model}] parser refused:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "[{model}] parser refused:\n{text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let parsed = String::from_utf8_lossy(&out.stdout);
         let expected = "http_requests counter 'Requests \\\\ served' 42.0 1700000000.5\n\
                         huge gauge 'big' 1e+300 0.001\n\
@@ -84,14 +99,22 @@ fn metrics_json_and_http_errors_on_every_model() {
     for &model in MODELS {
         let (server, http) = start(model);
         let mut c = server.connect();
-        assert!(text_cmd(&mut c, "DESC up gauge is it up").starts_with("OK"), "[{model}]");
+        assert!(
+            text_cmd(&mut c, "DESC up gauge is it up").starts_with("OK"),
+            "[{model}]"
+        );
         let json: serde_json::Value = serde_json::from_str(&curl(&[&format!("http://{http}/metrics.json")]))
             .unwrap_or_else(|e| panic!("[{model}] /metrics.json: {e}"));
-        let expected = serde_json::json!({"metrics":[{"name":"up","kind":"gauge","doc":"is it up","value":0.0,"timestamp":0}]});
+        let expected =
+            serde_json::json!({"metrics":[{"name":"up","kind":"gauge","doc":"is it up","value":0.0,"timestamp":0}]});
         assert_eq!(json, expected, "[{model}]");
         let status = |args: &[&str]| curl(&[&["-o", "/dev/null", "-w", "%{http_code}"], args].concat());
         assert_eq!(status(&[&format!("http://{http}/nothing")]), "404", "[{model}]");
-        assert_eq!(status(&["-X", "DELETE", &format!("http://{http}/metrics")]), "405", "[{model}]");
+        assert_eq!(
+            status(&["-X", "DELETE", &format!("http://{http}/metrics")]),
+            "405",
+            "[{model}]"
+        );
         assert_eq!(status(&["-I", &format!("http://{http}/metrics")]), "200", "[{model}]");
         // Garbage on the HTTP port: 400, and the protocol port is unaffected.
         let mut raw = tests::connect_tcp(&http);

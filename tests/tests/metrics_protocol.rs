@@ -13,12 +13,20 @@ fn text_round_trip_on_every_model() {
     for &model in MODELS {
         let (server, _) = start(model);
         let mut c = server.connect();
-        assert_eq!(text_cmd(&mut c, "DESC hits counter requests served"), "OK described hits", "[{model}]");
+        assert_eq!(
+            text_cmd(&mut c, "DESC hits counter requests served"),
+            "OK described hits",
+            "[{model}]"
+        );
         assert_eq!(text_cmd(&mut c, "VAL hits 2 1000"), "OK hits 2", "[{model}]");
         assert_eq!(text_cmd(&mut c, "val hits 0.5 2000"), "OK hits 2.5", "[{model}]");
         assert_eq!(text_cmd(&mut c, "DESC load gauge"), "OK described load", "[{model}]");
         assert_eq!(text_cmd(&mut c, "VAL load -3 3000"), "OK load -3", "[{model}]");
-        assert_eq!(text_cmd(&mut c, "GET hits"), "OK hits counter 2.5 2000 requests served", "[{model}]");
+        assert_eq!(
+            text_cmd(&mut c, "GET hits"),
+            "OK hits counter 2.5 2000 requests served",
+            "[{model}]"
+        );
         assert_eq!(text_cmd(&mut c, "LIST"), "OK 2", "[{model}]");
         assert_eq!(read_line(&mut c), "hits counter 2.5 2000", "[{model}]");
         assert_eq!(read_line(&mut c), "load gauge -3 3000", "[{model}]");
@@ -37,16 +45,25 @@ fn json_round_trip_on_every_model() {
             serde_json::from_str(&reply).unwrap_or_else(|e| panic!("[{model}] {line}: {e}: {reply:?}"))
         };
         let r = ask(r#"{"command":"desc","param":"temp","kind":"gauge","doc":"degrees"}"#);
-        assert_eq!((r["ok"].as_bool(), r["message"].as_str()), (Some(true), Some("described temp")), "[{model}]");
+        assert_eq!(
+            (r["ok"].as_bool(), r["message"].as_str()),
+            (Some(true), Some("described temp")),
+            "[{model}]"
+        );
         let r = ask(r#"{"command":"val","param":"temp","value":21.5,"timestamp":1700000000000}"#);
         assert_eq!(r["message"], "temp 21.5", "[{model}]");
         let r = ask(r#"{"command":"get","param":"temp"}"#);
-        let expected = serde_json::json!({"name":"temp","kind":"gauge","value":21.5,"timestamp":1700000000000i64,"doc":"degrees"});
+        let expected =
+            serde_json::json!({"name":"temp","kind":"gauge","value":21.5,"timestamp":1700000000000i64,"doc":"degrees"});
         assert_eq!(r["metric"], expected, "[{model}]");
         let r = ask(r#"{"command":"list"}"#);
         assert_eq!(r["metrics"].as_array().map(Vec::len), Some(1), "[{model}] {r}");
         let r = ask(r#"{"command":"val","param":"nobody","value":1}"#);
-        assert_eq!((r["ok"].as_bool(), r["error"].as_str()), (Some(false), Some("unknown-metric")), "[{model}]");
+        assert_eq!(
+            (r["ok"].as_bool(), r["error"].as_str()),
+            (Some(false), Some("unknown-metric")),
+            "[{model}]"
+        );
         let r = ask(r#"{"command":"quit"}"#);
         assert_eq!(r["message"], "bye", "[{model}]");
     }
@@ -68,8 +85,16 @@ fn binary_round_trip_on_every_model() {
         let (kind, p) = read_frame(&mut c, model);
         assert_eq!(kind, SAMPLE, "[{model}]");
         assert_eq!(p[0], 1, "[{model}] kind gauge");
-        assert_eq!(f64::from_le_bytes(p[1..9].try_into().unwrap_or_default()), 0.5, "[{model}]");
-        assert_eq!(i64::from_le_bytes(p[9..17].try_into().unwrap_or_default()), 1_700_000_000_000, "[{model}]");
+        assert_eq!(
+            f64::from_le_bytes(p[1..9].try_into().unwrap_or_default()),
+            0.5,
+            "[{model}]"
+        );
+        assert_eq!(
+            i64::from_le_bytes(p[9..17].try_into().unwrap_or_default()),
+            1_700_000_000_000,
+            "[{model}]"
+        );
         assert_eq!(&p[17..21], b"\x03cpu", "[{model}]");
         assert_eq!(&p[21..], b"\x09\x00cpu share", "[{model}]");
         write_all(&mut c, &frame(LIST, &[]));
@@ -90,13 +115,23 @@ fn clients_of_three_encodings_share_one_store() {
         write_all(&mut bin, &desc_frame("jobs", 0, "jobs done"));
         assert_eq!(read_ok(&mut bin, model), "described jobs", "[{model}]");
         assert_eq!(text_cmd(&mut text, "VAL jobs 1 10"), "OK jobs 1", "[{model}]");
-        let r = text_cmd(&mut json, r#"{"command":"val","param":"jobs","value":2,"timestamp":20}"#);
+        let r = text_cmd(
+            &mut json,
+            r#"{"command":"val","param":"jobs","value":2,"timestamp":20}"#,
+        );
         assert!(r.contains(r#""message":"jobs 3""#), "[{model}] {r}");
         write_all(&mut bin, &val_frame(b"jobs", 4.0, 30));
         assert_eq!(read_ok(&mut bin, model), "jobs 7", "[{model}]");
-        assert_eq!(text_cmd(&mut text, "GET jobs"), "OK jobs counter 7 30 jobs done", "[{model}]");
+        assert_eq!(
+            text_cmd(&mut text, "GET jobs"),
+            "OK jobs counter 7 30 jobs done",
+            "[{model}]"
+        );
         let r = text_cmd(&mut json, r#"{"command":"get","param":"jobs"}"#);
-        assert!(r.contains(r#""value":7.0"#) && r.contains(r#""timestamp":30"#), "[{model}] {r}");
+        assert!(
+            r.contains(r#""value":7.0"#) && r.contains(r#""timestamp":30"#),
+            "[{model}] {r}"
+        );
     }
 }
 

@@ -80,14 +80,24 @@ pub fn read_frame(stream: &mut impl Read, context: &str) -> (u8, Vec<u8>) {
 /// Read an OK frame and return its message.
 pub fn read_ok(stream: &mut impl Read, context: &str) -> String {
     let (kind, payload) = read_frame(stream, context);
-    assert_eq!(kind, OK, "{context}: expected OK, got type {kind:#x} {:?}", String::from_utf8_lossy(&payload));
+    assert_eq!(
+        kind,
+        OK,
+        "{context}: expected OK, got type {kind:#x} {:?}",
+        String::from_utf8_lossy(&payload)
+    );
     String::from_utf8_lossy(&payload[1..]).into_owned()
 }
 
 /// Read an ERR frame and return (code, message).
 pub fn read_err(stream: &mut impl Read, context: &str) -> (u8, String) {
     let (kind, payload) = read_frame(stream, context);
-    assert_eq!(kind, ERR, "{context}: expected ERR, got type {kind:#x} {:?}", String::from_utf8_lossy(&payload));
+    assert_eq!(
+        kind,
+        ERR,
+        "{context}: expected ERR, got type {kind:#x} {:?}",
+        String::from_utf8_lossy(&payload)
+    );
     (payload[0], String::from_utf8_lossy(&payload[2..]).into_owned())
 }
 
@@ -103,8 +113,15 @@ pub fn assert_serves_others(server: &Server, model: &str, context: &str) {
     let name = format!("alive_{}", context.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
     let name = &name[..name.len().min(60)];
     let desc = text_cmd(&mut other, &format!("DESC {name} gauge still here"));
-    assert!(desc.starts_with("OK "), "[{model}] {context}: other client DESC got {desc:?}");
-    assert_eq!(text_cmd(&mut other, &format!("VAL {name} 7 1000")), format!("OK {name} 7"), "[{model}] {context}");
+    assert!(
+        desc.starts_with("OK "),
+        "[{model}] {context}: other client DESC got {desc:?}"
+    );
+    assert_eq!(
+        text_cmd(&mut other, &format!("VAL {name} 7 1000")),
+        format!("OK {name} 7"),
+        "[{model}] {context}"
+    );
     let get = text_cmd(&mut other, &format!("GET {name}"));
     assert_eq!(get, format!("OK {name} gauge 7 1000 still here"), "[{model}] {context}");
 }
