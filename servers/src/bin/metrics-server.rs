@@ -23,7 +23,7 @@ use servers::reactive;
 
 /// Metrics server: DESC/VAL/GET/LIST in binary, text or JSON; Prometheus over HTTP.
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None)]
+#[command(name = "metrics-server", version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,

@@ -25,7 +25,7 @@ use wire::command::{Command, Kind};
 
 /// Client of metrics-server: desc, val, get, list, or push the load average.
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None)]
+#[command(name = "metrics-client", version)]
 struct Args {
     /// Encoding spoken on the connection.
     #[arg(long, value_enum, default_value_t = Encoding::Text)]
