@@ -15,6 +15,7 @@ pub mod echo;
 pub mod fork;
 pub mod http;
 pub mod iterative;
+pub mod metrics;
 pub mod thread;
 
 pub use acceptor::{Acceptor, Next};

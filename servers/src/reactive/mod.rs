@@ -2,6 +2,7 @@
 
 pub mod echo;
 pub mod http;
+pub mod metrics;
 
 use reactor::{BackendKind, Config, Handler, Listener, Reactor};
 use std::io;
