@@ -1,5 +1,6 @@
 //! Handlers that run the protocols on the one-thread reactor (select, poll or epoll).
 
+pub mod chat;
 pub mod echo;
 
 use reactor::{BackendKind, Config, Handler, Listener, Reactor};
