@@ -116,11 +116,7 @@ pub fn gai_strerror(code: c_int) -> String {
 
 /// Resolve `host` and `service` as `getaddrinfo(3)` does, copying the results out and freeing
 /// libc's list before returning. Either may be `None` (a C NULL), not both.
-pub fn getaddrinfo(
-    host: Option<&str>,
-    service: Option<&str>,
-    hints: Hints,
-) -> Result<Vec<AddrInfo>, GaiError> {
+pub fn getaddrinfo(host: Option<&str>, service: Option<&str>, hints: Hints) -> Result<Vec<AddrInfo>, GaiError> {
     let host = to_cstring(host, "host name")?;
     let service = to_cstring(service, "service name")?;
     let list = AddrInfoList::resolve(host.as_deref(), service.as_deref(), &raw_hints(hints))?;
@@ -151,11 +147,7 @@ struct AddrInfoList {
 }
 
 impl AddrInfoList {
-    fn resolve(
-        host: Option<&CStr>,
-        service: Option<&CStr>,
-        hints: &addrinfo,
-    ) -> Result<AddrInfoList, GaiError> {
+    fn resolve(host: Option<&CStr>, service: Option<&CStr>, hints: &addrinfo) -> Result<AddrInfoList, GaiError> {
         let mut head: *mut addrinfo = ptr::null_mut();
         let host_ptr = host.map_or(ptr::null(), CStr::as_ptr);
         let service_ptr = service.map_or(ptr::null(), CStr::as_ptr);
@@ -261,9 +253,7 @@ mod tests {
 
     #[test]
     fn numeric_ipv6() {
-        let hints = Hints::default()
-            .socktype(SockType::Dgram)
-            .family(Family::Inet6);
+        let hints = Hints::default().socktype(SockType::Dgram).family(Family::Inet6);
         let res = getaddrinfo(Some("::1"), Some("53"), hints).expect("numeric v6");
         assert_eq!(res[0].addr, "[::1]:53".parse().expect("addr"));
         assert_eq!(res[0].socktype, SockType::Dgram);

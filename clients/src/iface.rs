@@ -89,9 +89,7 @@ fn new_interface(name: &str, entry: &InterfaceAddress) -> Interface {
 
 fn read_sysfs(name: &str, attribute: &str) -> Option<String> {
     let path = format!("/sys/class/net/{name}/{attribute}");
-    std::fs::read_to_string(path)
-        .ok()
-        .map(|s| s.trim().to_string())
+    std::fs::read_to_string(path).ok().map(|s| s.trim().to_string())
 }
 
 fn add_entry(iface: &mut Interface, entry: &InterfaceAddress) {
@@ -99,10 +97,7 @@ fn add_entry(iface: &mut Interface, entry: &InterfaceAddress) {
         return;
     };
     if let Some(ll) = address.as_link_addr() {
-        let broadcast = entry
-            .broadcast
-            .as_ref()
-            .and_then(|b| b.as_link_addr()?.addr());
+        let broadcast = entry.broadcast.as_ref().and_then(|b| b.as_link_addr()?.addr());
         if let Some(mac) = ll.addr() {
             iface.link = Some(Link {
                 hatype: ll.hatype(),
@@ -114,14 +109,10 @@ fn add_entry(iface: &mut Interface, entry: &InterfaceAddress) {
     }
     let netmask = entry.netmask.as_ref();
     let (addr, prefix) = if let Some(sin) = address.as_sockaddr_in() {
-        let mask = netmask
-            .and_then(|m| m.as_sockaddr_in())
-            .map(|m| u32::from(m.ip()));
+        let mask = netmask.and_then(|m| m.as_sockaddr_in()).map(|m| u32::from(m.ip()));
         (IpAddr::V4(sin.ip()), mask.map_or(32, u32::count_ones))
     } else if let Some(sin6) = address.as_sockaddr_in6() {
-        let mask = netmask
-            .and_then(|m| m.as_sockaddr_in6())
-            .map(|m| u128::from(m.ip()));
+        let mask = netmask.and_then(|m| m.as_sockaddr_in6()).map(|m| u128::from(m.ip()));
         (IpAddr::V6(sin6.ip()), mask.map_or(128, u128::count_ones))
     } else {
         return;
@@ -157,12 +148,7 @@ pub fn flags_text(flags: InterfaceFlags) -> String {
     if flags.contains(InterfaceFlags::IFF_UP) && !flags.contains(InterfaceFlags::IFF_LOWER_UP) {
         names.push("NO-CARRIER");
     }
-    names.extend(
-        NAMES
-            .iter()
-            .filter(|(f, _)| flags.contains(*f))
-            .map(|(_, n)| *n),
-    );
+    names.extend(NAMES.iter().filter(|(f, _)| flags.contains(*f)).map(|(_, n)| *n));
     names.join(",")
 }
 
@@ -212,12 +198,7 @@ fn addr_line(a: &IfAddr) -> String {
 impl Interface {
     /// The `ip address` block for this interface, one line per link or address.
     pub fn render(&self) -> String {
-        let mut out = format!(
-            "{}: {}: <{}>",
-            self.index,
-            self.name,
-            flags_text(self.flags)
-        );
+        let mut out = format!("{}: {}: <{}>", self.index, self.name, flags_text(self.flags));
         match self.mtu {
             Some(mtu) => {
                 let _ = write!(out, " mtu {mtu}");
@@ -231,8 +212,7 @@ impl Interface {
         if let Some(link) = &self.link {
             let _ = writeln!(out, "{}", link_line(link));
         }
-        let (v4, v6): (Vec<&IfAddr>, Vec<&IfAddr>) =
-            self.addrs.iter().partition(|a| a.addr.is_ipv4());
+        let (v4, v6): (Vec<&IfAddr>, Vec<&IfAddr>) = self.addrs.iter().partition(|a| a.addr.is_ipv4());
         for a in v4.into_iter().chain(v6) {
             let _ = writeln!(out, "{}", addr_line(a));
         }
@@ -249,9 +229,7 @@ mod tests {
         let lo = Interface {
             index: 1,
             name: "lo".into(),
-            flags: InterfaceFlags::IFF_LOOPBACK
-                | InterfaceFlags::IFF_UP
-                | InterfaceFlags::IFF_LOWER_UP,
+            flags: InterfaceFlags::IFF_LOOPBACK | InterfaceFlags::IFF_UP | InterfaceFlags::IFF_LOWER_UP,
             mtu: Some(65536),
             state: None,
             link: Some(Link {
@@ -284,8 +262,7 @@ mod tests {
 
     #[test]
     fn flags_order_and_no_carrier() {
-        let eth =
-            InterfaceFlags::IFF_BROADCAST | InterfaceFlags::IFF_MULTICAST | InterfaceFlags::IFF_UP;
+        let eth = InterfaceFlags::IFF_BROADCAST | InterfaceFlags::IFF_MULTICAST | InterfaceFlags::IFF_UP;
         assert_eq!(flags_text(eth), "NO-CARRIER,BROADCAST,MULTICAST,UP");
         assert_eq!(flags_text(InterfaceFlags::empty()), "");
     }
@@ -295,9 +272,6 @@ mod tests {
         assert_eq!(scope_of("fe80::1".parse().expect("ll")), "link");
         assert_eq!(scope_of("192.168.1.2".parse().expect("v4")), "global");
         assert_eq!(base_name("eth0:1"), "eth0");
-        assert_eq!(
-            mac_text(&[0x98, 0x90, 0x96, 0xd2, 0x65, 0x0e]),
-            "98:90:96:d2:65:0e"
-        );
+        assert_eq!(mac_text(&[0x98, 0x90, 0x96, 0xd2, 0x65, 0x0e]), "98:90:96:d2:65:0e");
     }
 }

@@ -100,20 +100,11 @@ pub fn parse_ipv4_routes(text: &str) -> Result<Vec<Route>, RouteError> {
 }
 
 /// Apply `parse` to each non-empty line after the first `skip` ones, numbering errors.
-fn parse_lines<T>(
-    text: &str,
-    skip: usize,
-    parse: fn(&str) -> Result<T, String>,
-) -> Result<Vec<T>, RouteError> {
+fn parse_lines<T>(text: &str, skip: usize, parse: fn(&str) -> Result<T, String>) -> Result<Vec<T>, RouteError> {
     let lines = text.lines().enumerate().skip(skip);
     let lines = lines.filter(|(_, line)| !line.trim().is_empty());
     lines
-        .map(|(i, line)| {
-            parse(line).map_err(|reason| RouteError {
-                line: i + 1,
-                reason,
-            })
-        })
+        .map(|(i, line)| parse(line).map_err(|reason| RouteError { line: i + 1, reason }))
         .collect()
 }
 

@@ -57,32 +57,21 @@ impl From<QType> for RecordType {
 }
 
 #[derive(Parser, Debug)]
-#[command(
-    version,
-    about = "Query a DNS server by hand and print the answer like dig"
-)]
+#[command(version, about = "Query a DNS server by hand and print the answer like dig")]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
     /// The name to look up (example.com).
     #[arg(required_unless_present = "reverse", conflicts_with = "reverse")]
     name: Option<String>,
     /// Record type to ask for.
-    #[arg(
-        long = "type",
-        short = 't',
-        value_enum,
-        ignore_case = true,
-        default_value = "A"
-    )]
+    #[arg(long = "type", short = 't', value_enum, ignore_case = true, default_value = "A")]
     qtype: QType,
     /// Reverse lookup: ask for the PTR record of this IPv4 or IPv6 address.
     #[arg(short = 'x', value_name = "ADDRESS")]
     reverse: Option<IpAddr>,
     #[arg(long, value_name = "IP[:PORT]", value_parser = config::parse_server)]
-    #[arg(
-        help = "Server to ask: IP, IP:PORT or [IPv6]:PORT (default: the first nameserver \
-                  of /etc/resolv.conf)"
-    )]
+    #[arg(help = "Server to ask: IP, IP:PORT or [IPv6]:PORT (default: the first nameserver \
+                  of /etc/resolv.conf)")]
     server: Option<std::net::SocketAddr>,
     /// Ask over TCP straight away instead of UDP.
     #[arg(long)]
@@ -151,9 +140,6 @@ fn run(args: &Args) -> Result<(), DnsError> {
         millis: answer.elapsed.as_millis(),
         size: answer.bytes.len(),
     };
-    print!(
-        "{}",
-        render(&format!("{name} {qtype}"), &answer.message, &meta)
-    );
+    print!("{}", render(&format!("{name} {qtype}"), &answer.message, &meta));
     Ok(())
 }

@@ -15,10 +15,7 @@ with its prefix length. Data from getifaddrs(3) and /sys/class/net.
 Exit status: 0 on success; 1 when getifaddrs fails; 2 on an invalid command line.";
 
 #[derive(Parser, Debug)]
-#[command(
-    version,
-    about = "List network interfaces and addresses like `ip address`"
-)]
+#[command(version, about = "List network interfaces and addresses like `ip address`")]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
     /// Show only this interface (e.g. lo).

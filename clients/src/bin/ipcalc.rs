@@ -20,10 +20,7 @@ Exit status: 0 on success; 2 on invalid input (a bad octet, a prefix out of rang
 that is not contiguous), with a message saying what is wrong.";
 
 #[derive(Parser, Debug)]
-#[command(
-    version,
-    about = "Compute IPv4/IPv6 network parameters from an address and prefix"
-)]
+#[command(version, about = "Compute IPv4/IPv6 network parameters from an address and prefix")]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
     /// ADDRESS/PREFIX (192.168.0.1/24, fe80::1/64), or ADDRESS followed by NETMASK.

@@ -22,10 +22,7 @@ Exit status: 0 on success; 2 when the name does not resolve (the gai_strerror or
 message is printed on stderr) or the command line is invalid.";
 
 #[derive(Parser, Debug)]
-#[command(
-    version,
-    about = "Resolve a host name with getaddrinfo(3) or gethostbyname(3)"
-)]
+#[command(version, about = "Resolve a host name with getaddrinfo(3) or gethostbyname(3)")]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
     /// Host name or numeric address to resolve.
@@ -76,11 +73,7 @@ fn hints_from(args: &Args) -> Hints {
     } else {
         Family::Unspec
     };
-    let socktype = if args.dgram {
-        SockType::Dgram
-    } else {
-        SockType::Stream
-    };
+    let socktype = if args.dgram { SockType::Dgram } else { SockType::Stream };
     Hints::default()
         .family(family)
         .socktype(socktype)
@@ -94,11 +87,7 @@ fn run_getaddrinfo(args: &Args) -> Result<(), String> {
         let canon = results.iter().find_map(|ai| ai.canonname.as_deref());
         println!("Canonical name: {}", canon.unwrap_or(&args.host));
     }
-    let width = results
-        .iter()
-        .map(|ai| ip_text(ai).len())
-        .max()
-        .unwrap_or(0);
+    let width = results.iter().map(|ai| ip_text(ai).len()).max().unwrap_or(0);
     for ai in &results {
         println!("{}", result_line(ai, args.service.is_some(), width));
     }
@@ -120,11 +109,7 @@ fn result_line(ai: &AddrInfo, with_service: bool, width: usize) -> String {
     let ip = ip_text(ai);
     if with_service {
         let port = ai.addr.port();
-        format!(
-            "{} : {ip:<width$}  port {port}  {}",
-            ai.family.label(),
-            ai.socktype
-        )
+        format!("{} : {ip:<width$}  port {port}  {}", ai.family.label(), ai.socktype)
     } else {
         format!("{} : {ip}", ai.family.label())
     }

@@ -52,10 +52,7 @@ mod tests {
 
     #[test]
     fn server_forms() {
-        assert_eq!(
-            parse_server("127.0.0.1"),
-            Ok("127.0.0.1:53".parse().expect("addr"))
-        );
+        assert_eq!(parse_server("127.0.0.1"), Ok("127.0.0.1:53".parse().expect("addr")));
         assert_eq!(
             parse_server("127.0.0.1:5353"),
             Ok("127.0.0.1:5353".parse().expect("addr"))
@@ -65,10 +62,7 @@ mod tests {
             Ok("127.0.0.1:5353".parse().expect("addr"))
         );
         assert_eq!(parse_server("::1"), Ok("[::1]:53".parse().expect("addr")));
-        assert_eq!(
-            parse_server("[::1]:5353"),
-            Ok("[::1]:5353".parse().expect("addr"))
-        );
+        assert_eq!(parse_server("[::1]:5353"), Ok("[::1]:5353".parse().expect("addr")));
         assert!(parse_server("dns.example").is_err());
         assert!(parse_server("1.2.3.4:99999").is_err());
     }

@@ -90,10 +90,7 @@ impl<'a> Reader<'a> {
     }
 
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], DnsError> {
-        let bytes = self
-            .pos
-            .checked_add(n)
-            .and_then(|end| self.msg.get(self.pos..end));
+        let bytes = self.pos.checked_add(n).and_then(|end| self.msg.get(self.pos..end));
         let bytes = bytes.ok_or_else(|| {
             DnsError::Malformed(format!(
                 "needed {n} bytes at offset {} but the message is {} bytes long",
@@ -124,13 +121,7 @@ impl<'a> Reader<'a> {
 
 /// A query for `name`/`qtype` class IN, with RD set (ask the server to recurse) and, if
 /// `edns`, an OPT record advertising [`EDNS_UDP_SIZE`].
-pub fn build_query(
-    id: u16,
-    name: &str,
-    qtype: RecordType,
-    rd: bool,
-    edns: bool,
-) -> Result<Vec<u8>, DnsError> {
+pub fn build_query(id: u16, name: &str, qtype: RecordType, rd: bool, edns: bool) -> Result<Vec<u8>, DnsError> {
     let qname = encode_name(name)?;
     let mut out = Vec::with_capacity(HEADER_LEN + qname.len() + 4 + 11);
     let flags = if rd { RD } else { 0 };
@@ -171,11 +162,7 @@ fn parse_question(r: &mut Reader) -> Result<Question, DnsError> {
     let name = r.name()?;
     let qtype = RecordType::from_code(r.u16()?);
     let qclass = r.u16()?;
-    Ok(Question {
-        name,
-        qtype,
-        qclass,
-    })
+    Ok(Question { name, qtype, qclass })
 }
 
 /// Only the header and the questions: enough to match a truncated (TC) answer to its query.
@@ -216,8 +203,8 @@ fn parse_record(r: &mut Reader) -> Result<Record, DnsError> {
 fn parse_section(r: &mut Reader, count: u16, section: &str) -> Result<Vec<Record>, DnsError> {
     let mut records = Vec::new();
     for i in 1..=count {
-        let record = parse_record(r)
-            .map_err(|e| e.context(&format!("{section} record {i} of {count} (counts may lie)")))?;
+        let record =
+            parse_record(r).map_err(|e| e.context(&format!("{section} record {i} of {count} (counts may lie)")))?;
         records.push(record);
     }
     Ok(records)
@@ -273,20 +260,14 @@ mod tests {
         assert_eq!(m.answers.len(), 1);
         assert_eq!(m.answers[0].name.to_string(), "a.test.");
         assert_eq!(m.answers[0].ttl, 3600);
-        assert_eq!(
-            m.answers[0].data,
-            RData::A("192.0.2.1".parse().expect("ip"))
-        );
+        assert_eq!(m.answers[0].data, RData::A("192.0.2.1".parse().expect("ip")));
     }
 
     #[test]
     fn every_truncation_is_an_error() {
         let full = sample_answer();
         for len in 0..full.len() {
-            assert!(
-                parse_message(&full[..len]).is_err(),
-                "prefix of {len} bytes parsed"
-            );
+            assert!(parse_message(&full[..len]).is_err(), "prefix of {len} bytes parsed");
         }
     }
 

@@ -65,15 +65,10 @@ pub fn encode_name(text: &str) -> Result<Vec<u8>, DnsError> {
     if !trimmed.is_empty() {
         for label in trimmed.split('.') {
             if label.is_empty() {
-                return Err(bad(
-                    "empty label (two dots in a row, or a leading dot)".into()
-                ));
+                return Err(bad("empty label (two dots in a row, or a leading dot)".into()));
             }
             if label.len() > MAX_LABEL {
-                return Err(bad(format!(
-                    "label of {} bytes, more than {MAX_LABEL}",
-                    label.len()
-                )));
+                return Err(bad(format!("label of {} bytes, more than {MAX_LABEL}", label.len())));
             }
             out.push(label.len() as u8);
             out.extend_from_slice(label.as_bytes());
@@ -81,10 +76,7 @@ pub fn encode_name(text: &str) -> Result<Vec<u8>, DnsError> {
     }
     out.push(0);
     if out.len() > MAX_NAME {
-        return Err(bad(format!(
-            "{} bytes on the wire, more than {MAX_NAME}",
-            out.len()
-        )));
+        return Err(bad(format!("{} bytes on the wire, more than {MAX_NAME}", out.len())));
     }
     Ok(out)
 }
@@ -101,20 +93,14 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(Name, usize), DnsError> {
     loop {
         let Some(&len) = msg.get(pos) else {
             let n = msg.len();
-            return Err(malformed(format!(
-                "runs past the end of the {n}-byte message"
-            )));
+            return Err(malformed(format!("runs past the end of the {n}-byte message")));
         };
         match len & 0xc0 {
             0x00 if len == 0 => break,
             0x00 => {
                 let label = msg
                     .get(pos + 1..pos + 1 + usize::from(len))
-                    .ok_or_else(|| {
-                        malformed(format!(
-                            "label at offset {pos} runs past the end of the message"
-                        ))
-                    })?;
+                    .ok_or_else(|| malformed(format!("label at offset {pos} runs past the end of the message")))?;
                 wire_len += label.len() + 1;
                 if wire_len > MAX_NAME {
                     return Err(malformed(format!("longer than {MAX_NAME} bytes")));
@@ -123,9 +109,9 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(Name, usize), DnsError> {
                 pos += 1 + usize::from(len);
             }
             0xc0 => {
-                let low = *msg.get(pos + 1).ok_or_else(|| {
-                    malformed(format!("compression pointer at offset {pos} is cut off"))
-                })?;
+                let low = *msg
+                    .get(pos + 1)
+                    .ok_or_else(|| malformed(format!("compression pointer at offset {pos} is cut off")))?;
                 let target = usize::from(len & 0x3f) << 8 | usize::from(low);
                 end.get_or_insert(pos + 2);
                 jumps += 1;
@@ -181,10 +167,7 @@ mod tests {
         let wire = encode_name("www.Example.com.").expect("valid");
         assert_eq!(wire, b"\x03www\x07Example\x03com\x00");
         let (name, end) = read_name(&wire, 0).expect("decodes");
-        assert_eq!(
-            (name.to_string(), end),
-            ("www.Example.com.".to_string(), wire.len())
-        );
+        assert_eq!((name.to_string(), end), ("www.Example.com.".to_string(), wire.len()));
         assert_eq!(encode_name(".").expect("root"), [0]);
     }
 

@@ -31,8 +31,8 @@ pub fn opcode_name(opcode: u16) -> String {
 
 pub fn rcode_name(rcode: u16) -> String {
     const NAMES: [&str; 11] = [
-        "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
-        "NXRRSET", "NOTAUTH", "NOTZONE",
+        "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
+        "NOTZONE",
     ];
     NAMES
         .get(usize::from(rcode))
@@ -49,11 +49,7 @@ fn flags_text(h: &Header) -> String {
         (AD, "ad"),
         (CD, "cd"),
     ];
-    let set: Vec<&str> = names
-        .iter()
-        .filter(|(bit, _)| h.has(*bit))
-        .map(|(_, n)| *n)
-        .collect();
+    let set: Vec<&str> = names.iter().filter(|(bit, _)| h.has(*bit)).map(|(_, n)| *n).collect();
     set.join(" ")
 }
 
@@ -85,11 +81,7 @@ fn opt_pseudosection(out: &mut String, opt: &Record) {
     let version = (opt.ttl >> 16) & 0xff;
     let flags = if opt.ttl & 0x8000 != 0 { " do" } else { "" };
     let _ = writeln!(out, ";; OPT PSEUDOSECTION:");
-    let _ = writeln!(
-        out,
-        "; EDNS: version: {version}, flags:{flags}; udp: {}",
-        opt.class
-    );
+    let _ = writeln!(out, "; EDNS: version: {version}, flags:{flags}; udp: {}", opt.class);
 }
 
 pub fn render(query_text: &str, m: &Message, meta: &Meta) -> String {
@@ -111,40 +103,22 @@ pub fn render(query_text: &str, m: &Message, meta: &Meta) -> String {
         h.nscount,
         h.arcount
     );
-    let (opt, additional): (Vec<&Record>, Vec<&Record>) = m
-        .additional
-        .iter()
-        .partition(|r| r.rtype == RecordType::Opt);
+    let (opt, additional): (Vec<&Record>, Vec<&Record>) = m.additional.iter().partition(|r| r.rtype == RecordType::Opt);
     if let Some(opt) = opt.first() {
         opt_pseudosection(&mut out, opt);
     }
     out.push_str(";; QUESTION SECTION:\n");
     for q in &m.questions {
         let name = format!(";{}", q.name);
-        let _ = writeln!(
-            out,
-            "{name:<23} {:<7} {:<7} {}",
-            "",
-            class_name(q.qclass),
-            q.qtype
-        );
+        let _ = writeln!(out, "{name:<23} {:<7} {:<7} {}", "", class_name(q.qclass), q.qtype);
     }
     out.push('\n');
     section(&mut out, "ANSWER", &m.answers.iter().collect::<Vec<_>>());
-    section(
-        &mut out,
-        "AUTHORITY",
-        &m.authority.iter().collect::<Vec<_>>(),
-    );
+    section(&mut out, "AUTHORITY", &m.authority.iter().collect::<Vec<_>>());
     section(&mut out, "ADDITIONAL", &additional);
     let _ = writeln!(out, ";; Query time: {} msec", meta.millis);
     let ip = meta.server.ip();
-    let _ = writeln!(
-        out,
-        ";; SERVER: {ip}#{}({ip}) ({})",
-        meta.server.port(),
-        meta.transport
-    );
+    let _ = writeln!(out, ";; SERVER: {ip}#{}({ip}) ({})", meta.server.port(), meta.transport);
     let _ = writeln!(out, ";; MSG SIZE  rcvd: {}", meta.size);
     out
 }
@@ -173,13 +147,8 @@ mod tests {
             text.contains(";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 35279\n"),
             "{text}"
         );
-        assert!(
-            text.contains(";; flags: qr rd ra; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0\n")
-        );
-        assert!(
-            text.contains(";; QUESTION SECTION:\n;google.com."),
-            "{text}"
-        );
+        assert!(text.contains(";; flags: qr rd ra; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0\n"));
+        assert!(text.contains(";; QUESTION SECTION:\n;google.com."), "{text}");
         let answer: Vec<&str> = text
             .lines()
             .skip_while(|l| !l.contains("ANSWER SECTION"))

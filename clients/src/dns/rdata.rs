@@ -38,12 +38,7 @@ pub enum RData {
 }
 
 /// Parse the `len` bytes of RDATA at `start` in `msg` as a `rtype` record.
-pub fn parse_rdata(
-    msg: &[u8],
-    start: usize,
-    len: usize,
-    rtype: RecordType,
-) -> Result<RData, DnsError> {
+pub fn parse_rdata(msg: &[u8], start: usize, len: usize, rtype: RecordType) -> Result<RData, DnsError> {
     let end = start + len;
     let rdata = msg
         .get(start..end)
@@ -83,20 +78,17 @@ pub fn parse_rdata(
 }
 
 fn fixed<const N: usize>(rdata: &[u8], what: &str) -> Result<[u8; N], DnsError> {
-    rdata.try_into().map_err(|_| {
-        DnsError::Malformed(format!(
-            "{what} RDATA is {} bytes, expected {N}",
-            rdata.len()
-        ))
-    })
+    rdata
+        .try_into()
+        .map_err(|_| DnsError::Malformed(format!("{what} RDATA is {} bytes, expected {N}", rdata.len())))
 }
 
 fn character_strings(mut rdata: &[u8]) -> Result<Vec<Vec<u8>>, DnsError> {
     let mut strings = Vec::new();
     while let Some((&len, rest)) = rdata.split_first() {
-        let text = rest.get(..usize::from(len)).ok_or_else(|| {
-            DnsError::Malformed(format!("TXT string of {len} bytes runs past its RDATA"))
-        })?;
+        let text = rest
+            .get(..usize::from(len))
+            .ok_or_else(|| DnsError::Malformed(format!("TXT string of {len} bytes runs past its RDATA")))?;
         strings.push(text.to_vec());
         rdata = &rest[usize::from(len)..];
     }
@@ -126,10 +118,7 @@ impl fmt::Display for RData {
             RData::A(ip) => write!(f, "{ip}"),
             RData::Aaaa(ip) => write!(f, "{ip}"),
             RData::Name(name) => write!(f, "{name}"),
-            RData::Mx {
-                preference,
-                exchange,
-            } => write!(f, "{preference} {exchange}"),
+            RData::Mx { preference, exchange } => write!(f, "{preference} {exchange}"),
             RData::Txt(strings) => {
                 let parts: Vec<String> = strings.iter().map(|s| quoted(s)).collect();
                 f.write_str(&parts.join(" "))
@@ -143,10 +132,7 @@ impl fmt::Display for RData {
                 expire,
                 minimum,
             } => {
-                write!(
-                    f,
-                    "{mname} {rname} {serial} {refresh} {retry} {expire} {minimum}"
-                )
+                write!(f, "{mname} {rname} {serial} {refresh} {retry} {expire} {minimum}")
             }
             RData::Raw(bytes) => {
                 // RFC 3597's generic form for types we do not know.
@@ -176,15 +162,14 @@ mod tests {
         assert_eq!(mx.to_string(), "10 mail.test.");
         let txt = parse(b"\x05hello\x07a \"b\" \x01", RecordType::Txt).expect("TXT");
         assert_eq!(txt.to_string(), "\"hello\" \"a \\\"b\\\" \\001\"");
-        let soa = b"\x02ns\x00\x04root\x00\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x03\x00\x00\x00\x04\x00\x00\x00\x05";
+        let soa =
+            b"\x02ns\x00\x04root\x00\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x03\x00\x00\x00\x04\x00\x00\x00\x05";
         assert_eq!(
             parse(soa, RecordType::Soa).expect("SOA").to_string(),
             "ns. root. 1 2 3 4 5"
         );
         assert_eq!(
-            parse(&[1, 2], RecordType::Other(99))
-                .expect("raw")
-                .to_string(),
+            parse(&[1, 2], RecordType::Other(99)).expect("raw").to_string(),
             "\\# 2 0102"
         );
     }

@@ -19,9 +19,7 @@ use super::DnsError;
 fn time_left(deadline: Instant, server: SocketAddr) -> Result<Duration, DnsError> {
     match deadline.checked_duration_since(Instant::now()) {
         Some(left) if !left.is_zero() => Ok(left),
-        _ => Err(DnsError::Timeout(format!(
-            "{server} did not answer over TCP in time"
-        ))),
+        _ => Err(DnsError::Timeout(format!("{server} did not answer over TCP in time"))),
     }
 }
 
@@ -39,16 +37,13 @@ pub fn tcp_exchange(
             DnsError::Io(format!("TCP {what} {server}: {e}"))
         }
     };
-    let mut stream = TcpStream::connect_timeout(&server, time_left(deadline, server)?)
-        .map_err(|e| io_err("connect to", e))?;
-    let len = u16::try_from(query.len())
-        .map_err(|_| DnsError::BadName("query too long for TCP".into()))?;
+    let mut stream =
+        TcpStream::connect_timeout(&server, time_left(deadline, server)?).map_err(|e| io_err("connect to", e))?;
+    let len = u16::try_from(query.len()).map_err(|_| DnsError::BadName("query too long for TCP".into()))?;
     let mut framed = len.to_be_bytes().to_vec();
     framed.extend_from_slice(query);
     let _ = stream.set_write_timeout(Some(time_left(deadline, server)?));
-    stream
-        .write_all(&framed)
-        .map_err(|e| io_err("write to", e))?;
+    stream.write_all(&framed).map_err(|e| io_err("write to", e))?;
     let mut len_bytes = [0u8; 2];
     read_full(&mut stream, &mut len_bytes, deadline, server)?;
     let mut bytes = vec![0u8; usize::from(u16::from_be_bytes(len_bytes))];
@@ -62,12 +57,7 @@ pub fn tcp_exchange(
 
 /// `read_exact`, but each `read` only waits for what is left before `deadline`, so a server
 /// that sends one byte at a time cannot stretch the exchange forever.
-fn read_full(
-    stream: &mut TcpStream,
-    buf: &mut [u8],
-    deadline: Instant,
-    server: SocketAddr,
-) -> Result<(), DnsError> {
+fn read_full(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant, server: SocketAddr) -> Result<(), DnsError> {
     let mut filled = 0;
     while filled < buf.len() {
         let _ = stream.set_read_timeout(Some(time_left(deadline, server)?));
@@ -81,9 +71,7 @@ fn read_full(
             Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) if is_timeout(&e) => {
-                return Err(DnsError::Timeout(format!(
-                    "{server} did not answer over TCP in time"
-                )))
+                return Err(DnsError::Timeout(format!("{server} did not answer over TCP in time")))
             }
             Err(e) => return Err(DnsError::Io(format!("TCP read from {server}: {e}"))),
         }

@@ -95,9 +95,7 @@ pub fn check_answer(bytes: &[u8], expect: &Expect) -> Result<Verdict, DnsError> 
         )));
     }
     if !header.has(QR) {
-        return Ok(Verdict::Ignore(
-            "a message with QR=0 (a query, not a reply)".into(),
-        ));
+        return Ok(Verdict::Ignore("a message with QR=0 (a query, not a reply)".into()));
     }
     let (_, questions) = parse_head(bytes)?;
     let error_without_question = questions.is_empty() && header.rcode() != 0;
@@ -112,9 +110,7 @@ pub fn check_answer(bytes: &[u8], expect: &Expect) -> Result<Verdict, DnsError> 
 
 fn same_question(questions: &[Question], q: &Question) -> bool {
     match questions {
-        [only] => {
-            only.qtype == q.qtype && only.qclass == q.qclass && only.name.eq_ignore_case(&q.name)
-        }
+        [only] => only.qtype == q.qtype && only.qclass == q.qclass && only.name.eq_ignore_case(&q.name),
         _ => false,
     }
 }
@@ -168,12 +164,7 @@ fn udp_socket(server: SocketAddr) -> Result<UdpSocket, DnsError> {
 
 /// `tries` attempts, each given an equal share of the timeout; a late answer to an earlier
 /// attempt still counts (same ID, same socket).
-fn udp_exchange(
-    query: &[u8],
-    expect: &Expect,
-    opts: &Options,
-    start: Instant,
-) -> Result<UdpOutcome, DnsError> {
+fn udp_exchange(query: &[u8], expect: &Expect, opts: &Options, start: Instant) -> Result<UdpOutcome, DnsError> {
     let socket = udp_socket(opts.server)?;
     let tries = opts.tries.max(1);
     let mut ignored = Vec::new();
@@ -201,9 +192,7 @@ fn udp_exchange(
                 Err(e) => return Err(DnsError::Io(format!("recv from {}: {e}", opts.server))),
             };
             match check_answer(&buf[..n], expect)? {
-                Verdict::Accept(message) => {
-                    return Ok(UdpOutcome::Answer(buf[..n].to_vec(), message))
-                }
+                Verdict::Accept(message) => return Ok(UdpOutcome::Answer(buf[..n].to_vec(), message)),
                 Verdict::Truncated => return Ok(UdpOutcome::Truncated),
                 Verdict::Ignore(why) => {
                     log::warn!("ignored {why}");
@@ -221,21 +210,14 @@ fn udp_exchange(
         why.push_str(&format!(
             "; ignored {} {} that did not match the query, last: {last}",
             ignored.len(),
-            if ignored.len() == 1 {
-                "reply"
-            } else {
-                "replies"
-            }
+            if ignored.len() == 1 { "reply" } else { "replies" }
         ));
     }
     Err(DnsError::Timeout(why))
 }
 
 pub(crate) fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
+    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }
 
 #[cfg(test)]
@@ -260,28 +242,17 @@ mod tests {
         ));
         let mut wrong_id = answer_to(&query);
         wrong_id[1] = 8;
-        assert!(
-            matches!(check_answer(&wrong_id, &expect), Ok(Verdict::Ignore(w)) if w.contains("id 8"))
-        );
-        assert!(matches!(
-            check_answer(&query, &expect),
-            Ok(Verdict::Ignore(_))
-        ));
+        assert!(matches!(check_answer(&wrong_id, &expect), Ok(Verdict::Ignore(w)) if w.contains("id 8")));
+        assert!(matches!(check_answer(&query, &expect), Ok(Verdict::Ignore(_))));
         let mut tc = answer_to(&query);
         tc[2] |= 0x02;
         assert!(matches!(check_answer(&tc, &expect), Ok(Verdict::Truncated)));
         let mut other = answer_to(&query);
         other[13] = b'b';
-        assert!(matches!(
-            check_answer(&other, &expect),
-            Ok(Verdict::Ignore(_))
-        ));
+        assert!(matches!(check_answer(&other, &expect), Ok(Verdict::Ignore(_))));
         let mut upper = answer_to(&query);
         upper[13] = b'A';
-        assert!(matches!(
-            check_answer(&upper, &expect),
-            Ok(Verdict::Accept(_))
-        ));
+        assert!(matches!(check_answer(&upper, &expect), Ok(Verdict::Accept(_))));
         assert!(check_answer(&[0, 7, 0x80], &expect).is_err());
     }
 }

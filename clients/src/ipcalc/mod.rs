@@ -42,11 +42,7 @@ fn err<T>(message: String) -> Result<T, InputError> {
 /// Parse `ADDRESS/PREFIX`, `ADDRESS/NETMASK` or (`ADDRESS`, `NETMASK`|`PREFIX`).
 pub fn parse_input(address: &str, mask: Option<&str>) -> Result<Network, InputError> {
     let (addr_text, mask_text) = match (address.split_once('/'), mask) {
-        (Some(_), Some(extra)) => {
-            return err(format!(
-                "'{address}' already has a prefix; unexpected '{extra}'"
-            ))
-        }
+        (Some(_), Some(extra)) => return err(format!("'{address}' already has a prefix; unexpected '{extra}'")),
         (Some((a, m)), None) => (a, m),
         (None, Some(m)) => (address, m),
         (None, None) => {
@@ -128,9 +124,6 @@ mod tests {
 
     #[test]
     fn ipv6_is_detected() {
-        assert!(matches!(
-            parse_input("fe80::1/64", None),
-            Ok(Network::V6(_))
-        ));
+        assert!(matches!(parse_input("fe80::1/64", None), Ok(Network::V6(_))));
     }
 }

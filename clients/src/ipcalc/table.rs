@@ -25,11 +25,7 @@ pub fn bits_v4(value: u32, prefix: u8) -> String {
         if i > 0 && i % 8 == 0 {
             out.push('.');
         }
-        out.push(if value & (1 << (31 - i)) != 0 {
-            '1'
-        } else {
-            '0'
-        });
+        out.push(if value & (1 << (31 - i)) != 0 { '1' } else { '0' });
     }
     out
 }
@@ -45,12 +41,7 @@ pub fn render_v4(net: &Net4) -> String {
     let dotted = |v: u32| Ipv4Addr::from(v).to_string();
     let addr = u32::from(net.addr);
     let mut out = String::new();
-    row(
-        &mut out,
-        "Address",
-        &net.addr.to_string(),
-        &bits_v4(addr, p),
-    );
+    row(&mut out, "Address", &net.addr.to_string(), &bits_v4(addr, p));
     let mask = format!("{} = {p}", dotted(net.netmask()));
     row(&mut out, "Netmask", &mask, &bits_v4(net.netmask(), p));
     row(
@@ -61,20 +52,11 @@ pub fn render_v4(net: &Net4) -> String {
     );
     out.push_str("=>\n");
     let network = format!("{}/{p}", dotted(net.network()));
-    let class = format!(
-        "{} (Class {})",
-        bits_v4(net.network(), p),
-        class_of(net.addr)
-    );
+    let class = format!("{} (Class {})", bits_v4(net.network(), p), class_of(net.addr));
     row(&mut out, "Network", &network, &class);
     match net.broadcast() {
         Some(b) => row(&mut out, "Broadcast", &dotted(b), &bits_v4(b, p)),
-        None if p == 31 => row(
-            &mut out,
-            "Broadcast",
-            "none",
-            "(RFC 3021: /31 point-to-point)",
-        ),
+        None if p == 31 => row(&mut out, "Broadcast", "none", "(RFC 3021: /31 point-to-point)"),
         None => row(&mut out, "Broadcast", "none", "(/32: a single host)"),
     }
     row(
@@ -157,14 +139,8 @@ Hosts/Net: 254                    (Private Internet)
             text.contains("Expanded:  fe80:0000:0000:0000:0000:0000:0000:0001"),
             "{text}"
         );
-        assert!(
-            text.contains("Last:      fe80::ffff:ffff:ffff:ffff"),
-            "{text}"
-        );
-        assert!(
-            text.contains("Addresses: 2^64 = 18446744073709551616"),
-            "{text}"
-        );
+        assert!(text.contains("Last:      fe80::ffff:ffff:ffff:ffff"), "{text}");
+        assert!(text.contains("Addresses: 2^64 = 18446744073709551616"), "{text}");
         assert!(text.contains("Type:      Link-Local Unicast"), "{text}");
     }
 }

@@ -176,10 +176,7 @@ mod tests {
     #[test]
     fn lecture_slash_16() {
         let n = net("192.168.0.1", 16);
-        assert_eq!(
-            n.broadcast().map(ip),
-            Some(Ipv4Addr::new(192, 168, 255, 255))
-        );
+        assert_eq!(n.broadcast().map(ip), Some(Ipv4Addr::new(192, 168, 255, 255)));
         assert_eq!(ip(n.host_max()), Ipv4Addr::new(192, 168, 255, 254));
         assert_eq!(n.hosts(), 65534);
     }
@@ -210,10 +207,7 @@ mod tests {
     fn classes_and_ranges() {
         let c = |s| class_of(parse_ipv4(s, "address").expect("addr"));
         let r = |s| range_of(parse_ipv4(s, "address").expect("addr"));
-        assert_eq!(
-            [c("10.1.1.1"), c("172.16.0.1"), c("192.168.0.1")],
-            ['A', 'B', 'C']
-        );
+        assert_eq!([c("10.1.1.1"), c("172.16.0.1"), c("192.168.0.1")], ['A', 'B', 'C']);
         assert_eq!([c("224.0.0.1"), c("250.0.0.1")], ['D', 'E']);
         assert_eq!(r("172.31.255.255"), "Private Internet");
         assert_eq!(r("172.32.0.1"), "Public Internet");

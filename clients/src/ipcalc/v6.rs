@@ -105,20 +105,14 @@ mod tests {
     fn slash_64() {
         let n = net("2001:db8:1:2::1", 64);
         assert_eq!(n.network(), parse_ipv6("2001:db8:1:2::").expect("net"));
-        assert_eq!(
-            n.last(),
-            parse_ipv6("2001:db8:1:2:ffff:ffff:ffff:ffff").expect("last")
-        );
+        assert_eq!(n.last(), parse_ipv6("2001:db8:1:2:ffff:ffff:ffff:ffff").expect("last"));
         assert_eq!(n.size_log2(), 64);
         assert_eq!(n.size_decimal(), "18446744073709551616");
     }
 
     #[test]
     fn extremes() {
-        assert_eq!(
-            net("::", 0).size_decimal(),
-            "340282366920938463463374607431768211456"
-        );
+        assert_eq!(net("::", 0).size_decimal(), "340282366920938463463374607431768211456");
         assert_eq!(net("::", 0).last(), Ipv6Addr::from(u128::MAX));
         let host = net("::1", 128);
         assert_eq!(
