@@ -87,10 +87,7 @@ impl Server {
             Err(_) => {
                 let _ = child.kill();
                 let errs: Vec<String> = erx.try_iter().collect();
-                panic!(
-                    "server printed no `listening on` line; stderr:\n{}",
-                    errs.join("\n")
-                );
+                panic!("server printed no `listening on` line; stderr:\n{}", errs.join("\n"));
             }
         };
         let addr = line
@@ -146,10 +143,7 @@ impl Server {
                 return line.clone();
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            match self
-                .stderr_lines
-                .recv_timeout(left.min(Duration::from_millis(200)))
-            {
+            match self.stderr_lines.recv_timeout(left.min(Duration::from_millis(200))) {
                 Ok(line) => self.stderr_seen.push(line),
                 Err(_) if Instant::now() >= deadline => {
                     panic!(
@@ -180,8 +174,7 @@ pub fn connect_tcp(addr: &str) -> TcpStream {
 
 /// Connect to a UNIX socket path with timeouts set.
 pub fn connect_unix(path: &Path) -> UnixStream {
-    let stream =
-        UnixStream::connect(path).unwrap_or_else(|e| panic!("connect {}: {e}", path.display()));
+    let stream = UnixStream::connect(path).unwrap_or_else(|e| panic!("connect {}: {e}", path.display()));
     stream.set_read_timeout(Some(STEP)).expect("timeout");
     stream.set_write_timeout(Some(STEP)).expect("timeout");
     stream
@@ -203,28 +196,18 @@ pub fn read_line(stream: &mut impl Read) -> String {
     let mut byte = [0u8; 1];
     loop {
         match stream.read(&mut byte) {
-            Ok(0) => panic!(
-                "EOF before end of line; got {:?}",
-                String::from_utf8_lossy(&line)
-            ),
+            Ok(0) => panic!("EOF before end of line; got {:?}", String::from_utf8_lossy(&line)),
             Ok(_) if byte[0] == b'\n' => break,
             Ok(_) => line.push(byte[0]),
-            Err(e) => panic!(
-                "reading a line: {e}; got {:?}",
-                String::from_utf8_lossy(&line)
-            ),
+            Err(e) => panic!("reading a line: {e}; got {:?}", String::from_utf8_lossy(&line)),
         }
     }
-    String::from_utf8_lossy(&line)
-        .trim_end_matches('\r')
-        .to_string()
+    String::from_utf8_lossy(&line).trim_end_matches('\r').to_string()
 }
 
 /// Write all of `data`, failing the test on error.
 pub fn write_all(stream: &mut impl Write, data: &[u8]) {
-    stream
-        .write_all(data)
-        .unwrap_or_else(|e| panic!("write: {e}"));
+    stream.write_all(data).unwrap_or_else(|e| panic!("write: {e}"));
 }
 
 /// Assert that the peer closes the connection: the next read returns EOF (or a reset).
@@ -247,8 +230,7 @@ impl TempDir {
     pub fn new(tag: &str) -> TempDir {
         static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let dir =
-            std::env::temp_dir().join(format!("reactor-lab-{tag}-{}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("reactor-lab-{tag}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create temp dir");
         TempDir(dir)

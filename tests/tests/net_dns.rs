@@ -98,10 +98,7 @@ impl Dnsmasq {
                 let _ = stderr.read_to_string(&mut err);
             }
             let _ = child.wait();
-            assert!(
-                err.contains("in use"),
-                "dnsmasq failed to start on port {port}:\n{err}"
-            );
+            assert!(err.contains("in use"), "dnsmasq failed to start on port {port}:\n{err}");
         }
         panic!("dnsmasq: no free port after 5 tries");
     }
@@ -114,15 +111,7 @@ fn wait_ready(child: &mut Child, server: &str) -> bool {
         if child.try_wait().expect("try_wait").is_some() {
             return false;
         }
-        let (code, _, _) = dns_query(&[
-            "host.lab.test",
-            "--server",
-            server,
-            "--timeout",
-            "0.5",
-            "--tries",
-            "1",
-        ]);
+        let (code, _, _) = dns_query(&["host.lab.test", "--server", server, "--timeout", "0.5", "--tries", "1"]);
         if code == 0 {
             return true;
         }
@@ -144,10 +133,7 @@ fn dnsmasq_a_record_in_dig_layout() {
         header.starts_with(";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: "),
         "{out}"
     );
-    let flags = out
-        .lines()
-        .find(|l| l.starts_with(";; flags:"))
-        .unwrap_or_default();
+    let flags = out.lines().find(|l| l.starts_with(";; flags:")).unwrap_or_default();
     assert!(flags.starts_with(";; flags: qr aa rd ra;"), "{out}");
     assert!(
         flags.ends_with("QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1"),
@@ -155,10 +141,7 @@ fn dnsmasq_a_record_in_dig_layout() {
     );
     assert!(out.contains("; EDNS: version: 0, flags:; udp: "), "{out}");
     assert_eq!(records(&out, "QUESTION"), [";host.lab.test. IN A"]);
-    assert_eq!(
-        records(&out, "ANSWER"),
-        ["host.lab.test. 300 IN A 192.0.2.20"]
-    );
+    assert_eq!(records(&out, "ANSWER"), ["host.lab.test. 300 IN A 192.0.2.20"]);
     assert!(
         out.contains(&format!(
             ";; SERVER: 127.0.0.1#{}(127.0.0.1) (UDP)\n",
@@ -182,22 +165,13 @@ fn dnsmasq_other_record_types() {
             &["host.lab.test", "--type", "AAAA"],
             "host.lab.test. 300 IN AAAA 2001:db8::20",
         ),
-        (
-            &["lab.test", "--type", "txt"],
-            "lab.test. 300 IN TXT \"hello world\"",
-        ),
-        (
-            &["lab.test", "--type", "MX"],
-            "lab.test. 300 IN MX 10 mail.lab.test.",
-        ),
+        (&["lab.test", "--type", "txt"], "lab.test. 300 IN TXT \"hello world\""),
+        (&["lab.test", "--type", "MX"], "lab.test. 300 IN MX 10 mail.lab.test."),
         (
             &["-x", "192.0.2.20"],
             "20.2.0.192.in-addr.arpa. 300 IN PTR host.lab.test.",
         ),
-        (
-            &["anything.wild.test"],
-            "anything.wild.test. 300 IN A 192.0.2.10",
-        ),
+        (&["anything.wild.test"], "anything.wild.test. 300 IN A 192.0.2.10"),
     ];
     for (args, expected) in cases {
         let mut all = args.to_vec();
@@ -309,11 +283,7 @@ impl Responder {
             let flag = stop.clone();
             threads.push(thread::spawn(move || serve_tcp(&listener, answer, &flag)));
         }
-        Responder {
-            port,
-            stop,
-            threads,
-        }
+        Responder { port, stop, threads }
     }
 
     fn server(&self) -> String {
@@ -367,10 +337,7 @@ fn assert_rejected(craft: Craft, extra: &[&str], needle: &str) {
     let mut args = vec!["probe.test", "--server", server.as_str()];
     args.extend_from_slice(extra);
     let (code, out, err) = dns_query(&args);
-    assert_eq!(
-        code, 2,
-        "expected a failure; stdout:\n{out}\nstderr:\n{err}"
-    );
+    assert_eq!(code, 2, "expected a failure; stdout:\n{out}\nstderr:\n{err}");
     assert!(err.contains(needle), "stderr lacks {needle:?}:\n{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(!out.contains("ANSWER SECTION"), "{out}");
@@ -381,10 +348,7 @@ fn a_well_formed_answer_from_the_responder_is_accepted() {
     let responder = Responder::udp(|q| Some(good_answer(q)));
     let (code, out, err) = dns_query(&["probe.test", "--server", &responder.server()]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(
-        records(&out, "ANSWER"),
-        ["probe.test. 3600 IN A 192.0.2.99"]
-    );
+    assert_eq!(records(&out, "ANSWER"), ["probe.test. 3600 IN A 192.0.2.99"]);
 }
 
 #[test]
@@ -402,11 +366,7 @@ fn truncated_packet_is_an_error() {
 
 #[test]
 fn packet_shorter_than_a_header_is_an_error() {
-    assert_rejected(
-        |q| Some(q[..5].to_vec()),
-        &[],
-        "shorter than the 12-byte header",
-    );
+    assert_rejected(|q| Some(q[..5].to_vec()), &[], "shorter than the 12-byte header");
 }
 
 #[test]
@@ -476,14 +436,8 @@ fn truncated_udp_answer_falls_back_to_tcp() {
     let responder = Responder::udp_and_tcp(|q| Some(reply(q, 0x8380, 0)), |q| Some(good_answer(q)));
     let (code, out, err) = dns_query(&["probe.test", "--server", &responder.server()]);
     assert_eq!(code, 0, "{err}");
-    assert!(
-        out.starts_with(";; Truncated, retrying in TCP mode.\n"),
-        "{out}"
-    );
-    assert_eq!(
-        records(&out, "ANSWER"),
-        ["probe.test. 3600 IN A 192.0.2.99"]
-    );
+    assert!(out.starts_with(";; Truncated, retrying in TCP mode.\n"), "{out}");
+    assert_eq!(records(&out, "ANSWER"), ["probe.test. 3600 IN A 192.0.2.99"]);
     assert!(
         out.contains(&format!("#{}(127.0.0.1) (TCP)\n", responder.port)),
         "{out}"

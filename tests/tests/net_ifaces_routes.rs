@@ -29,15 +29,8 @@ fn ifaces_shows_loopback_like_ip_address() {
         assert!(flags.contains(&flag), "{flag} missing in {header}");
     }
     assert!(header.contains(" mtu "), "{header}");
-    let block: Vec<&str> = out
-        .lines()
-        .skip(lo + 1)
-        .take_while(|l| l.starts_with("    "))
-        .collect();
-    assert!(
-        block.contains(&"    link/loopback 00:00:00:00:00:00"),
-        "{block:?}"
-    );
+    let block: Vec<&str> = out.lines().skip(lo + 1).take_while(|l| l.starts_with("    ")).collect();
+    assert!(block.contains(&"    link/loopback 00:00:00:00:00:00"), "{block:?}");
     assert!(
         block.iter().any(|l| l.starts_with("    inet 127.0.0.1/8 ")),
         "{block:?}"
@@ -49,11 +42,7 @@ fn ifaces_filter_by_name() {
     let (code, out, _) = run("ifaces", &["lo"]);
     assert_eq!(code, 0);
     assert!(out.starts_with(|c: char| c.is_ascii_digit()), "{out}");
-    assert_eq!(
-        out.lines().filter(|l| !l.starts_with("    ")).count(),
-        1,
-        "{out}"
-    );
+    assert_eq!(out.lines().filter(|l| !l.starts_with("    ")).count(), 1, "{out}");
     let (code, _, err) = run("ifaces", &["no-such-if0"]);
     assert_eq!(code, 1);
     assert!(err.contains("no interface named no-such-if0"), "{err}");
@@ -90,10 +79,7 @@ fe800000000000000000000000000000 40 00000000000000000000000000000000 00 00000000
 00000000000000000000000000000000 00 00000000000000000000000000000000 00 fe800000000000000000000000000001 00000400 00000002 00000000 00000003     eth0
 ";
     fs::write(&path, sample).expect("write sample");
-    let (code, out, err) = run(
-        "routes",
-        &["-6", "--file", path.to_str().expect("utf-8 path")],
-    );
+    let (code, out, err) = run("routes", &["-6", "--file", path.to_str().expect("utf-8 path")]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
@@ -105,17 +91,10 @@ fe800000000000000000000000000000 40 00000000000000000000000000000000 00 00000000
 fn routes_rejects_a_corrupt_file_with_its_line() {
     let dir = TempDir::new("routes-bad");
     let path = dir.path().join("route");
-    fs::write(
-        &path,
-        "Iface Destination\neth0 NOTHEX 00000000 0001 0 0 0 00000000\n",
-    )
-    .expect("write");
+    fs::write(&path, "Iface Destination\neth0 NOTHEX 00000000 0001 0 0 0 00000000\n").expect("write");
     let (code, out, err) = run("routes", &["--file", path.to_str().expect("utf-8 path")]);
     assert_eq!(code, 2, "{out}");
-    assert!(
-        err.contains("line 2") && err.contains("destination 'NOTHEX'"),
-        "{err}"
-    );
+    assert!(err.contains("line 2") && err.contains("destination 'NOTHEX'"), "{err}");
     let (code, _, err) = run("routes", &["--file", "/nonexistent/route"]);
     assert_eq!(code, 1);
     assert!(err.contains("cannot read /nonexistent/route"), "{err}");
@@ -134,18 +113,14 @@ fn routes_reads_the_live_proc_files() {
             "/proc/net/ipv6_route"
         })
         .expect("read /proc");
-        let expected_lines =
-            live.lines().filter(|l| !l.trim().is_empty()).count() - usize::from(args.is_empty());
+        let expected_lines = live.lines().filter(|l| !l.trim().is_empty()).count() - usize::from(args.is_empty());
         assert!(out.lines().count() <= expected_lines, "{out}");
         for line in out.lines() {
             let dev = line
                 .split_once(" dev ")
                 .map(|(_, r)| r.split(' ').next().unwrap_or_default());
             let dev = dev.unwrap_or_else(|| panic!("no dev in {line:?}"));
-            assert!(
-                ifaces.contains(&format!(": {dev}: <")),
-                "{line:?}: {dev} not in ifaces"
-            );
+            assert!(ifaces.contains(&format!(": {dev}: <")), "{line:?}: {dev} not in ifaces");
         }
     }
 }

@@ -68,10 +68,7 @@ fn lecture_slash_16_given_as_a_netmask() {
         row(&out, "HostMax"),
         "HostMax: 192.168.255.254 11000000.10101000 .11111111.11111110"
     );
-    assert_eq!(
-        row(&out, "Hosts/Net"),
-        "Hosts/Net: 65534 (Private Internet)"
-    );
+    assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 65534 (Private Internet)");
     assert!(row(&out, "Network").ends_with("(Class C)"), "{out}");
 }
 
@@ -83,28 +80,16 @@ fn prefix_off_an_octet_boundary() {
         row(&out, "Network"),
         "Network: 172.16.0.0/12 10101100.0001 0000.00000000.00000000 (Class B)"
     );
-    assert_eq!(
-        row(&out, "Hosts/Net"),
-        "Hosts/Net: 1048574 (Private Internet)"
-    );
+    assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 1048574 (Private Internet)");
 }
 
 #[test]
 fn slash_31_point_to_point() {
     let (code, out, _) = ipcalc(&["10.0.0.1/31"]);
     assert_eq!(code, 0);
-    assert!(
-        row(&out, "Broadcast").starts_with("Broadcast: none"),
-        "{out}"
-    );
-    assert!(
-        row(&out, "HostMin").starts_with("HostMin: 10.0.0.0 "),
-        "{out}"
-    );
-    assert!(
-        row(&out, "HostMax").starts_with("HostMax: 10.0.0.1 "),
-        "{out}"
-    );
+    assert!(row(&out, "Broadcast").starts_with("Broadcast: none"), "{out}");
+    assert!(row(&out, "HostMin").starts_with("HostMin: 10.0.0.0 "), "{out}");
+    assert!(row(&out, "HostMax").starts_with("HostMax: 10.0.0.1 "), "{out}");
     assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 2 (Private Internet)");
 }
 
@@ -112,14 +97,8 @@ fn slash_31_point_to_point() {
 fn slash_32_single_host() {
     let (code, out, _) = ipcalc(&["8.8.8.8/32"]);
     assert_eq!(code, 0);
-    assert!(
-        row(&out, "Broadcast").starts_with("Broadcast: none"),
-        "{out}"
-    );
-    assert!(
-        row(&out, "HostMin").starts_with("HostMin: 8.8.8.8 "),
-        "{out}"
-    );
+    assert!(row(&out, "Broadcast").starts_with("Broadcast: none"), "{out}");
+    assert!(row(&out, "HostMin").starts_with("HostMin: 8.8.8.8 "), "{out}");
     assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 1 (Public Internet)");
 }
 
@@ -154,14 +133,8 @@ fn ipv6_global_slash_64() {
     );
     assert_eq!(row(&out, "Network"), "Network: 2a00:1450:4007:815::/64");
     assert_eq!(row(&out, "First"), "First: 2a00:1450:4007:815::");
-    assert_eq!(
-        row(&out, "Last"),
-        "Last: 2a00:1450:4007:815:ffff:ffff:ffff:ffff"
-    );
-    assert_eq!(
-        row(&out, "Addresses"),
-        "Addresses: 2^64 = 18446744073709551616"
-    );
+    assert_eq!(row(&out, "Last"), "Last: 2a00:1450:4007:815:ffff:ffff:ffff:ffff");
+    assert_eq!(row(&out, "Addresses"), "Addresses: 2^64 = 18446744073709551616");
     assert_eq!(row(&out, "Type"), "Type: Global Unicast");
 }
 
@@ -193,10 +166,7 @@ fn invalid_input_is_named_and_exits_2() {
         (&["192.168.0.256/24"], "octet 4 (256) is greater than 255"),
         (&["192.168.0/24"], "expected 4 decimal octets"),
         (&["192.168.0.1/33"], "prefix /33 is out of range"),
-        (
-            &["192.168.0.1", "255.0.255.0"],
-            "netmask 255.0.255.0 is not contiguous",
-        ),
+        (&["192.168.0.1", "255.0.255.0"], "netmask 255.0.255.0 is not contiguous"),
         (&["192.168.0.1"], "has no prefix"),
         (&["2001:db8::1/129"], "prefix /129 is out of range"),
         (&["2001:db8:::1/64"], "invalid IPv6 address"),
@@ -205,10 +175,7 @@ fn invalid_input_is_named_and_exits_2() {
     for (args, needle) in cases {
         let (code, out, err) = ipcalc(args);
         assert_eq!(code, 2, "{args:?}: {out}");
-        assert!(
-            err.contains(needle),
-            "{args:?}: stderr {err:?} lacks {needle:?}"
-        );
+        assert!(err.contains(needle), "{args:?}: stderr {err:?} lacks {needle:?}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }

@@ -13,10 +13,7 @@ fn resolve(args: &[&str]) -> (i32, String, String) {
 fn localhost_prints_the_lecture_format() {
     let (code, out, err) = resolve(&["localhost"]);
     assert_eq!(code, 0, "stderr: {err}");
-    assert!(
-        out.lines().any(|l| l == "IPV4 : 127.0.0.1"),
-        "stdout: {out}"
-    );
+    assert!(out.lines().any(|l| l == "IPV4 : 127.0.0.1"), "stdout: {out}");
     assert!(
         out.lines()
             .all(|l| l.starts_with("IPV4 : ") || l.starts_with("IPV6 : ")),
@@ -28,10 +25,7 @@ fn localhost_prints_the_lecture_format() {
 fn ipv4_only_on_localhost() {
     let (code, out, _) = resolve(&["-4", "localhost"]);
     assert_eq!(code, 0);
-    assert!(
-        out.lines().all(|l| l.starts_with("IPV4 : ")),
-        "stdout: {out}"
-    );
+    assert!(out.lines().all(|l| l.starts_with("IPV4 : ")), "stdout: {out}");
 }
 
 #[test]
@@ -45,10 +39,7 @@ fn numeric_addresses_resolve_to_themselves() {
 #[test]
 fn service_adds_port_and_socket_type() {
     let (code, out, _) = resolve(&["127.0.0.1", "80"]);
-    assert_eq!(
-        (code, out.as_str()),
-        (0, "IPV4 : 127.0.0.1  port 80  STREAM\n")
-    );
+    assert_eq!((code, out.as_str()), (0, "IPV4 : 127.0.0.1  port 80  STREAM\n"));
     let (code, out, _) = resolve(&["::1", "domain", "--dgram"]);
     assert_eq!((code, out.as_str()), (0, "IPV6 : ::1  port 53  DGRAM\n"));
 }
@@ -57,11 +48,7 @@ fn service_adds_port_and_socket_type() {
 fn canonical_name_is_printed_first() {
     let (code, out, _) = resolve(&["--canonical", "localhost"]);
     assert_eq!(code, 0);
-    assert_eq!(
-        out.lines().next(),
-        Some("Canonical name: localhost"),
-        "{out}"
-    );
+    assert_eq!(out.lines().next(), Some("Canonical name: localhost"), "{out}");
 }
 
 #[test]
@@ -69,19 +56,13 @@ fn unknown_name_exits_2_with_the_gai_message() {
     let (code, out, err) = resolve(&["nonexistent.invalid"]);
     assert_eq!(code, 2, "stdout: {out}");
     assert!(out.is_empty(), "stdout: {out}");
-    let known = [
-        "Name or service not known",
-        "No address associated with hostname",
-    ];
+    let known = ["Name or service not known", "No address associated with hostname"];
     let temporary = "Temporary failure in name resolution";
     assert!(
         known.iter().chain([&temporary]).any(|m| err.contains(m)),
         "stderr should carry the gai_strerror text: {err}"
     );
-    assert!(
-        err.contains("nonexistent.invalid"),
-        "stderr names the host: {err}"
-    );
+    assert!(err.contains("nonexistent.invalid"), "stderr names the host: {err}");
 }
 
 #[test]
@@ -104,10 +85,7 @@ fn hostile_names_never_panic() {
         "\u{e9}t\u{e9}.invalid",
     ] {
         let (code, _, err) = resolve(&[name]);
-        assert!(
-            code == 0 || code == 2,
-            "{name:?}: exit {code}, stderr {err}"
-        );
+        assert!(code == 0 || code == 2, "{name:?}: exit {code}, stderr {err}");
         assert!(!err.contains("panicked"), "{name:?}: {err}");
     }
 }
@@ -133,11 +111,7 @@ fn gethostbyname_knows_no_ipv6() {
 fn gethostbyname_unknown_name_exits_2_with_hstrerror() {
     let (code, _, err) = resolve(&["--gethostbyname", "nonexistent.invalid"]);
     assert_eq!(code, 2);
-    let texts = [
-        "Unknown host",
-        "Host name lookup failure",
-        "No address associated",
-    ];
+    let texts = ["Unknown host", "Host name lookup failure", "No address associated"];
     assert!(texts.iter().any(|t| err.contains(t)), "stderr: {err}");
 }
 
