@@ -101,17 +101,21 @@ impl OutQueue {
     }
 }
 
-/// The writer thread's loop: take everything queued, write it with blocking `write_all`
-/// (no lock held), repeat. Returns when the queue closes or aborts, or the socket fails.
+/// The writer thread's loop: take everything queued, write it with one blocking
+/// `write_all` (no lock held: one system call for a whole backlog, not one per line),
+/// repeat. Returns when the queue closes or aborts, or the socket fails.
 pub fn write_queue(queue: &OutQueue, socket: &mut impl Write) {
+    let mut out = Vec::new();
     while let Some(batch) = queue.next_batch() {
+        out.clear();
         for chunk in batch {
-            if socket.write_all(&chunk).is_err() {
-                queue.abort(); // the client is gone; the reader will see it too
-                return;
-            }
-            queue.written(chunk.len());
+            out.extend_from_slice(&chunk);
         }
+        if socket.write_all(&out).is_err() {
+            queue.abort(); // the client is gone; the reader will see it too
+            return;
+        }
+        queue.written(out.len());
     }
 }
 
