@@ -11,6 +11,7 @@
 //! and returns when the client is done. `acceptor.rs` is the accept loop they share.
 
 mod acceptor;
+pub mod chat;
 pub mod echo;
 pub mod fork;
 pub mod http;
