@@ -16,11 +16,11 @@
 //! (through `super::`): `chat-client` compiles the very same files, so client and server
 //! cannot disagree on the wire format.
 
-mod codec;
+pub mod codec;
 mod engine;
 pub mod json;
 pub mod lines;
-mod message;
+pub mod message;
 mod nick;
 mod room;
 pub mod text;
