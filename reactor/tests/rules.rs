@@ -325,3 +325,22 @@ fn stop_flushes_pending_output_then_closes_everything() {
         assert_eq!(r.handler().closed[0].1, CloseReason::Shutdown, "{kind}");
     }
 }
+
+#[test]
+fn everything_a_peer_sent_before_hanging_up_is_delivered() {
+    for kind in BackendKind::ALL {
+        let mut r = reactor(kind, Config::default(), false);
+        let (token, peer) = connect(&mut r);
+        // More than one turn's read budget, written and closed before the reactor looks.
+        let size = 3 << 20;
+        let writer = std::thread::spawn(move || {
+            let mut peer = peer;
+            peer.write_all(&vec![b'q'; size]).expect("write");
+        });
+        turn_until(&mut r, "the close", |r| !r.handler().closed.is_empty());
+        writer.join().expect("writer");
+        let got: usize = r.handler().data.iter().filter(|(t, _)| *t == token).map(|(_, d)| d.len()).sum();
+        assert_eq!(got, size, "{kind}: input lost at hang-up");
+        assert_eq!(r.handler().closed[0].1, CloseReason::PeerClosed, "{kind}");
+    }
+}

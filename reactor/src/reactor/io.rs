@@ -147,10 +147,13 @@ impl<H: Handler> Reactor<H> {
     }
 
     /// POLLHUP/EPOLLHUP or an error: if reading did not already close it, nothing more can
-    /// be delivered to this peer.
+    /// be delivered to this peer — unless unread input remains, which is read first.
     pub(super) fn hangup_ready(&mut self, token: Token) {
         let Some(conn) = self.conns.get(token.0) else { return };
-        if !conn.dead {
+        // Data the peer sent before hanging up is still to be read (the read budget ran out
+        // this turn): let the next turn read it to EOF, which closes the connection.
+        let reading_on = conn.can_read() && self.pending_reads.contains(&token);
+        if !conn.dead && !reading_on {
             self.close_now(token, CloseReason::Error(io::ErrorKind::ConnectionReset));
         }
     }
