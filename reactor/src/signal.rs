@@ -25,6 +25,21 @@ static WRITE_FD: AtomicI32 = AtomicI32::new(-1);
 /// must decide whether to stop (an atomic store is async-signal-safe).
 static STOP_REQUESTED: AtomicBool = AtomicBool::new(false);
 
+/// A client socket to `shutdown(2)` when SIGINT/SIGTERM arrives (-1: none); see
+/// [`shutdown_on_stop`].
+static SHUTDOWN_ON_STOP: AtomicI32 = AtomicI32::new(-1);
+
+/// Name the socket a single-threaded blocking server is serving (or `None` when done).
+///
+/// Such a server sits in `read(2)` on its one client. Checking "was a stop requested?" and
+/// then calling `read` leaves a window: a signal landing between the two is handled, and the
+/// `read` that follows blocks forever (the classic check-then-block race). So the handler
+/// itself shuts the socket down (`shutdown(2)` is async-signal-safe): the `read` then returns
+/// 0 whenever it happens, before or after the signal.
+pub fn shutdown_on_stop(fd: Option<RawFd>) {
+    SHUTDOWN_ON_STOP.store(fd.unwrap_or(-1), Ordering::SeqCst);
+}
+
 /// Has SIGINT or SIGTERM arrived since the pipe was installed?
 pub fn stop_requested() -> bool {
     STOP_REQUESTED.load(Ordering::SeqCst)
@@ -34,6 +49,11 @@ pub fn stop_requested() -> bool {
 extern "C" fn on_signal(signum: libc::c_int) {
     if signum == libc::SIGINT || signum == libc::SIGTERM {
         STOP_REQUESTED.store(true, Ordering::SeqCst);
+        let client = SHUTDOWN_ON_STOP.load(Ordering::SeqCst);
+        if client >= 0 {
+            // SAFETY: shutdown(2) is async-signal-safe; the fd is open while it is named here.
+            unsafe { libc::shutdown(client, libc::SHUT_RDWR) };
+        }
     }
     let fd = WRITE_FD.load(Ordering::Relaxed);
     if fd >= 0 {

@@ -4,22 +4,33 @@
 //! client is served, the next one is accepted by the *kernel* (it completes the TCP handshake
 //! and waits in the listen backlog) but nobody reads from it. `make demo-iterative` shows the
 //! second client's lines answered only after the first client leaves.
+//!
+//! Stopping: SIGTERM may land while we sit in `read(2)` on the client, or just before it.
+//! `signal::shutdown_on_stop` closes that window (see its doc).
 
 use super::{prepare, Acceptor, Next, Options, Session};
 use log::{info, warn};
+use reactor::signal;
 use std::io;
+use std::os::fd::AsRawFd;
 
 /// Accept and serve clients one after the other until SIGINT/SIGTERM.
 pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -> io::Result<()> {
     loop {
         match acceptor.wait()? {
-            Next::Client(stream, peer) => {
-                info!("serving {peer} (the next client waits in the backlog)");
-                if let Err(e) = prepare(&stream, options).and_then(|_| session(stream, &peer)) {
-                    warn!("{peer}: {e}");
+            Next::Client(mut stream, peer) => {
+                // From here a SIGTERM shuts this client's socket down, whenever it lands.
+                signal::shutdown_on_stop(Some(stream.as_raw_fd()));
+                if !signal::stop_requested() {
+                    info!("serving {peer} (the next client waits in the backlog)");
+                    if let Err(e) = prepare(&stream, options).and_then(|_| session(&mut stream, &peer)) {
+                        warn!("{peer}: {e}");
+                    }
+                    info!("{peer} done");
                 }
-                info!("{peer} done");
-                if reactor::signal::stop_requested() {
+                signal::shutdown_on_stop(None);
+                drop(stream);
+                if signal::stop_requested() {
                     break;
                 }
             }
