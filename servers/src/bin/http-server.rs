@@ -61,7 +61,7 @@ fn main() {
                 header_timeout,
                 idle_timeout: args.server.idle_timeout(),
             });
-            let serve = move |stream, peer: &_| session.serve(stream, peer);
+            let serve = move |stream: &mut _, peer: &_| session.serve(stream, peer);
             blocking::run(
                 args.server.model,
                 listener,

@@ -10,7 +10,7 @@ use reactor::{Peer, Stream};
 use std::io::{self, Read, Write};
 
 /// Serve one client until EOF, the idle timeout, or SIGINT/SIGTERM.
-pub fn echo_session(mut stream: Stream, peer: &Peer) -> io::Result<()> {
+pub fn echo_session(stream: &mut Stream, peer: &Peer) -> io::Result<()> {
     let mut echo = Echo;
     let mut buf = vec![0u8; 16 * 1024];
     let mut out = Vec::with_capacity(buf.len());

@@ -71,13 +71,13 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
 }
 
 /// The child's whole life: close the listener, serve one client, `_exit`.
-fn child_main<S: Session>(acceptor: Acceptor, stream: Stream, peer: Peer, session: &S, options: &Options) -> ! {
+fn child_main<S: Session>(acceptor: Acceptor, mut stream: Stream, peer: Peer, session: &S, options: &Options) -> ! {
     // Die on SIGTERM like any process; the parent's handlers are not ours.
     let mut ours = STOP_SIGNALS.to_vec();
     ours.push(SIGCHLD);
     SignalPipe::restore_default(&ours);
     drop(acceptor); // close the listener (its UNIX file stays: only the parent may remove it)
-    let code = match prepare(&stream, options).and_then(|_| session(stream, &peer)) {
+    let code = match prepare(&stream, options).and_then(|_| session(&mut stream, &peer)) {
         Ok(()) => 0,
         Err(e) => {
             warn!("{peer}: {e}");

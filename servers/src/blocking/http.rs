@@ -35,7 +35,7 @@ pub struct HttpSession {
 
 impl HttpSession {
     /// Serve one client until it closes, asks to close, times out, or breaks the protocol.
-    pub fn serve(&self, mut stream: Stream, peer: &Peer) -> io::Result<()> {
+    pub fn serve(&self, stream: &mut Stream, peer: &Peer) -> io::Result<()> {
         let host = access_log::host_of(&peer.to_string());
         let send_timeout = self.idle_timeout.unwrap_or(DEFAULT_SEND_TIMEOUT);
         let secs = libc::time_t::try_from(send_timeout.as_secs()).unwrap_or(libc::time_t::MAX);
@@ -64,7 +64,7 @@ impl HttpSession {
                         head_started = None;
                         log_access(&host, &request_line, &response, now);
                         let close = response.close;
-                        write_response(&mut stream, response)?;
+                        write_response(stream, response)?;
                         if close {
                             return Ok(());
                         }
@@ -79,7 +79,7 @@ impl HttpSession {
                 Some(start) => Some(self.header_timeout.saturating_sub(start.elapsed())),
                 None => self.idle_timeout,
             };
-            read_timeout.set(&stream, wait)?;
+            read_timeout.set(stream, wait)?;
             match stream.read(&mut chunk) {
                 Ok(0) => return Ok(()),
                 Ok(n) => input.extend_from_slice(&chunk[..n]),
@@ -95,7 +95,7 @@ impl HttpSession {
     }
 
     /// A read timed out: 408 in the middle of a head, a quiet close between requests.
-    fn timed_out(&self, mut stream: Stream, host: &str, in_head: bool) -> io::Result<()> {
+    fn timed_out(&self, stream: &mut Stream, host: &str, in_head: bool) -> io::Result<()> {
         if !in_head {
             info!("{host}: idle, closing");
             return Ok(());
@@ -104,7 +104,7 @@ impl HttpSession {
         let (date, now) = dates.now();
         let response = Exchange::timeout_response(date);
         log_access(host, "-", &response, now);
-        write_response(&mut stream, response)
+        write_response(stream, response)
     }
 }
 

@@ -38,7 +38,7 @@ pub fn run(listener: Listener, http: Option<Listener>, options: &Options) -> io:
     let store = SharedStore::default();
     let http_thread = http.map(|l| HttpThread::spawn(l, Arc::clone(&store))).transpose()?;
     let shared = Arc::clone(&store);
-    let session = move |stream: Stream, peer: &Peer| metrics_session(stream, peer, &shared);
+    let session = move |stream: &mut Stream, peer: &Peer| metrics_session(stream, peer, &shared);
     let result = Acceptor::new(listener, &[]).and_then(|acceptor| thread::run(acceptor, Arc::new(session), options));
     if let Some(http_thread) = http_thread {
         http_thread.stop();
@@ -47,7 +47,7 @@ pub fn run(listener: Listener, http: Option<Listener>, options: &Options) -> io:
 }
 
 /// One protocol client, until it quits, closes, idles out or the server stops.
-fn metrics_session(mut stream: Stream, peer: &Peer, store: &Mutex<Store>) -> io::Result<()> {
+fn metrics_session(stream: &mut Stream, peer: &Peer, store: &Mutex<Store>) -> io::Result<()> {
     let mut session = Session::new();
     let mut pending: Vec<u8> = Vec::new();
     let mut buf = vec![0u8; READ_SIZE];

@@ -27,9 +27,10 @@ use std::io::{self, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Serves one client with blocking I/O until it leaves.
-pub trait Session: Fn(Stream, &Peer) -> io::Result<()> + Send + Sync + 'static {}
-impl<F: Fn(Stream, &Peer) -> io::Result<()> + Send + Sync + 'static> Session for F {}
+/// Serves one client with blocking I/O until it leaves. The driver owns the socket and
+/// closes it afterwards (the thread model must unregister it first, see `thread.rs`).
+pub trait Session: Fn(&mut Stream, &Peer) -> io::Result<()> + Send + Sync + 'static {}
+impl<F: Fn(&mut Stream, &Peer) -> io::Result<()> + Send + Sync + 'static> Session for F {}
 
 /// What the blocking models need from the command line.
 #[derive(Clone, Debug)]

@@ -5,20 +5,25 @@
 //! past the cap a new client is told so and closed, rather than the server dying of
 //! `EAGAIN` from `clone(2)`.
 //!
-//! Shutdown: a thread blocked in `read` cannot be cancelled. The main thread keeps a `dup`
-//! of every client socket and calls `shutdown(SHUT_RDWR)` on each: the blocked reads return
-//! 0, the sessions end, and the main thread joins them all before exiting 0.
+//! Shutdown: a thread blocked in `read` cannot be cancelled. The main thread keeps the
+//! descriptor number of every client socket and calls `shutdown(SHUT_RDWR)` on each: the
+//! blocked reads return 0, the sessions end, and the main thread joins them all before
+//! exiting 0. A session thread removes its descriptor from that registry *before* closing
+//! the socket, under the same lock, so a shutdown can never reach a number the kernel has
+//! already given to a newer connection. (Keeping a `dup` instead would cost a second
+//! descriptor per client, and fail with EMFILE exactly when descriptors run short.)
 
 use super::{prepare, refuse, Acceptor, Next, Options, Session};
 use log::{debug, info, warn};
 use reactor::{Peer, Stream};
 use std::collections::HashMap;
 use std::io;
+use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 
-/// Client sockets of running sessions, by id, so the main thread can wake them at shutdown.
-type Registry = Arc<Mutex<HashMap<u64, Stream>>>;
+/// Client sockets of running sessions (by id), so the main thread can wake them at shutdown.
+type Registry = Arc<Mutex<HashMap<u64, RawFd>>>;
 
 /// Accept clients and start a thread for each until SIGINT/SIGTERM.
 pub fn run<S: Session>(mut acceptor: Acceptor, session: Arc<S>, options: &Options) -> io::Result<()> {
@@ -63,40 +68,44 @@ fn spawn_session<S: Session>(
     registry: &Registry,
     options: &Options,
 ) -> io::Result<JoinHandle<()>> {
-    let handle = stream.try_clone()?;
-    registry
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(id, handle);
+    lock(registry).insert(id, stream.as_raw_fd());
     let (session, shared, options) = (Arc::clone(session), Arc::clone(registry), options.clone());
     let spawned = thread::Builder::new().name(format!("client-{id}")).spawn(move || {
+        let mut stream = stream;
         debug!("thread client-{id} serves {peer}");
-        if let Err(e) = prepare(&stream, &options).and_then(|_| session(stream, &peer)) {
+        if let Err(e) = prepare(&stream, &options).and_then(|_| session(&mut stream, &peer)) {
             warn!("{peer}: {e}");
         }
-        shared.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
+        // Unregister, then close, under the lock: ordered against a shutdown in progress.
+        let mut open = lock(&shared);
+        open.remove(&id);
+        drop(stream);
     });
     if spawned.is_err() {
-        registry.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
+        lock(registry).remove(&id);
     }
     spawned
 }
 
 /// Shutdown: unblock every session's read, then wait for every thread.
 fn wake_and_join(registry: &Registry, threads: Vec<JoinHandle<()>>) {
-    let open: Vec<Stream> = registry
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .drain()
-        .map(|(_, s)| s)
-        .collect();
-    if !open.is_empty() {
-        info!("closing {} open connections", open.len());
-    }
-    for stream in &open {
-        let _ = stream.shutdown_both();
+    {
+        let open = lock(registry);
+        if !open.is_empty() {
+            info!("closing {} open connections", open.len());
+        }
+        for &fd in open.values() {
+            // The fd is open: its session closes it only after removing it from the
+            // registry, which cannot happen while we hold the lock.
+            let _ = nix::sys::socket::shutdown(fd, nix::sys::socket::Shutdown::Both);
+        }
     }
     for thread in threads {
         let _ = thread.join();
     }
+}
+
+/// The registry's lock; a panicked session does not make it unusable.
+fn lock(registry: &Registry) -> std::sync::MutexGuard<'_, HashMap<u64, RawFd>> {
+    registry.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -30,23 +30,23 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(2);
 /// Serve the chat with threads until SIGINT/SIGTERM.
 pub fn run(listener: Listener, options: Options, protocol: Protocol, max_output: usize) -> io::Result<()> {
     let hub = Arc::new(Hub::new(protocol, max_output));
-    let session = move |stream: Stream, peer: &Peer| serve(&hub, stream, peer);
+    let session = move |stream: &mut Stream, peer: &Peer| serve(&hub, stream, peer);
     info!("thread model: a reader and a writer thread per client, the room behind a lock");
     blocking::run(Model::Thread, listener, session, options)
 }
 
 /// One client: start its writer, join the room, read until it leaves, clean up.
-fn serve(hub: &Hub, mut stream: Stream, peer: &Peer) -> io::Result<()> {
+fn serve(hub: &Hub, stream: &mut Stream, peer: &Peer) -> io::Result<()> {
     let id = hub.new_member_id();
     let queue = Arc::new(OutQueue::new(hub.max_output()));
     let writer = spawn_writer(id, Arc::clone(&queue), stream.try_clone()?)?;
     let nick = hub.join(id, Arc::clone(&queue), stream.try_clone()?);
     info!("{peer} joined as {nick}");
-    let reason = read_lines(hub, id, &mut stream);
+    let reason = read_lines(hub, id, stream);
     info!("{peer} ({nick}): connection ended: {reason:?}");
     hub.leave(id, reason);
     queue.close_after_flush();
-    finish_writer(writer, &stream);
+    finish_writer(writer, stream);
     Ok(())
 }
 
