@@ -339,7 +339,13 @@ fn everything_a_peer_sent_before_hanging_up_is_delivered() {
         });
         turn_until(&mut r, "the close", |r| !r.handler().closed.is_empty());
         writer.join().expect("writer");
-        let got: usize = r.handler().data.iter().filter(|(t, _)| *t == token).map(|(_, d)| d.len()).sum();
+        let got: usize = r
+            .handler()
+            .data
+            .iter()
+            .filter(|(t, _)| *t == token)
+            .map(|(_, d)| d.len())
+            .sum();
         assert_eq!(got, size, "{kind}: input lost at hang-up");
         assert_eq!(r.handler().closed[0].1, CloseReason::PeerClosed, "{kind}");
     }
