@@ -3,7 +3,7 @@ CARGO ?= cargo
 MODEL ?= epoll
 SHELL := /bin/bash
 
-.PHONY: help build release test lint demo demo-chat strace-compare bench bench-chat bench-http \
+.PHONY: help build release test lint deps demo demo-chat strace-compare bench bench-chat bench-http \
         demo-iterative demo-fork demo-thread demo-select demo-poll demo-epoll \
         debug-select debug-poll debug-epoll clean
 
@@ -13,7 +13,7 @@ help:
 	@echo "make demo-chat MODEL=epoll   a chat room with three scripted members"
 	@echo "make strace-compare  syscall counts of thread, fork, select, poll, epoll side by side"
 	@echo "make debug-MODEL     step through one turn of the event loop in rust-gdb (select, poll, epoll)"
-	@echo "make test            formatting, lints and the whole test suite"
+	@echo "make test            installs missing tools, then formatting, lints and the whole test suite"
 	@echo "make bench           echo round trips/s and latency for every model"
 	@echo "make bench-chat      chat broadcast throughput per model"
 	@echo "make bench-http      http-server against nginx with wrk"
@@ -28,8 +28,12 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# Tools the tests drive (strace, socat, curl, gdb, dnsmasq, prometheus_client), if missing.
+deps:
+	@bash scripts/install-deps.sh
+
 # The whole suite: the black-box tests need every binary built first.
-test: lint build
+test: deps lint build
 	$(CARGO) test --workspace
 
 demo: demo-select

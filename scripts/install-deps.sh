@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# install-deps.sh — install what the test suite needs and a fresh machine lacks.
+# Idempotent: on a machine that has everything it prints nothing and changes nothing.
+#   strace  (strace-compare and its test)      socat (UNIX socket tests)
+#   curl    (HTTP and metrics tests)           gdb   (the gdb walkthrough's test)
+#   dnsmasq (dns-query tests; dnsmasq-base: the binary without a system service on port 53)
+#   prometheus_client (Python: checks the /metrics exposition format)
+set -euo pipefail
+
+missing=()
+for tool in strace socat curl gdb; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+[ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else
+        echo "install-deps: need root to run: $*" >&2
+        exit 1
+    fi
+}
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-deps: installing ${missing[*]} (apt)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import prometheus_client' >/dev/null 2>&1; then
+    echo "install-deps: installing prometheus_client (pip)"
+    python3 -m pip install -q prometheus_client
+fi
