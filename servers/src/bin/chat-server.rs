@@ -32,7 +32,7 @@ fork, select, poll or epoll.";
 
 /// Chat server: one room; lines from a member go to every other member.
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,

@@ -14,7 +14,7 @@ use servers::reactive::{self, echo::EchoHandler};
 
 /// Echo server: every byte received is sent back.
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,

@@ -24,7 +24,7 @@ const DEMO_SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www");
 
 /// HTTP/1.1 static file server.
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,

@@ -36,7 +36,7 @@ use wire::{Command, Protocol};
 
 /// Chat client: lines typed go to the room, lines from the room are printed.
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None)]
+#[command(version)]
 struct Args {
     /// Server host name or address.
     #[arg(required_unless_present = "unix", conflicts_with = "unix")]
