@@ -102,7 +102,7 @@ wait_pid() {
 children_of() {
     local parent=$1 stat line state ppid pid
     for stat in /proc/[0-9]*/stat; do
-        read -r line <"$stat" 2>/dev/null || continue
+        { read -r line <"$stat"; } 2>/dev/null || continue # it may exit meanwhile
         line=${line##*) } # the name field may hold spaces: cut after its closing ")"
         read -r state ppid _ <<<"$line"
         if [[ $ppid == "$parent" && $state != Z ]]; then
