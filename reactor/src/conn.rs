@@ -38,7 +38,7 @@ pub(crate) struct Conn<S> {
     /// Deregistered and waiting for `reap_closed`; events still in this turn's batch are
     /// ignored (rule 5).
     pub dead: bool,
-    /// Last time bytes arrived, for the idle timeout.
+    /// Last time bytes arrived or our output made progress, for the idle timeout.
     pub last_active: Instant,
     /// The armed idle timer, cancelled on close.
     pub idle_timer: Option<TimerKey>,

@@ -41,9 +41,16 @@ pub struct Outbox {
     /// Bytes held in memory, plus `FILE_CHUNK_COST` per queued file: what the high-water mark
     /// is about.
     buffered: usize,
+    /// Bytes written so far, ever: a flush that moved it made progress.
+    written: u64,
 }
 
 impl Outbox {
+    /// Total bytes written to the socket by this outbox.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
     pub fn is_empty(&self) -> bool {
         self.chunks.is_empty()
     }
@@ -107,6 +114,7 @@ impl Outbox {
                     Ok(n) => {
                         *sent += n;
                         self.buffered -= n;
+                        self.written += n as u64;
                         *sent == data.len()
                     }
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flush::Blocked),
@@ -122,6 +130,7 @@ impl Outbox {
                     }
                     Ok(n) => {
                         *len -= n as u64;
+                        self.written += n as u64;
                         if *len == 0 {
                             self.buffered -= FILE_CHUNK_COST;
                         }

@@ -12,7 +12,7 @@ use super::{ListenerSlot, Reactor};
 use crate::conn::Conn;
 use crate::timer::TimerKind;
 use crate::{Ctx, Handler, Interest, Peer, Stream, Token};
-use log::{debug, info, warn};
+use log::{debug, warn};
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::time::Duration;
@@ -29,7 +29,12 @@ impl<H: Handler> Reactor<H> {
                 return;
             }
             match slot.listener.accept() {
-                Ok((stream, peer)) => self.accepted(index, stream, peer),
+                Ok((stream, peer)) => {
+                    if let Some(slot) = self.listeners.get_mut(index) {
+                        slot.out_of_fds_logged = false;
+                    }
+                    self.accepted(index, stream, peer)
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if is_out_of_descriptors(&e) => return self.pause_accepting(index, &e),
@@ -102,11 +107,14 @@ impl<H: Handler> Reactor<H> {
             warn!("deregister listener: {e}");
         }
         slot.paused = true;
-        warn!(
-            "accept: {error}; pausing accepts for {} ms, still serving the {} open connections",
-            ACCEPT_BACKOFF.as_millis(),
-            self.conns.len()
-        );
+        if !slot.out_of_fds_logged {
+            slot.out_of_fds_logged = true;
+            warn!(
+                "accept: {error}; pausing accepts ({} ms at a time) while serving the {} open connections",
+                ACCEPT_BACKOFF.as_millis(),
+                self.conns.len()
+            );
+        }
         self.timers.add(
             self.now + ACCEPT_BACKOFF,
             Token::listener(index),
@@ -117,7 +125,7 @@ impl<H: Handler> Reactor<H> {
 
     /// The back-off is over: watch the listener again (a pending connection shows at once).
     pub(super) fn resume_accepting(&mut self, index: usize) {
-        let Some(ListenerSlot { listener, paused }) = self.listeners.get_mut(index) else {
+        let Some(ListenerSlot { listener, paused, .. }) = self.listeners.get_mut(index) else {
             return;
         };
         if !*paused || self.stopping.is_some() {
@@ -127,10 +135,7 @@ impl<H: Handler> Reactor<H> {
             .backend
             .register(listener.as_raw_fd(), Token::listener(index), Interest::READABLE)
         {
-            Ok(()) => {
-                *paused = false;
-                info!("accept: resuming");
-            }
+            Ok(()) => *paused = false,
             Err(e) => warn!("re-register listener: {e}"),
         }
     }

@@ -162,8 +162,15 @@ impl<H: Handler> Reactor<H> {
         if conn.dead {
             return None;
         }
+        let written_before = conn.outbox.written();
         let flushed = match conn.outbox.flush_to(&mut conn.stream) {
-            Ok(flushed) => flushed,
+            Ok(flushed) => {
+                // A peer that is still taking our output (a long download) is not idle.
+                if conn.outbox.written() != written_before {
+                    conn.last_active = self.now;
+                }
+                flushed
+            }
             Err(e) => {
                 self.close_now(token, CloseReason::Error(e.kind()));
                 return None;

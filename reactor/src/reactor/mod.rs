@@ -52,6 +52,8 @@ pub struct Stats {
     pub accepted: u64,
     /// Connections accepted then refused (capacity, or select's FD_SETSIZE).
     pub refused: u64,
+    /// Events dispatched.
+    pub events: u64,
 }
 
 /// One listening socket and its accept state.
@@ -59,6 +61,9 @@ struct ListenerSlot {
     listener: Listener,
     /// Accepting is paused after EMFILE until a timer re-enables it (rule 8).
     paused: bool,
+    /// EMFILE was logged; stay quiet until an accept succeeds again (log once, not every
+    /// back-off period).
+    out_of_fds_logged: bool,
 }
 
 pub struct Reactor<H: Handler> {
@@ -127,6 +132,7 @@ impl<H: Handler> Reactor<H> {
         self.listeners.push(ListenerSlot {
             listener,
             paused: false,
+            out_of_fds_logged: false,
         });
         Ok(token)
     }
@@ -173,8 +179,16 @@ impl<H: Handler> Reactor<H> {
 
     /// One turn of the loop. Public so tests (and gdb sessions) can step it.
     pub fn turn(&mut self) -> stdio::Result<()> {
+        self.turn_within(None)
+    }
+
+    /// One turn that waits at most `max` (tests use it to step a loop that has nothing to do).
+    pub fn turn_within(&mut self, max: Option<Duration>) -> stdio::Result<()> {
         self.before_sleep();
-        let timeout = self.next_timeout();
+        let timeout = match (self.next_timeout(), max) {
+            (Some(t), Some(m)) => Some(t.min(m)),
+            (t, m) => t.or(m),
+        };
         let ready = match self.wait_for_events(timeout) {
             Ok(ready) => ready,
             Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {
@@ -231,6 +245,12 @@ impl<H: Handler> Reactor<H> {
         self.conns.len()
     }
 
+    /// Bytes a connection still has to write (plus the fixed charge per queued file);
+    /// `None` for an unknown or closed token.
+    pub fn pending_output(&self, token: Token) -> Option<usize> {
+        self.conns.get(token.0).filter(|c| !c.dead).map(|c| c.outbox.buffered())
+    }
+
     /// The backend's name: "select", "poll" or "epoll".
     pub fn backend_name(&self) -> &'static str {
         self.backend.name()
@@ -262,6 +282,7 @@ impl<H: Handler> Reactor<H> {
     /// Route one event to the code for that kind of descriptor.
     fn dispatch(&mut self, event: Event) {
         trace!("dispatch {event:?}");
+        self.stats.events += 1;
         if event.token == Token::SIGNAL {
             self.signal_ready();
         } else if let Some(index) = event.token.listener_index() {

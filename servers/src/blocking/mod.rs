@@ -11,9 +11,12 @@
 //! and returns when the client is done. `acceptor.rs` is the accept loop they share.
 
 mod acceptor;
+pub mod chat;
 pub mod echo;
 pub mod fork;
+pub mod http;
 pub mod iterative;
+pub mod metrics;
 pub mod thread;
 
 pub use acceptor::{Acceptor, Next};

@@ -1,6 +1,9 @@
 //! Handlers that run the protocols on the one-thread reactor (select, poll or epoll).
 
+pub mod chat;
 pub mod echo;
+pub mod http;
+pub mod metrics;
 
 use reactor::{BackendKind, Config, Handler, Listener, Reactor};
 use std::io;

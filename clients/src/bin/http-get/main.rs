@@ -1,0 +1,107 @@
+//! `http-get`: the lecture's first HTTP exercise — fetch a URL over a plain TCP socket.
+//!
+//! ```text
+//! http-get [-i] [-I] [-o FILE] http://127.0.0.1:8080/index.html
+//! ```
+//! Resolve the host with `getaddrinfo(3)`, `connect(2)` to each address in turn (IPv4 or
+//! IPv6), write one `GET` (or `HEAD` with `-I`) with a `Host` field, read the response head,
+//! then the body as framed (`response.rs`). `-i` prints the head too; `-o` saves the body.
+//! A status outside 2xx exits 1 with the status line on stderr; a network or protocol error
+//! exits 1 with the reason; bad flags exit 2.
+
+mod response;
+mod url;
+
+use clap::Parser;
+use clients::gai::{getaddrinfo, Hints, SockType};
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Fetch a URL with HTTP/1.1 and print (or save) the body.
+#[derive(Parser, Debug)]
+#[command(version, about, long_about = None)]
+struct Args {
+    /// Print the response head before the body.
+    #[arg(short = 'i', long = "include")]
+    include: bool,
+    /// Send HEAD instead of GET (implies -i: the head is all there is).
+    #[arg(short = 'I', long = "head")]
+    head: bool,
+    /// Write the body to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// http://host[:port]/path
+    url: String,
+}
+
+/// How long a connect or a read may wait before the client gives up.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(code) if (200..300).contains(&code) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("http-get: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Fetch; returns the status code (the status line is already on stderr if not 2xx).
+fn run(args: &Args) -> io::Result<u16> {
+    let url = url::parse(&args.url).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let stream = connect(&url.host, url.port)?;
+    let method = if args.head { "HEAD" } else { "GET" };
+    let request = format!(
+        "{method} {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: http-get\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+        url.target, url.authority
+    );
+    (&stream).write_all(request.as_bytes())?;
+    let mut reader = BufReader::new(&stream);
+    let head = response::read_head(&mut reader)?;
+    if !(200..300).contains(&head.code) {
+        eprintln!("{}", head.status_line);
+    }
+    let stdout = io::stdout();
+    let mut console = BufWriter::new(stdout.lock());
+    if args.include || args.head {
+        console.write_all(&head.raw)?;
+    }
+    match &args.output {
+        Some(path) => {
+            let mut file = BufWriter::new(File::create(path)?);
+            response::copy_body(&mut reader, &head, args.head, &mut file)?;
+            file.flush()?;
+        }
+        None => {
+            response::copy_body(&mut reader, &head, args.head, &mut console)?;
+        }
+    }
+    console.flush()?;
+    Ok(head.code)
+}
+
+/// getaddrinfo, then try each address until one connects (the lecture's connect loop).
+fn connect(host: &str, port: u16) -> io::Result<TcpStream> {
+    let hints = Hints::default().socktype(SockType::Stream);
+    let addrs = getaddrinfo(Some(host), Some(&port.to_string()), hints)
+        .map_err(|e| io::Error::new(io::ErrorKind::NotFound, format!("{host}: {e}")))?;
+    let mut last = io::Error::new(io::ErrorKind::NotFound, format!("{host}: no address"));
+    for ai in addrs {
+        match TcpStream::connect_timeout(&ai.addr, TIMEOUT) {
+            Ok(stream) => {
+                stream.set_read_timeout(Some(TIMEOUT))?;
+                stream.set_write_timeout(Some(TIMEOUT))?;
+                return Ok(stream);
+            }
+            Err(e) => last = io::Error::new(e.kind(), format!("connect {}: {e}", ai.addr)),
+        }
+    }
+    Err(last)
+}

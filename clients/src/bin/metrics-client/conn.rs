@@ -1,0 +1,211 @@
+//! One connection to a metrics server, in the chosen encoding: send a command, read its
+//! whole reply (for LIST, the count and then that many entries), say whether it succeeded.
+//!
+//! Blocking `read`/`write` on a `TcpStream`, one command at a time: a client that waits for
+//! each answer needs nothing more. Replies are read with bounds (a reply line of at most
+//! 64 KiB, a frame of at most 1 KiB), so a broken server cannot make the client eat memory.
+
+use crate::wire::binary::{self, Decoded, HEADER_LEN, MAX_PAYLOAD};
+use crate::wire::command::{format_value, Command, Reply};
+use crate::wire::message::Message;
+use crate::wire::text;
+use clap::ValueEnum;
+use serde_json::{json, Value};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+/// Longest reply line accepted from a text or JSON server (a LIST of 10 000 metrics in JSON
+/// is one line of about 1 MB).
+const MAX_REPLY_LINE: u64 = 4 << 20;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Encoding {
+    Binary,
+    Text,
+    Json,
+}
+
+/// What the server answered.
+pub struct Answer {
+    /// The reply as text lines, ready to print (JSON: the JSON line itself).
+    pub printed: String,
+    /// Not an ERR.
+    pub ok: bool,
+}
+
+pub struct Connection {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+    encoding: Encoding,
+    /// Print every frame sent and received as hex on stderr.
+    dump: bool,
+}
+
+impl Connection {
+    /// Connect to HOST:PORT (each address `getaddrinfo` gives, in turn).
+    pub fn open(host: &str, port: u16, encoding: Encoding, dump: bool) -> io::Result<Connection> {
+        let stream = TcpStream::connect((host, port))?;
+        stream.set_nodelay(true)?;
+        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+        let writer = stream.try_clone()?;
+        let reader = BufReader::new(stream);
+        Ok(Connection {
+            reader,
+            writer,
+            encoding,
+            dump,
+        })
+    }
+
+    /// Send `command`, wait for and return its reply.
+    pub fn request(&mut self, command: &Command) -> io::Result<Answer> {
+        let bytes = self.encode(command)?;
+        if self.dump {
+            eprintln!("> {} bytes sent:\n{}", bytes.len(), binary::hex_dump(&bytes));
+        }
+        self.writer.write_all(&bytes)?;
+        match self.encoding {
+            Encoding::Text => self.text_reply(),
+            Encoding::Json => self.json_reply(),
+            Encoding::Binary => self.binary_reply(),
+        }
+    }
+
+    fn encode(&self, command: &Command) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        match self.encoding {
+            Encoding::Binary => binary::encode(&Message::Request(command.clone()), &mut out).map_err(invalid)?,
+            Encoding::Text => out = text_request(command)?.into_bytes(),
+            Encoding::Json => {
+                out = json_request(command).to_string().into_bytes();
+                out.push(b'\n');
+            }
+        }
+        Ok(out)
+    }
+
+    fn read_line(&mut self) -> io::Result<String> {
+        let mut line = String::new();
+        let n = (&mut self.reader).take(MAX_REPLY_LINE).read_line(&mut line)?;
+        if n == 0 || !line.ends_with('\n') {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the server closed the connection",
+            ));
+        }
+        if self.dump {
+            eprintln!("< {}", line.trim_end());
+        }
+        Ok(line)
+    }
+
+    /// `OK …` or `ERR …`; after LIST's `OK n`, n more lines.
+    fn text_reply(&mut self) -> io::Result<Answer> {
+        let first = self.read_line()?;
+        let ok = first.starts_with("OK");
+        let mut printed = first.clone();
+        if let Some(count) = first.strip_prefix("OK ").and_then(|n| n.trim().parse::<u32>().ok()) {
+            for _ in 0..count {
+                printed.push_str(&self.read_line()?);
+            }
+        }
+        Ok(Answer { printed, ok })
+    }
+
+    fn json_reply(&mut self) -> io::Result<Answer> {
+        let line = self.read_line()?;
+        let value: Value = serde_json::from_str(&line).map_err(invalid)?;
+        let ok = value.get("ok").and_then(Value::as_bool).unwrap_or(false);
+        Ok(Answer { printed: line, ok })
+    }
+
+    /// One frame; LIST_HEAD is followed by its ENTRY frames. Printed in the text form.
+    fn binary_reply(&mut self) -> io::Result<Answer> {
+        let reply = match self.read_frame()? {
+            Message::Ok(text) => Reply::Ok(text),
+            Message::Err(error) => Reply::Err(error),
+            Message::Sample(sample) => Reply::Sample(sample),
+            Message::ListHead(count) => {
+                let mut samples = Vec::new();
+                for _ in 0..count {
+                    match self.read_frame()? {
+                        Message::Entry(sample) => samples.push(sample),
+                        other => return Err(invalid(format!("expected an ENTRY frame, got {other:?}"))),
+                    }
+                }
+                Reply::List(samples)
+            }
+            other => return Err(invalid(format!("unexpected frame {other:?}"))),
+        };
+        let mut printed = Vec::new();
+        text::write_reply(&reply, &mut printed);
+        let ok = !matches!(reply, Reply::Err(_));
+        Ok(Answer {
+            printed: String::from_utf8_lossy(&printed).into_owned(),
+            ok,
+        })
+    }
+
+    fn read_frame(&mut self) -> io::Result<Message> {
+        let mut frame = vec![0u8; HEADER_LEN];
+        self.reader.read_exact(&mut frame)?;
+        let payload_len = usize::from(u16::from_le_bytes([frame[4], frame[5]])).min(MAX_PAYLOAD);
+        frame.resize(HEADER_LEN + payload_len + 1, 0);
+        self.reader.read_exact(&mut frame[HEADER_LEN..])?;
+        if self.dump {
+            eprintln!("< {} bytes received:\n{}", frame.len(), binary::hex_dump(&frame));
+        }
+        match binary::decode(&frame) {
+            Decoded::Frame {
+                message: Ok(message), ..
+            } => Ok(message),
+            Decoded::Frame { message: Err(e), .. } | Decoded::Fatal(e) => Err(invalid(e.to_string())),
+            Decoded::Incomplete => Err(invalid("incomplete frame")),
+        }
+    }
+}
+
+/// `DESC name kind doc`, `VAL name value [timestamp]`, …; refuses a newline that would
+/// smuggle a second command into the line.
+fn text_request(command: &Command) -> io::Result<String> {
+    let line = match command {
+        Command::Desc { name, kind, doc } => format!("DESC {name} {} {doc}", kind.as_str()),
+        Command::Val {
+            name,
+            value,
+            timestamp: 0,
+        } => format!("VAL {name} {}", format_value(*value)),
+        Command::Val { name, value, timestamp } => format!("VAL {name} {} {timestamp}", format_value(*value)),
+        Command::Get { name } => format!("GET {name}"),
+        Command::List => "LIST".to_string(),
+        Command::Quit => "QUIT".to_string(),
+    };
+    if line.contains(['\n', '\r']) {
+        return Err(invalid("a text command cannot contain a newline"));
+    }
+    Ok(line + "\n")
+}
+
+fn json_request(command: &Command) -> Value {
+    match command {
+        Command::Desc { name, kind, doc } => {
+            json!({"command": "desc", "param": name, "kind": kind.as_str(), "doc": doc})
+        }
+        Command::Val {
+            name,
+            value,
+            timestamp: 0,
+        } => json!({"command": "val", "param": name, "value": value}),
+        Command::Val { name, value, timestamp } => {
+            json!({"command": "val", "param": name, "value": value, "timestamp": timestamp})
+        }
+        Command::Get { name } => json!({"command": "get", "param": name}),
+        Command::List => json!({"command": "list"}),
+        Command::Quit => json!({"command": "quit"}),
+    }
+}
+
+fn invalid(e: impl ToString) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, e.to_string())
+}

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Turn the raw loadgen JSON reports of scripts/bench.sh into the comparison tables.
+
+Each file RAW/<model>-c<connections>-i<idle>-r<run>.json is one `loadgen --json` report (a
+sibling .rc file holds loadgen's exit status when it was not 0). Runs of the same cell are
+reduced to their median, metric by metric, so one noisy run does not move the table.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+
+def load(raw: Path):
+    """Map (model, connections, idle) -> list of (report, exit status)."""
+    cells = defaultdict(list)
+    for path in sorted(raw.glob("*.json")):
+        try:
+            report = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError) as e:
+            print(f"bench-tables: skipping {path}: {e}", file=sys.stderr)
+            continue
+        rc_file = path.with_suffix(".rc")
+        rc = int(rc_file.read_text().strip() or 0) if rc_file.exists() else 0
+        key = (report.get("label"), report.get("connections"), report.get("idle"))
+        cells[key].append((report, rc))
+    return cells
+
+
+def median(runs, field):
+    """Median of a field over the runs, ignoring nulls (no round trip measured)."""
+    values = [r[field] for r, _ in runs if r.get(field) is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(value, spec):
+    return "-" if value is None else format(value, spec)
+
+
+def ratio(value, base):
+    if value is None or not base:
+        return "-"
+    return f"{value / base:.2f}x"
+
+
+def note(runs, connections):
+    """Stalls, errors and failed runs, so a fast-looking row cannot hide them."""
+    parts = []
+    stalled = median(runs, "stalled_connections")
+    if stalled:
+        never = median(runs, "never_connected")
+        parts.append(f"{stalled:g} of {connections} stalled" + (f" ({never:g} never connected)" if never else ""))
+    errors = median(runs, "errors")
+    if errors:
+        kinds = sorted({k for r, _ in runs for k in r.get("error_kinds", {})})
+        parts.append(f"{errors:g} errors ({', '.join(kinds)})")
+    failed = [rc for _, rc in runs if rc]
+    if failed:
+        parts.append(f"loadgen exit {failed[0]} in {len(failed)}/{len(runs)} runs")
+    return "; ".join(parts)
+
+
+def connections_table(cells, models, conns, has_bare):
+    head = f"{'model':<10} {'rt/s':>10} {'p99 µs':>9} {'vs epoll':>9}"
+    if has_bare:
+        head += f" {'vs bare-mio':>12}"
+    lines = [head + "  note"]
+    epoll = median(cells.get(("epoll", conns, 0), []), "rtt_per_sec")
+    bare = median(cells.get(("bare-mio", conns, 0), []), "rtt_per_sec")
+    for model in models:
+        runs = cells.get((model, conns, 0), [])
+        if not runs:
+            lines.append(f"{model:<10} {'(no data)':>10}")
+            continue
+        rate = median(runs, "rtt_per_sec")
+        line = f"{model:<10} {fmt(rate, '10.0f')} {fmt(median(runs, 'p99_us'), '9.1f')} {ratio(rate, epoll):>9}"
+        if has_bare:
+            line += f" {ratio(rate, bare):>12}"
+        lines.append(f"{line}  {note(runs, conns)}".rstrip())
+    return lines
+
+
+def idle_table(cells, models, idles):
+    lines = [f"{'model':<10} {'idle':>5} {'p50 µs':>9} {'p99 µs':>9} {'rt/s':>10}  note"]
+    for model in models:
+        for idle in idles:
+            runs = cells.get((model, 1, idle), [])
+            if not runs:
+                lines.append(f"{model:<10} {idle:>5} {'(no data)':>9}")
+                continue
+            line = (f"{model:<10} {idle:>5} {fmt(median(runs, 'p50_us'), '9.1f')} "
+                    f"{fmt(median(runs, 'p99_us'), '9.1f')} {fmt(median(runs, 'rtt_per_sec'), '10.0f')}")
+            lines.append(f"{line}  {note(runs, 1)}".rstrip())
+    return lines
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("raw", type=Path)
+    ap.add_argument("--models", required=True)
+    ap.add_argument("--idle-models", default="")
+    ap.add_argument("--conns", default="1 50 1000")
+    ap.add_argument("--idle", default="0 100 1000")
+    ap.add_argument("--secs", default="?")
+    ap.add_argument("--runs", default="?")
+    args = ap.parse_args()
+
+    cells = load(args.raw)
+    models = args.models.split()
+    has_bare = "bare-mio" in models
+    for conns in (int(c) for c in args.conns.split()):
+        print(f"\n== {conns} connection(s), 64-byte messages: median of {args.runs} run(s) of {args.secs} s ==")
+        print("\n".join(connections_table(cells, models, conns, has_bare)))
+    idle_models = args.idle_models.split()
+    if idle_models:
+        print(f"\n== 1 active connection + N idle: median of {args.runs} run(s) of {args.secs} s ==")
+        print("\n".join(idle_table(cells, idle_models, [int(i) for i in args.idle.split()])))
+    print()
+
+
+if __name__ == "__main__":
+    main()

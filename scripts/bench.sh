@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# bench.sh — compare the echo server's concurrency models with `loadgen` (behind `make bench`).
+#
+# For every model it starts `echo-server --model M --listen 127.0.0.1:0` pinned to CPU 1,
+# reads its `listening on ADDR` line, drives it with `loadgen` pinned to CPU 0, and stops it
+# with SIGTERM. Pinning keeps the two from competing for one core, so the figures describe the
+# server, not the scheduler. Runs are interleaved across models (run 1 of every model, then
+# run 2, …) so a burst of background load hits all models alike; the tables show the median.
+#
+# Tables:
+#   1. 1, 50 and 1000 connections (64-byte messages): round trips/s, p99, ratio to epoll
+#      (and to bare-mio when BARE_MIO is set); stalled connections are shown (iterative).
+#   2. 1 active connection + N idle (N = 0, 100, 1000) for select, poll, epoll: p50, p99,
+#      rt/s. select and poll hand the kernel every descriptor on every call; epoll does not.
+#
+# Environment:
+#   BENCH_SECS=3      measured seconds per run (plus BENCH_WARMUP=0.5 of warmup)
+#   BENCH_RUNS=3      runs per cell; the median is reported
+#   BENCH_MODELS="iterative fork thread select poll epoll"   models to run
+#   BARE_MIO=/path    a minimal mio echo server (baseline, not part of the repo): adds a row
+#   BENCH_CONNS="1 50 1000"  BENCH_IDLE="100 1000"           override the grid
+#   ECHO_SERVER=target/release/echo-server                     the server under test
+#
+# Raw JSON of every run (one loadgen report each) is kept under target/bench/<timestamp>/.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+SECS=${BENCH_SECS:-3}
+RUNS=${BENCH_RUNS:-3}
+WARMUP=${BENCH_WARMUP:-0.5}
+SIZE=64
+MODELS=${BENCH_MODELS-"iterative fork thread select poll epoll"} # set but empty: bare-mio only
+CONNS=${BENCH_CONNS:-"1 50 1000"}
+IDLE_COUNTS=${BENCH_IDLE-"100 1000"} # idle = 0 is the 1-connection run of table 1
+BARE_MIO=${BARE_MIO:-}
+OUT=target/bench/$(date +%Y%m%d-%H%M%S)
+RAW=$OUT/raw
+
+ECHO_SERVER=${ECHO_SERVER:-target/release/echo-server} # overridable to try the script on a stand-in
+LOADGEN=target/release/loadgen
+SERVER_PID=
+SERVER_ADDR=
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "bench: $*"; exit 1; }
+
+# --- cleanup: never leave a server behind ------------------------------------------------
+
+# Each server runs in its own process group (setsid), so the fork model's children go too.
+kill_server() {
+    [[ -n $SERVER_PID ]] || return 0
+    kill -KILL -- "-$SERVER_PID" 2>/dev/null || kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+}
+on_exit() {
+    local rc=$?
+    kill_server
+    [[ -d $RAW ]] && say "bench: raw JSON results are in $RAW/"
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+# --- setup ---------------------------------------------------------------------------------
+
+# Which models need the repo's echo-server, and whether bare-mio is in.
+ROWS=()
+for m in $MODELS; do [[ $m == bare-mio ]] || ROWS+=("$m"); done # bare-mio comes from BARE_MIO
+if [[ -n $BARE_MIO ]]; then
+    [[ -x $BARE_MIO ]] || die "BARE_MIO=$BARE_MIO is not an executable"
+    ROWS+=(bare-mio)
+fi
+((${#ROWS[@]} > 0)) || die "no models to run (BENCH_MODELS is empty and BARE_MIO unset)"
+IDLE_ROWS=()
+for m in "${ROWS[@]}"; do
+    case $m in select | poll | epoll | bare-mio) IDLE_ROWS+=("$m") ;; esac
+done
+
+# Pin server and load generator to different CPUs when there are two.
+if (($(nproc) >= 2)) && command -v taskset >/dev/null; then
+    PIN_SERVER=(taskset -c 1)
+    PIN_LOADGEN=(taskset -c 0)
+else
+    say "bench: fewer than 2 CPUs (or no taskset): running unpinned, figures will be noisy"
+    PIN_SERVER=()
+    PIN_LOADGEN=()
+fi
+
+# 1000 connections + 1000 idle need ~2100 descriptors in the server and in loadgen.
+raise_nofile() {
+    local want=2200 soft hard
+    soft=$(ulimit -Sn)
+    hard=$(ulimit -Hn)
+    if [[ $soft != unlimited && $soft -lt $want ]]; then
+        ulimit -Sn "$hard" || true
+        say "bench: ulimit -n raised from $soft to $(ulimit -Sn)"
+    fi
+    soft=$(ulimit -Sn)
+    [[ $soft == unlimited || $soft -ge $want ]] ||
+        say "bench: warning: ulimit -n is $soft; the 1000-connection runs will see errors"
+}
+
+estimate() {
+    local n_conns n_idle cells secs
+    n_conns=$(wc -w <<<"$CONNS")
+    n_idle=$(wc -w <<<"$IDLE_COUNTS")
+    cells=$((${#ROWS[@]} * n_conns + ${#IDLE_ROWS[@]} * n_idle))
+    # warmup + measured time + ~0.5 s to start and stop a server, per run.
+    secs=$(python3 -c "print(round($RUNS * $cells * ($WARMUP + $SECS + 0.5)))")
+    say "bench: $RUNS run(s) × $cells cells of ${SECS}s: expect about $((secs / 60)) min $((secs % 60)) s"
+}
+
+# --- one server ----------------------------------------------------------------------------
+
+# Start the server for model $1; sets SERVER_PID and SERVER_ADDR from its `listening on` line.
+start_server() {
+    local model=$1 out=$OUT/server.out
+    local cmd=("$ECHO_SERVER" --model "$model" --listen 127.0.0.1:0)
+    [[ $model == bare-mio ]] && cmd=("$BARE_MIO" --listen 127.0.0.1:0)
+    : >"$out"
+    setsid "${PIN_SERVER[@]}" "${cmd[@]}" >"$out" 2>>"$OUT/server-$model.log" </dev/null &
+    SERVER_PID=$!
+    local i
+    for ((i = 0; i < 200; i++)); do
+        SERVER_ADDR=$(sed -n 's/^listening on //p' "$out")
+        [[ -n $SERVER_ADDR ]] && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || die "$model server exited before listening (see $OUT/server-$model.log)"
+        sleep 0.05
+    done
+    die "$model server printed no 'listening on' line within 10 s"
+}
+
+# SIGTERM and wait up to 5 s for a clean exit (the servers' contract); then SIGKILL the group.
+stop_server() {
+    local i
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+        say "bench: server $SERVER_PID ignored SIGTERM for 5 s; killing it"
+    fi
+    kill_server
+}
+
+# --- one measurement -----------------------------------------------------------------------
+
+# measure MODEL CONNECTIONS IDLE RUN: a fresh server, one loadgen run, its JSON kept in $RAW.
+measure() {
+    local model=$1 conns=$2 idle=$3 run=$4
+    local name=$RAW/$model-c$conns-i$idle-r$run rc=0
+    start_server "$model"
+    "${PIN_LOADGEN[@]}" "$LOADGEN" --connections "$conns" --idle "$idle" --size "$SIZE" \
+        --duration "$SECS" --warmup "$WARMUP" --label "$model" --json --quiet \
+        "$SERVER_ADDR" >"$name.json" 2>"$name.err" || rc=$?
+    stop_server
+    [[ $rc -eq 0 ]] || echo "$rc" >"$name.rc"
+    say "bench: run $run/$RUNS  $(printf '%-9s' "$model") $(printf '%5s' "$conns") conn + $(printf '%4s' "$idle") idle$([[ $rc -eq 0 ]] || echo "  (loadgen exit $rc, see $name.err)")"
+}
+
+# --- main ----------------------------------------------------------------------------------
+
+main() {
+    say "bench: building release binaries"
+    cargo build --release --workspace --bins >&2
+    [[ -x $LOADGEN ]] || die "$LOADGEN was not built"
+    for m in "${ROWS[@]}"; do
+        [[ $m == bare-mio || -x $ECHO_SERVER ]] ||
+            die "$ECHO_SERVER not found; to bench only the baseline: BENCH_MODELS= BARE_MIO=/path/to/bare-mio"
+    done
+    mkdir -p "$RAW"
+    raise_nofile
+    estimate
+    local run conns idle m
+    for ((run = 1; run <= RUNS; run++)); do
+        for conns in $CONNS; do
+            for m in "${ROWS[@]}"; do measure "$m" "$conns" 0 "$run"; done
+        done
+        for idle in $IDLE_COUNTS; do
+            for m in "${IDLE_ROWS[@]}"; do measure "$m" 1 "$idle" "$run"; done
+        done
+    done
+    python3 scripts/bench-tables.py "$RAW" --models "${ROWS[*]}" --idle-models "${IDLE_ROWS[*]}" \
+        --conns "$CONNS" --idle "0 $IDLE_COUNTS" --secs "$SECS" --runs "$RUNS" | tee "$OUT/tables.txt"
+}
+
+main "$@"

@@ -1,0 +1,83 @@
+//! `chat-server`: one chat room on any concurrent model, in a text or a JSON encoding.
+//!
+//! ```text
+//! chat-server --model epoll --listen 127.0.0.1:0
+//! listening on 127.0.0.1:40123
+//! ```
+//! Join with `chat-client 127.0.0.1 40123` (or `nc`, `telnet`); see `proto/chat/` for the
+//! protocol. Where each model keeps the room:
+//!
+//! - `select`, `poll`, `epoll`: in the reactor's handler, one thread (`reactive/chat/`);
+//! - `fork`: in the parent, on the reactor; a child per client relays over a socketpair
+//!   (`reactive/chat/fork.rs`);
+//! - `thread`: behind a lock, with a reader and a writer thread per client
+//!   (`blocking/chat/`);
+//! - `iterative`: nowhere — it refuses to start (see [`ITERATIVE_CANNOT_CHAT`]).
+
+use clap::Parser;
+use reactor::BackendKind;
+use servers::blocking;
+use servers::cli::{self, Model, ServerArgs};
+use servers::proto::chat::{Protocol, DEFAULT_MAX_OUTPUT};
+use servers::reactive::{self, chat::ChatHandler};
+
+/// Why the iterative model has no chat (printed, then exit 2).
+const ITERATIVE_CANNOT_CHAT: &str = "\
+chat-server: the iterative model cannot host a chat room. An iterative server serves one \
+client at a time: it accepts a connection, talks to it until it leaves, and only then \
+accepts the next. A room needs every member connected at the same moment — Alice's line \
+must reach Bob while Alice is still there — but under the iterative model Bob is still \
+waiting in the listen queue, not yet accepted, until Alice quits. Use --model thread, \
+fork, select, poll or epoll.";
+
+/// Chat server: one room; lines from a member go to every other member.
+#[derive(Parser, Debug)]
+#[command(version, about, long_about = None)]
+struct Args {
+    #[command(flatten)]
+    server: ServerArgs,
+
+    /// Encoding of the lines: text (for people) or json (one object per line).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    protocol: String,
+
+    /// A member whose unsent output passes BYTES is disconnected as too slow.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_OUTPUT as u64,
+          value_parser = clap::value_parser!(u64).range(1024..=1 << 30))]
+    max_output: u64,
+}
+
+fn main() {
+    let args = Args::parse();
+    if args.server.model == Model::Iterative {
+        refuse_iterative();
+    }
+    cli::init_logging();
+    cli::raise_fd_limit();
+    let protocol: Protocol = args.protocol.parse().unwrap_or_default();
+    let max_output = usize::try_from(args.max_output).unwrap_or(DEFAULT_MAX_OUTPUT);
+    let addr = args.server.listen_addr("127.0.0.1:7001");
+    let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
+    let config = reactive::chat::config(args.server.reactor_config(), max_output);
+    let result = match args.server.model {
+        Model::Thread => {
+            let options = blocking::Options::from_args(&args.server);
+            blocking::chat::run(listener, options, protocol, max_output)
+        }
+        // The parent of the fork model waits on epoll; the children use poll(2).
+        Model::Fork => reactive::chat::fork::run(BackendKind::Epoll, listener, protocol, config),
+        one_thread => match one_thread.backend() {
+            Some(kind) => reactive::run(kind, listener, ChatHandler::new(protocol), config),
+            None => refuse_iterative(),
+        },
+    };
+    if let Err(e) = result {
+        cli::fail("server", &e);
+    }
+}
+
+/// Explain why there is no iterative chat, and exit 2 (a usage error).
+fn refuse_iterative() -> ! {
+    eprintln!("{ITERATIVE_CANNOT_CHAT}");
+    std::process::exit(2)
+}

@@ -1,0 +1,69 @@
+//! `metrics-server`: one store of counters and gauges, fed in three encodings (binary, text,
+//! JSON) on one port, scraped over HTTP in the Prometheus format.
+//!
+//! ```text
+//! metrics-server --model epoll --listen 127.0.0.1:0 --http 127.0.0.1:0
+//! listening on 127.0.0.1:40123
+//! ```
+//! With `--http`, the HTTP address is logged on stderr (`http on ADDR`); stdout carries only
+//! the one `listening on` line of the CLI contract. Then, for example:
+//! `printf 'DESC hits counter requests\nVAL hits 1\nLIST\n' | nc 127.0.0.1 40123`,
+//! `metrics-client --encoding binary --dump 127.0.0.1 40123 val hits 2`,
+//! `curl http://127.0.0.1:PORT/metrics`. The protocol is in `proto/metrics/`.
+//!
+//! Models: `thread`, `select`, `poll`, `epoll`. Not `iterative` (one client would hold the
+//! store, and the HTTP port, for as long as it stays) nor `fork` (a child's store is a copy:
+//! what one client stores, the others would never see).
+
+use clap::{CommandFactory, Parser};
+use reactor::ListenAddr;
+use servers::blocking;
+use servers::cli::{self, Model, ServerArgs};
+use servers::reactive;
+
+/// Metrics server: DESC/VAL/GET/LIST in binary, text or JSON; Prometheus over HTTP.
+#[derive(Parser, Debug)]
+#[command(name = "metrics-server", version)]
+struct Args {
+    #[command(flatten)]
+    server: ServerArgs,
+
+    /// Also serve GET /metrics (Prometheus text format) and GET /metrics.json on HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    http: Option<String>,
+}
+
+fn main() {
+    let args = Args::parse();
+    if matches!(args.server.model, Model::Iterative | Model::Fork) {
+        let why = "metrics-server runs on thread, select, poll or epoll: all clients share one store, \
+                   which a forked child cannot, and one client would block everyone under iterative";
+        Args::command().error(clap::error::ErrorKind::InvalidValue, why).exit();
+    }
+    cli::init_logging();
+    cli::raise_fd_limit();
+    let addr = args.server.listen_addr("127.0.0.1:7070");
+    let http = args.http.as_deref().map(|host_port| {
+        let addr = ListenAddr::tcp(host_port);
+        let listener =
+            reactor::Listener::bind(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr} (--http)"), &e));
+        match listener.local_addr_string() {
+            Ok(bound) => log::info!("http on {bound}"),
+            Err(e) => cli::fail("--http address", &e),
+        }
+        listener
+    });
+    let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
+    let result = match args.server.model.backend() {
+        Some(kind) => reactive::metrics::run(
+            kind,
+            listener,
+            http,
+            reactive::metrics::config(args.server.reactor_config()),
+        ),
+        None => blocking::metrics::run(listener, http, &blocking::Options::from_args(&args.server)),
+    };
+    if let Err(e) = result {
+        cli::fail("server", &e);
+    }
+}

@@ -1,0 +1,95 @@
+//! The chat on the thread model: a reader thread and a writer thread per client, and one
+//! room behind a `Mutex` (`hub.rs`).
+//!
+//! The reader (the session thread the generic `blocking::thread` driver starts) reads the
+//! socket, splits lines with the shared `LineFramer` and hands each to the hub. The writer
+//! (`queue.rs`) drains the member's bounded queue into the socket. Shared memory makes the
+//! room easy to reach from every thread; the lock and the queues are what it costs to keep
+//! one slow client from stalling everybody.
+//!
+//! Threads: two per client, so `--max-connections N` means up to 2N threads.
+
+mod hub;
+mod queue;
+
+use crate::blocking::{self, is_idle_timeout, Options};
+use crate::cli::Model;
+use crate::proto::chat::{LeaveReason, LineFramer, MemberId, Protocol};
+use hub::Hub;
+use log::info;
+use queue::{write_queue, OutQueue};
+use reactor::{Listener, Peer, Stream};
+use std::io::{self, Read};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long a finished session waits for its writer to flush the last bytes (a `* bye`).
+const DRAIN_LIMIT: Duration = Duration::from_secs(2);
+
+/// Serve the chat with threads until SIGINT/SIGTERM.
+pub fn run(listener: Listener, options: Options, protocol: Protocol, max_output: usize) -> io::Result<()> {
+    let hub = Arc::new(Hub::new(protocol, max_output));
+    let session = move |stream: Stream, peer: &Peer| serve(&hub, stream, peer);
+    info!("thread model: a reader and a writer thread per client, the room behind a lock");
+    blocking::run(Model::Thread, listener, session, options)
+}
+
+/// One client: start its writer, join the room, read until it leaves, clean up.
+fn serve(hub: &Hub, mut stream: Stream, peer: &Peer) -> io::Result<()> {
+    let id = hub.new_member_id();
+    let queue = Arc::new(OutQueue::new(hub.max_output()));
+    let writer = spawn_writer(id, Arc::clone(&queue), stream.try_clone()?)?;
+    let nick = hub.join(id, Arc::clone(&queue), stream.try_clone()?);
+    info!("{peer} joined as {nick}");
+    let reason = read_lines(hub, id, &mut stream);
+    info!("{peer} ({nick}): connection ended: {reason:?}");
+    hub.leave(id, reason);
+    queue.close_after_flush();
+    finish_writer(writer, &stream);
+    Ok(())
+}
+
+fn spawn_writer(id: MemberId, queue: Arc<OutQueue>, mut socket: Stream) -> io::Result<thread::JoinHandle<()>> {
+    thread::Builder::new()
+        .name(format!("client-{id}-writer"))
+        .spawn(move || {
+            write_queue(&queue, &mut socket);
+            // After `/quit` (or a failed write): shut the socket down, which also ends the
+            // reader's blocking read.
+            let _ = socket.shutdown_both();
+        })
+}
+
+/// Let the writer flush for at most `DRAIN_LIMIT`, then force it out of a blocked write.
+fn finish_writer(writer: thread::JoinHandle<()>, stream: &Stream) {
+    let deadline = Instant::now() + DRAIN_LIMIT;
+    while !writer.is_finished() && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(5));
+    }
+    if !writer.is_finished() {
+        let _ = stream.shutdown_both();
+    }
+    let _ = writer.join();
+}
+
+/// The reader's loop; returns why the member is leaving.
+fn read_lines(hub: &Hub, id: MemberId, stream: &mut Stream) -> LeaveReason {
+    let mut framer = LineFramer::new();
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut pending: Vec<u8> = Vec::new();
+    loop {
+        let n = match stream.read(&mut buf) {
+            Ok(0) if reactor::signal::stop_requested() => return LeaveReason::Shutdown,
+            Ok(0) => return LeaveReason::ConnectionLost,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if is_idle_timeout(&e) => return LeaveReason::IdleTimeout,
+            Err(_) => return LeaveReason::ConnectionLost,
+        };
+        // The framer consumes every byte past MAX_LINE, so `pending` stays under a line.
+        pending.extend_from_slice(&buf[..n]);
+        let used = framer.feed(&pending, |frame| hub.frame(id, frame));
+        pending.drain(..used);
+    }
+}

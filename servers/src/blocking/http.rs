@@ -1,0 +1,174 @@
+//! HTTP on a blocking socket: read until a head is complete, write the response, repeat
+//! while the connection is kept alive.
+//!
+//! Two timeouts share the socket's `SO_RCVTIMEO`, set before each `read` to whichever
+//! applies: between requests, the idle timeout (`--idle-timeout`, none by default); once the
+//! first byte of a head has arrived, what is left of the header timeout (slowloris → 408).
+//! Writes get `SO_SNDTIMEO`, so a client that stops reading cannot hold a thread, a process,
+//! or the iterative server forever. Files go out with a plain `sendfile(2)` loop: the
+//! blocking call simply waits while the client's window is full, and memory stays flat.
+
+use crate::proto::http::access_log;
+use crate::proto::http::date::DateCache;
+use crate::proto::http::{Body, Context, Exchange, Response, Site, Step};
+use log::{debug, info, log_enabled, Level};
+use nix::sys::socket::{setsockopt, sockopt};
+use nix::sys::time::TimeVal;
+use reactor::{Peer, Stream};
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::fd::AsFd;
+use std::time::{Duration, Instant};
+
+/// Bytes read per `read(2)`; the buffer holds at most one incomplete head (16 KiB) plus this.
+const READ_CHUNK: usize = 16 * 1024;
+
+/// `SO_SNDTIMEO` when no idle timeout is given: how long a write may wait for a client.
+const DEFAULT_SEND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What every session needs; shared (read-only) by all threads or inherited by each child.
+pub struct HttpSession {
+    pub site: Site,
+    pub header_timeout: Duration,
+    pub idle_timeout: Option<Duration>,
+}
+
+impl HttpSession {
+    /// Serve one client until it closes, asks to close, times out, or breaks the protocol.
+    pub fn serve(&self, mut stream: Stream, peer: &Peer) -> io::Result<()> {
+        let host = access_log::host_of(&peer.to_string());
+        let send_timeout = self.idle_timeout.unwrap_or(DEFAULT_SEND_TIMEOUT);
+        let secs = libc::time_t::try_from(send_timeout.as_secs()).unwrap_or(libc::time_t::MAX);
+        setsockopt(&stream, sockopt::SendTimeout, &TimeVal::new(secs, 0))?;
+        let mut dates = DateCache::default();
+        let mut exchange = Exchange::default();
+        let mut input: Vec<u8> = Vec::with_capacity(READ_CHUNK);
+        let mut chunk = vec![0u8; READ_CHUNK];
+        let mut head_started: Option<Instant> = None;
+        let mut read_timeout = ReadTimeout::default();
+        loop {
+            // Answer every complete request already received (pipelining), in order.
+            let mut at = 0;
+            loop {
+                let (date, now) = dates.now();
+                let cx = Context { site: &self.site, date };
+                match exchange.step(&input[at..], &cx) {
+                    Step::NeedMore => break,
+                    Step::Discarded(n) => at += n,
+                    Step::Respond {
+                        consumed,
+                        response,
+                        request_line,
+                    } => {
+                        at += consumed;
+                        head_started = None;
+                        log_access(&host, &request_line, &response, now);
+                        let close = response.close;
+                        write_response(&mut stream, response)?;
+                        if close {
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+            input.drain(..at);
+            if exchange.reading_head() && !input.is_empty() {
+                head_started.get_or_insert_with(Instant::now);
+            }
+            let wait = match head_started {
+                Some(start) => Some(self.header_timeout.saturating_sub(start.elapsed())),
+                None => self.idle_timeout,
+            };
+            read_timeout.set(&stream, wait)?;
+            match stream.read(&mut chunk) {
+                Ok(0) => return Ok(()),
+                Ok(n) => input.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    if reactor::signal::stop_requested() {
+                        return Ok(());
+                    }
+                }
+                Err(e) if super::is_idle_timeout(&e) => return self.timed_out(stream, &host, head_started.is_some()),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// A read timed out: 408 in the middle of a head, a quiet close between requests.
+    fn timed_out(&self, mut stream: Stream, host: &str, in_head: bool) -> io::Result<()> {
+        if !in_head {
+            info!("{host}: idle, closing");
+            return Ok(());
+        }
+        let mut dates = DateCache::default();
+        let (date, now) = dates.now();
+        let response = Exchange::timeout_response(date);
+        log_access(host, "-", &response, now);
+        write_response(&mut stream, response)
+    }
+}
+
+/// `SO_RCVTIMEO`, changed only when the wanted value changes (one `setsockopt` saved per read).
+#[derive(Default)]
+struct ReadTimeout {
+    current: Option<Option<Duration>>,
+}
+
+impl ReadTimeout {
+    fn set(&mut self, stream: &Stream, wait: Option<Duration>) -> io::Result<()> {
+        // A zero timeout means "no timeout" to the kernel (and std refuses it): 1 ms instead.
+        let wait = wait.map(|w| w.max(Duration::from_millis(1)));
+        if self.current != Some(wait) {
+            stream.set_read_timeout(wait)?;
+            self.current = Some(wait);
+        }
+        Ok(())
+    }
+}
+
+/// Head and in-memory body in one `write`, or head then a `sendfile` loop.
+fn write_response(stream: &mut Stream, response: Response) -> io::Result<()> {
+    let mut head = response.head;
+    match response.body {
+        Body::Empty => stream.write_all(&head),
+        Body::Bytes(bytes) => {
+            head.extend_from_slice(&bytes);
+            stream.write_all(&head)
+        }
+        Body::File { file, offset, len } => {
+            stream.write_all(&head)?;
+            send_file(stream, &file, offset, len)
+        }
+    }
+}
+
+/// `sendfile(2)` until `len` bytes are out: kernel to kernel, no user-space buffer.
+fn send_file(stream: &Stream, file: &File, offset: u64, len: u64) -> io::Result<()> {
+    let mut offset = i64::try_from(offset).map_err(|_| io::Error::other("file offset too large"))?;
+    let mut left = len;
+    while left > 0 {
+        let count = left.min(1 << 20) as usize;
+        match nix::sys::sendfile::sendfile64(stream.as_fd(), file.as_fd(), Some(&mut offset), count) {
+            Ok(0) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "file shrank while being sent",
+                ))
+            }
+            Ok(n) => left -= n as u64,
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => {
+                debug!("sendfile: {e} with {left} bytes left");
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One common-log-format line at info level (formatted only when it will be shown).
+fn log_access(host: &str, request_line: &str, response: &Response, now: i64) {
+    if log_enabled!(Level::Info) {
+        info!("{}", access_log::line(host, request_line, response, now));
+    }
+}

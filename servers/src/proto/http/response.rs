@@ -1,0 +1,211 @@
+//! A response as the drivers see it: head bytes, ready to write, and a body *source*.
+//!
+//! The body is never a whole file in memory: `Body::File` names a range of an open file that
+//! the driver streams with `sendfile(2)` (the reactor as the socket becomes writable, the
+//! blocking models in a loop). Small bodies (error pages, listings, small files) are bytes.
+
+use std::fs::File;
+use std::io::Write;
+
+/// The statuses this server sends.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    PartialContent,
+    MovedPermanently,
+    NotModified,
+    BadRequest,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    RequestTimeout,
+    PayloadTooLarge,
+    UriTooLong,
+    RangeNotSatisfiable,
+    HeaderFieldsTooLarge,
+    InternalServerError,
+    VersionNotSupported,
+}
+
+impl Status {
+    pub fn code(self) -> u16 {
+        match self {
+            Status::Ok => 200,
+            Status::PartialContent => 206,
+            Status::MovedPermanently => 301,
+            Status::NotModified => 304,
+            Status::BadRequest => 400,
+            Status::Forbidden => 403,
+            Status::NotFound => 404,
+            Status::MethodNotAllowed => 405,
+            Status::RequestTimeout => 408,
+            Status::PayloadTooLarge => 413,
+            Status::UriTooLong => 414,
+            Status::RangeNotSatisfiable => 416,
+            Status::HeaderFieldsTooLarge => 431,
+            Status::InternalServerError => 500,
+            Status::VersionNotSupported => 505,
+        }
+    }
+
+    pub fn reason(self) -> &'static str {
+        match self {
+            Status::Ok => "OK",
+            Status::PartialContent => "Partial Content",
+            Status::MovedPermanently => "Moved Permanently",
+            Status::NotModified => "Not Modified",
+            Status::BadRequest => "Bad Request",
+            Status::Forbidden => "Forbidden",
+            Status::NotFound => "Not Found",
+            Status::MethodNotAllowed => "Method Not Allowed",
+            Status::RequestTimeout => "Request Timeout",
+            Status::PayloadTooLarge => "Payload Too Large",
+            Status::UriTooLong => "URI Too Long",
+            Status::RangeNotSatisfiable => "Range Not Satisfiable",
+            Status::HeaderFieldsTooLarge => "Request Header Fields Too Large",
+            Status::InternalServerError => "Internal Server Error",
+            Status::VersionNotSupported => "HTTP Version Not Supported",
+        }
+    }
+
+    /// 304 (and 1xx, 204, which we never send) have no body, whatever the headers say.
+    pub fn has_body(self) -> bool {
+        self != Status::NotModified
+    }
+}
+
+/// Where the body comes from.
+#[derive(Debug)]
+pub enum Body {
+    Empty,
+    Bytes(Vec<u8>),
+    /// `len` bytes of `file` from `offset`, for `sendfile(2)`.
+    File {
+        file: File,
+        offset: u64,
+        len: u64,
+    },
+}
+
+/// One response, ready for a driver.
+#[derive(Debug)]
+pub struct Response {
+    pub status: Status,
+    /// Status line, header fields and the empty line.
+    pub head: Vec<u8>,
+    pub body: Body,
+    /// Close the connection once this response is written.
+    pub close: bool,
+    /// Body bytes sent, for the access log.
+    pub body_len: u64,
+}
+
+/// Builds a head field by field into one buffer.
+pub struct HeadBuilder {
+    buf: Vec<u8>,
+}
+
+impl HeadBuilder {
+    /// The status line, `Server` and `Date`. We always answer as HTTP/1.1 (RFC 7230 §2.6: a
+    /// server sends its own version; a 1.0 client reads the response just the same).
+    pub fn new(status: Status, date: &str) -> HeadBuilder {
+        let mut buf = Vec::with_capacity(256);
+        let _ = write!(
+            buf,
+            "HTTP/1.1 {} {}\r\nServer: reactor-lab\r\nDate: {date}\r\n",
+            status.code(),
+            status.reason()
+        );
+        HeadBuilder { buf }
+    }
+
+    pub fn field(mut self, name: &str, value: impl std::fmt::Display) -> HeadBuilder {
+        let _ = write!(self.buf, "{name}: {value}\r\n");
+        self
+    }
+
+    /// `Connection` as the client needs to hear it, then the empty line.
+    /// `minor` is the request's HTTP/1.x minor version.
+    pub fn finish(mut self, close: bool, minor: u8) -> Vec<u8> {
+        if close {
+            self.buf.extend_from_slice(b"Connection: close\r\n");
+        } else if minor == 0 {
+            self.buf.extend_from_slice(b"Connection: keep-alive\r\n");
+        }
+        self.buf.extend_from_slice(b"\r\n");
+        self.buf
+    }
+}
+
+/// A short text/plain response for an error or a redirect: `404 Not Found\n`.
+pub fn simple(status: Status, date: &str, close: bool, minor: u8, head_only: bool) -> Response {
+    simple_with(status, date, close, minor, head_only, &[])
+}
+
+/// [`simple`] with extra fields (`Allow`, `Location`, `Content-Range`).
+pub fn simple_with(
+    status: Status,
+    date: &str,
+    close: bool,
+    minor: u8,
+    head_only: bool,
+    extra: &[(&str, &str)],
+) -> Response {
+    let text = format!("{} {}\n", status.code(), status.reason());
+    let mut head = HeadBuilder::new(status, date)
+        .field("Content-Type", "text/plain; charset=utf-8")
+        .field("Content-Length", text.len());
+    for (name, value) in extra {
+        head = head.field(name, value);
+    }
+    let body = if head_only {
+        Body::Empty
+    } else {
+        Body::Bytes(text.into_bytes())
+    };
+    let body_len = match &body {
+        Body::Bytes(b) => b.len() as u64,
+        _ => 0,
+    };
+    Response {
+        status,
+        head: head.finish(close, minor),
+        body,
+        close,
+        body_len,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_response_is_complete_http() {
+        let r = simple(Status::NotFound, "D", false, 1, false);
+        assert_eq!(
+            String::from_utf8_lossy(&r.head),
+            "HTTP/1.1 404 Not Found\r\nServer: reactor-lab\r\nDate: D\r\n\
+             Content-Type: text/plain; charset=utf-8\r\nContent-Length: 14\r\n\r\n"
+        );
+        assert!(matches!(r.body, Body::Bytes(ref b) if b == b"404 Not Found\n"));
+    }
+
+    #[test]
+    fn connection_field_follows_the_version() {
+        let close = simple(Status::BadRequest, "D", true, 1, true);
+        assert!(close.head.ends_with(b"Connection: close\r\n\r\n"));
+        assert!(matches!(close.body, Body::Empty), "HEAD gets no body");
+        let old = simple_with(
+            Status::MethodNotAllowed,
+            "D",
+            false,
+            0,
+            false,
+            &[("Allow", "GET, HEAD")],
+        );
+        assert!(old
+            .head
+            .ends_with(b"Allow: GET, HEAD\r\nConnection: keep-alive\r\n\r\n"));
+    }
+}

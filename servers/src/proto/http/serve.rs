@@ -1,0 +1,199 @@
+//! A parsed request + the site -> a response. The server's whole decision tree, in order:
+//!
+//! 1. method: GET and HEAD only, else 405 with `Allow: GET, HEAD`;
+//! 2. target -> safe relative path (`path.rs`): malformed 400, refused 404;
+//! 3. open it beneath the root (`site.rs`): 404 / 403 / 500;
+//! 4. a directory: `/dir` without its slash is redirected to `/dir/` (relative links in the
+//!    page must resolve inside it); then its `index.html`, or a generated listing;
+//! 5. a file: 304 if `If-Modified-Since` is not older than its mtime; `Range` -> 206 / 416;
+//!    else 200. Small files are read into memory (one `write` for head and body); larger
+//!    ones are streamed with `sendfile(2)` by the driver.
+
+use super::date::{format_http_date, parse_http_date, unix_secs};
+use super::listing;
+use super::mime::content_type;
+use super::path::{safe_path, PathError, SafePath};
+use super::range::{parse_range, RangeOutcome};
+use super::request::{Method, Request};
+use super::response::{simple, simple_with, Body, HeadBuilder, Response, Status};
+use super::site::{fd_path, Found, Missing, Site};
+use std::fs::{File, Metadata};
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+
+/// Files up to this size are read and sent with their head in one `write`; larger ones go
+/// through `sendfile(2)`. One small read beats a second system call.
+pub const SMALL_FILE: u64 = 16 * 1024;
+
+/// What every response needs to know besides the request.
+pub struct Context<'a> {
+    pub site: &'a Site,
+    /// The `Date` header value (see `date::DateCache`).
+    pub date: &'a str,
+}
+
+/// Answer one request.
+pub fn respond(req: &Request, cx: &Context<'_>) -> Response {
+    let close = !req.keep_alive;
+    let head_only = req.method == Method::Head;
+    let error = |status: Status| simple(status, cx.date, close, req.minor, head_only);
+    if let Method::Other(_) = req.method {
+        return simple_with(
+            Status::MethodNotAllowed,
+            cx.date,
+            close,
+            req.minor,
+            false,
+            &[("Allow", "GET, HEAD")],
+        );
+    }
+    let path = match safe_path(&req.target) {
+        Ok(path) => path,
+        Err(PathError::Malformed) => return error(Status::BadRequest),
+        Err(PathError::Refused) => return error(Status::NotFound),
+    };
+    match cx.site.lookup(&path.rel) {
+        Ok(Found::File(file, meta)) => serve_file(req, cx, file, &meta, &path.rel),
+        Ok(Found::Dir(dir)) => serve_dir(req, cx, &dir, &path),
+        Err(Missing::NotFound) => error(Status::NotFound),
+        Err(Missing::Forbidden) => error(Status::Forbidden),
+        Err(Missing::Error) => error(Status::InternalServerError),
+    }
+}
+
+/// A directory: redirect to the slash form, then `index.html`, then a listing.
+fn serve_dir(req: &Request, cx: &Context<'_>, dir: &File, path: &SafePath) -> Response {
+    let (close, head_only) = (!req.keep_alive, req.method == Method::Head);
+    if !path.trailing_slash {
+        let location = format!("{}/", path.raw);
+        return simple_with(
+            Status::MovedPermanently,
+            cx.date,
+            close,
+            req.minor,
+            head_only,
+            &[("Location", &location)],
+        );
+    }
+    let index = path.rel.join("index.html");
+    if let Ok(Found::File(file, meta)) = cx.site.lookup(&index) {
+        return serve_file(req, cx, file, &meta, &index);
+    }
+    let (entries, skipped) = match listing::read_entries(&fd_path(dir)) {
+        Ok(found) => found,
+        Err(e) => {
+            log::warn!("listing {}: {e}", path.raw);
+            return simple(Status::InternalServerError, cx.date, close, req.minor, head_only);
+        }
+    };
+    let page = listing::render(&path.raw, &entries, skipped);
+    let head = HeadBuilder::new(Status::Ok, cx.date)
+        .field("Content-Type", "text/html; charset=utf-8")
+        .field("Content-Length", page.len())
+        .finish(close, req.minor);
+    body_response(Status::Ok, head, close, head_only, page)
+}
+
+/// A regular file: 304, 206, 416 or 200.
+fn serve_file(req: &Request, cx: &Context<'_>, file: File, meta: &Metadata, rel: &Path) -> Response {
+    let (close, head_only) = (!req.keep_alive, req.method == Method::Head);
+    let mtime = meta.modified().map(unix_secs).unwrap_or(0);
+    let last_modified = format_http_date(mtime);
+    let size = meta.len();
+    if not_modified_since(req, mtime) {
+        let head = HeadBuilder::new(Status::NotModified, cx.date)
+            .field("Last-Modified", &last_modified)
+            .finish(close, req.minor);
+        return body_response(Status::NotModified, head, close, true, Vec::new());
+    }
+    let (status, start, len) = match wanted_range(req, &last_modified, size) {
+        RangeOutcome::Full => (Status::Ok, 0, size),
+        RangeOutcome::Partial { start, len } => (Status::PartialContent, start, len),
+        RangeOutcome::Unsatisfiable => {
+            let range = format!("bytes */{size}");
+            return simple_with(
+                Status::RangeNotSatisfiable,
+                cx.date,
+                close,
+                req.minor,
+                head_only,
+                &[("Content-Range", &range)],
+            );
+        }
+    };
+    let mut head = HeadBuilder::new(status, cx.date)
+        .field("Content-Type", content_type(&rel.to_string_lossy()))
+        .field("Content-Length", len)
+        .field("Last-Modified", &last_modified)
+        .field("Accept-Ranges", "bytes");
+    if status == Status::PartialContent {
+        head = head.field(
+            "Content-Range",
+            format_args!("bytes {}-{}/{size}", start, start + len - 1),
+        );
+    }
+    let head = head.finish(close, req.minor);
+    if head_only {
+        return Response {
+            status,
+            head,
+            body: Body::Empty,
+            close,
+            body_len: 0,
+        };
+    }
+    if len <= SMALL_FILE {
+        let mut bytes = vec![0; len as usize];
+        return match file.read_exact_at(&mut bytes, start) {
+            Ok(()) => body_response(status, head, close, false, bytes),
+            Err(e) => {
+                log::warn!("reading {}: {e}", rel.display());
+                simple(Status::InternalServerError, cx.date, true, req.minor, false)
+            }
+        };
+    }
+    Response {
+        status,
+        head,
+        body: Body::File {
+            file,
+            offset: start,
+            len,
+        },
+        close,
+        body_len: len,
+    }
+}
+
+/// `If-Modified-Since`: the client's copy is at least as new as the file (1 s resolution).
+fn not_modified_since(req: &Request, mtime: i64) -> bool {
+    req.if_modified_since
+        .as_deref()
+        .and_then(parse_http_date)
+        .is_some_and(|since| mtime <= since)
+}
+
+/// `Range`, unless an `If-Range` date says the client's partial copy is of another version.
+fn wanted_range(req: &Request, last_modified: &str, size: u64) -> RangeOutcome {
+    match (&req.range, &req.if_range) {
+        (Some(_), Some(if_range)) if if_range != last_modified => RangeOutcome::Full,
+        (Some(range), _) => parse_range(range, size),
+        (None, _) => RangeOutcome::Full,
+    }
+}
+
+fn body_response(status: Status, head: Vec<u8>, close: bool, head_only: bool, bytes: Vec<u8>) -> Response {
+    let body_len = if head_only { 0 } else { bytes.len() as u64 };
+    let body = if head_only || bytes.is_empty() {
+        Body::Empty
+    } else {
+        Body::Bytes(bytes)
+    };
+    Response {
+        status,
+        head,
+        body,
+        close,
+        body_len,
+    }
+}

@@ -1,0 +1,179 @@
+//! The served directory, and opening files *beneath* it — never outside.
+//!
+//! `path.rs` already refused `..` and friends, but text checks cannot see symbolic links: a
+//! link `www/etc -> /etc` makes `/etc/passwd` a perfectly clean path. So files are opened
+//! with `openat2(2)` relative to a descriptor of the root, with `RESOLVE_BENEATH`: the
+//! kernel resolves every component, links included, and fails with `EXDEV` the moment the
+//! walk would leave the root. No race between a check and the open either: the check *is*
+//! the open. Links that stay inside the root keep working.
+//!
+//! On a kernel older than 5.6 (`ENOSYS`) the fallback is the classic `realpath(3)` check
+//! (`canonicalize`, then "does it start with the root?"), which has that race.
+//!
+//! `O_NONBLOCK` on the open keeps a FIFO planted in the root from blocking the server; only
+//! regular files and directories are ever served.
+
+use nix::errno::Errno;
+use nix::fcntl::{openat2, OFlag, OpenHow, ResolveFlag};
+use std::fs::{File, Metadata};
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+/// The document root.
+#[derive(Debug)]
+pub struct Site {
+    /// An open descriptor of the root directory: what `openat2` resolves beneath.
+    root: OwnedFd,
+    /// Its canonical path, for logs and the `realpath` fallback.
+    root_path: PathBuf,
+}
+
+/// What a path names under the root.
+#[derive(Debug)]
+pub enum Found {
+    File(File, Metadata),
+    Dir(File),
+}
+
+/// Why it could not be opened, as the client will hear it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// Absent, outside the root, or not a regular file or directory: 404.
+    NotFound,
+    /// Permission denied: 403.
+    Forbidden,
+    /// Anything else (out of descriptors, I/O error): 500.
+    Error,
+}
+
+impl Site {
+    /// Open the root directory (it must exist and be a directory).
+    pub fn open(root: &Path) -> io::Result<Site> {
+        let root_path = root.canonicalize()?;
+        let dir = File::open(&root_path)?;
+        if !dir.metadata()?.is_dir() {
+            return Err(io::Error::other(format!("{} is not a directory", root_path.display())));
+        }
+        Ok(Site {
+            root: dir.into(),
+            root_path,
+        })
+    }
+
+    pub fn root_path(&self) -> &Path {
+        &self.root_path
+    }
+
+    /// Open `rel` (a path from `path::safe_path`) beneath the root.
+    pub fn lookup(&self, rel: &Path) -> Result<Found, Missing> {
+        let rel = if rel.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            rel
+        };
+        let file = self.open_beneath(rel).map_err(missing)?;
+        let meta = file.metadata().map_err(|_| Missing::Error)?;
+        if meta.is_file() {
+            Ok(Found::File(file, meta))
+        } else if meta.is_dir() {
+            Ok(Found::Dir(file))
+        } else {
+            Err(Missing::NotFound) // a FIFO, a socket, a device: never served
+        }
+    }
+
+    /// `openat2(root, rel, O_RDONLY|O_NONBLOCK|O_CLOEXEC, RESOLVE_BENEATH|RESOLVE_NO_MAGICLINKS)`.
+    fn open_beneath(&self, rel: &Path) -> io::Result<File> {
+        let how = OpenHow::new()
+            .flags(OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC | OFlag::O_NOCTTY)
+            .resolve(ResolveFlag::RESOLVE_BENEATH | ResolveFlag::RESOLVE_NO_MAGICLINKS);
+        match openat2(&self.root, rel, how) {
+            Ok(fd) => Ok(File::from(fd)),
+            Err(Errno::ENOSYS) => self.open_checked_by_realpath(rel),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Pre-5.6 kernels: resolve every link with realpath, then check the prefix.
+    fn open_checked_by_realpath(&self, rel: &Path) -> io::Result<File> {
+        let real = self.root_path.join(rel).canonicalize()?;
+        if !real.starts_with(&self.root_path) {
+            return Err(Errno::EXDEV.into());
+        }
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(real)
+    }
+}
+
+/// `/proc/self/fd/N`: a path naming exactly the directory we opened, so listing it cannot be
+/// redirected elsewhere by a rename or a link swapped in after the open.
+pub fn fd_path(dir: &File) -> PathBuf {
+    PathBuf::from(format!("/proc/self/fd/{}", dir.as_raw_fd()))
+}
+
+/// errno -> what the client is told.
+fn missing(e: io::Error) -> Missing {
+    match e.raw_os_error() {
+        // EXDEV: the path leads out of the root (a link, or an absolute link target).
+        Some(libc::ENOENT | libc::ENOTDIR | libc::EXDEV | libc::ELOOP | libc::ENAMETOOLONG) => Missing::NotFound,
+        Some(libc::EACCES | libc::EPERM) => Missing::Forbidden,
+        _ => {
+            log::warn!("open: {e}");
+            Missing::Error
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn scratch(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("http-site-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("www/sub")).expect("mkdir");
+        std::fs::write(dir.join("www/sub/page.txt"), "in").expect("write");
+        std::fs::write(dir.join("secret.txt"), "out").expect("write");
+        dir
+    }
+
+    #[test]
+    fn links_inside_work_links_outside_do_not() {
+        let dir = scratch("links");
+        symlink("sub/page.txt", dir.join("www/inside")).expect("symlink");
+        symlink("../secret.txt", dir.join("www/outside")).expect("symlink");
+        symlink(dir.join("secret.txt"), dir.join("www/absolute")).expect("symlink");
+        symlink("/", dir.join("www/slash")).expect("symlink");
+        let site = Site::open(&dir.join("www")).expect("site");
+        assert!(matches!(site.lookup(Path::new("inside")), Ok(Found::File(..))));
+        assert!(matches!(site.lookup(Path::new("")), Ok(Found::Dir(..))));
+        for escape in [
+            "outside",
+            "absolute",
+            "slash/etc/passwd",
+            "../secret.txt",
+            "/etc/passwd",
+        ] {
+            assert_eq!(
+                site.lookup(Path::new(escape)).err(),
+                Some(Missing::NotFound),
+                "{escape}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn fifos_are_not_served_and_do_not_block() {
+        let dir = scratch("fifo");
+        nix::unistd::mkfifo(&dir.join("www/pipe"), nix::sys::stat::Mode::S_IRWXU).expect("mkfifo");
+        let site = Site::open(&dir.join("www")).expect("site");
+        assert_eq!(site.lookup(Path::new("pipe")).err(), Some(Missing::NotFound));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,108 @@
+//! The chat room on the one-thread reactor (select, poll or epoll).
+//!
+//! The room lives in the handler: one thread owns it, so no lock. Each connection's state is
+//! its line framer; its token is its member id. A line in gives [`Output`]s, and each
+//! becomes a `Ctx::send` (to this connection or any other) or a `Ctx::close`. The reactor
+//! applies them after the callback returns.
+//!
+//! The slow consumer needs no code here: the reactor runs with `Overflow::Disconnect` and
+//! `max_output` = the chat's limit, so a member whose pending output passes it is closed
+//! with `CloseReason::TooSlow`, and `on_close` tells the others `* nick left (too slow)`.
+//! The others never wait for it: a send only appends to an outbox.
+//!
+//! `fork.rs` and `relay.rs` run this same handler in the parent of the fork model, with a
+//! child process per client relaying bytes over a `socketpair(2)`.
+
+pub mod fork;
+mod relay;
+
+use crate::proto::chat::{Chat, LeaveReason, LineFramer, MemberId, Output, Protocol, MAX_LINE};
+use log::{info, warn};
+use reactor::{CloseReason, Config, Ctx, Handler, Overflow, Peer, Token};
+
+/// The chat room as a reactor handler.
+pub struct ChatHandler {
+    chat: Chat,
+}
+
+impl ChatHandler {
+    pub fn new(protocol: Protocol) -> ChatHandler {
+        ChatHandler {
+            chat: Chat::new(protocol),
+        }
+    }
+}
+
+/// The reactor limits a chat needs on top of the command line's: disconnect a member whose
+/// output passes `max_output`, and never keep more than about a line of its input.
+pub fn config(base: Config, max_output: usize) -> Config {
+    Config {
+        max_output,
+        overflow: Overflow::Disconnect,
+        // The framer consumes everything past MAX_LINE; this is only a safety net.
+        max_input: 2 * MAX_LINE + 2,
+        ..base
+    }
+}
+
+impl Handler for ChatHandler {
+    type State = LineFramer;
+
+    fn on_accept(&mut self, ctx: &mut Ctx<'_>, token: Token, peer: &Peer) -> LineFramer {
+        let outputs = self.chat.join(member(token));
+        if let Some(nick) = self.chat.nick(member(token)) {
+            info!("{peer} joined as {nick}");
+        }
+        perform(ctx, outputs);
+        LineFramer::new()
+    }
+
+    fn on_data(&mut self, ctx: &mut Ctx<'_>, token: Token, framer: &mut LineFramer, input: &[u8]) -> usize {
+        let chat = &mut self.chat;
+        framer.feed(input, |frame| {
+            let outputs = chat.frame(member(token), frame);
+            perform(ctx, outputs);
+        })
+    }
+
+    fn on_close(&mut self, ctx: &mut Ctx<'_>, token: Token, _framer: &mut LineFramer, reason: &CloseReason) {
+        let id = member(token);
+        let reason = leave_reason(reason);
+        if let Some(nick) = self.chat.nick(id) {
+            match reason {
+                LeaveReason::TooSlow => warn!("{nick}: output over the limit, disconnected (too slow)"),
+                _ => info!("{nick} left: {reason:?}"),
+            }
+        }
+        let outputs = self.chat.leave(id, reason);
+        perform(ctx, outputs);
+    }
+}
+
+/// A token is unique among open connections, which is all the room needs of a member id.
+fn member(token: Token) -> MemberId {
+    token.0 as MemberId
+}
+
+/// Carry out the room's decisions through the reactor.
+pub fn perform(ctx: &mut Ctx<'_>, outputs: Vec<Output>) {
+    for output in outputs {
+        match output {
+            Output::Send(id, bytes) => ctx.send_vec(Token(id as usize), bytes),
+            Output::Close(id) => ctx.close(Token(id as usize)),
+        }
+    }
+}
+
+/// What the others are told about a connection the reactor closed. A `/quit` already left
+/// the room, so its close is silent whatever the reason here.
+pub fn leave_reason(reason: &CloseReason) -> LeaveReason {
+    match reason {
+        CloseReason::TooSlow => LeaveReason::TooSlow,
+        CloseReason::IdleTimeout => LeaveReason::IdleTimeout,
+        CloseReason::Shutdown => LeaveReason::Shutdown,
+        CloseReason::PeerClosed | CloseReason::Requested | CloseReason::InputTooLarge | CloseReason::Error(_) => {
+            LeaveReason::ConnectionLost
+        }
+    }
+}

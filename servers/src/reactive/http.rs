@@ -1,0 +1,143 @@
+//! HTTP on the reactor: the `Exchange` state machine per connection, files streamed with
+//! `sendfile(2)` as the socket becomes writable (`Ctx::send_file`).
+//!
+//! `on_data` answers pipelined requests in order but queues a bounded amount per call
+//! (`MAX_QUEUED` bytes of heads and small bodies, or one file) and returns how much input it
+//! consumed up to there. The reactor calls again once that output has drained: a client that
+//! pipelines a thousand requests without reading gets backpressure, not a thousand open
+//! files in its outbox.
+//!
+//! Slowloris: a timer starts at the first byte of a head (`Ctx::set_timer`) and is cancelled
+//! when the head completes; if it fires first, the client gets 408 and the connection closes.
+//! Idle keep-alive connections are closed by the reactor's own idle timeout.
+
+use crate::proto::http::access_log;
+use crate::proto::http::date::DateCache;
+use crate::proto::http::{Body, Context, Exchange, Response, Site, Step};
+use log::{info, log_enabled, Level};
+use reactor::{Ctx, Handler, Peer, TimerKey, Token};
+use std::time::Duration;
+
+/// Most head and small-body bytes queued by one `on_data` call; a file body counts as this
+/// much on its own, so at most one file is queued per call.
+const MAX_QUEUED: usize = 64 * 1024;
+
+/// The one timer tag this handler uses.
+const HEAD_TIMER: u64 = 1;
+
+/// The server: shared by every connection on this thread.
+pub struct HttpHandler {
+    site: Site,
+    /// `Date` formatted once per second.
+    dates: DateCache,
+    /// How long a client may take to send a complete head.
+    header_timeout: Duration,
+}
+
+impl HttpHandler {
+    pub fn new(site: Site, header_timeout: Duration) -> HttpHandler {
+        HttpHandler {
+            site,
+            dates: DateCache::default(),
+            header_timeout,
+        }
+    }
+}
+
+/// Per-connection state.
+pub struct HttpConn {
+    exchange: Exchange,
+    /// The client's address without its port, for the access log.
+    host: String,
+    /// Armed while a head is incomplete.
+    head_timer: Option<TimerKey>,
+}
+
+impl Handler for HttpHandler {
+    type State = HttpConn;
+
+    fn on_accept(&mut self, _ctx: &mut Ctx<'_>, _token: Token, peer: &Peer) -> HttpConn {
+        HttpConn {
+            exchange: Exchange::default(),
+            host: access_log::host_of(&peer.to_string()),
+            head_timer: None,
+        }
+    }
+
+    fn on_data(&mut self, ctx: &mut Ctx<'_>, token: Token, conn: &mut HttpConn, input: &[u8]) -> usize {
+        let (date, now) = self.dates.now();
+        let cx = Context { site: &self.site, date };
+        let mut consumed = 0;
+        let mut queued = 0;
+        while queued < MAX_QUEUED {
+            match conn.exchange.step(&input[consumed..], &cx) {
+                Step::NeedMore => {
+                    arm_head_timer(ctx, conn, input.len() > consumed, self.header_timeout);
+                    break;
+                }
+                Step::Discarded(n) => consumed += n,
+                Step::Respond {
+                    consumed: used,
+                    response,
+                    request_line,
+                } => {
+                    consumed += used;
+                    if let Some(key) = conn.head_timer.take() {
+                        ctx.cancel_timer(key);
+                    }
+                    log_access(&conn.host, &request_line, &response, now);
+                    let close = response.close;
+                    queued += queue(ctx, token, response);
+                    if close {
+                        ctx.close(token);
+                        return input.len();
+                    }
+                }
+            }
+        }
+        consumed
+    }
+
+    fn on_timer(&mut self, ctx: &mut Ctx<'_>, token: Token, conn: &mut HttpConn, tag: u64) {
+        if tag != HEAD_TIMER || conn.head_timer.take().is_none() || !conn.exchange.reading_head() {
+            return;
+        }
+        let (date, now) = self.dates.now();
+        let response = Exchange::timeout_response(date);
+        log_access(&conn.host, "-", &response, now);
+        queue(ctx, token, response);
+        ctx.close(token);
+    }
+}
+
+/// Start the header timeout at the first byte of a head (not again for later bytes).
+fn arm_head_timer(ctx: &mut Ctx<'_>, conn: &mut HttpConn, partial_head: bool, after: Duration) {
+    if partial_head && conn.exchange.reading_head() && conn.head_timer.is_none() {
+        conn.head_timer = ctx.set_timer(after, HEAD_TIMER);
+    }
+}
+
+/// Hand the response to the reactor; returns what it counts toward `MAX_QUEUED`.
+fn queue(ctx: &mut Ctx<'_>, token: Token, response: Response) -> usize {
+    let mut cost = response.head.len();
+    ctx.send_vec(token, response.head);
+    match response.body {
+        Body::Empty => {}
+        Body::Bytes(bytes) => {
+            cost += bytes.len();
+            ctx.send_vec(token, bytes); // appended to the head: one write(2) for both
+        }
+        Body::File { file, offset, len } => {
+            ctx.send_file(token, file, offset, len);
+            cost = MAX_QUEUED;
+        }
+    }
+    cost
+}
+
+/// One common-log-format line at info level (formatted only when it will be shown).
+fn log_access(host: &str, request_line: &str, response: &Response, now: i64) {
+    if log_enabled!(Level::Info) {
+        info!("{}", access_log::line(host, request_line, response, now));
+    }
+}
