@@ -100,7 +100,11 @@ print("%d round trips of %d bytes" % (rounds * conns, size))
 
 run_workload() {
     if [[ $CLIENT == loadgen ]]; then
-        "$LOADGEN" --connections "$CONNECTIONS" --duration "$DURATION" --size "$SIZE" "127.0.0.1:$SERVER_PORT"
+        # --warmup 0: every round trip the server made is counted, none goes unreported.
+        "$LOADGEN" --quiet --json --warmup 0 --connections "$CONNECTIONS" --duration "$DURATION" \
+            --size "$SIZE" "127.0.0.1:$SERVER_PORT" |
+            sed -n 's/.*"round_trips":\([0-9]*\).*/\1 round trips of '"$SIZE"' bytes/p'
+    
     else
         python3 -c "$PINGPONG" 127.0.0.1 "$SERVER_PORT" "$CONNECTIONS" "$ROUNDS" "$SIZE"
     fi
@@ -121,7 +125,10 @@ trace_model() {
         cat "$WORK/$model.client" >&2
         die "the workload failed against --model $model"
     }
-    printf '%s\n' "$(tail -n 1 "$WORK/$model.client")"
+    local summary
+    summary=$(tail -n 1 "$WORK/$model.client")
+    printf '%s\n' "$summary"
+    ROUND_TRIPS[$model]=${summary%% *}
     kill -TERM "$server_pid"
     wait_pid "$strace_pid" 60 || die "strace did not finish within 60 s of SIGTERM to the server"
     # The summary starts at strace's "% time" header; everything before it is the trace.
@@ -134,7 +141,7 @@ trace_model() {
 
 # ---- the table -----------------------------------------------------------------------------
 
-declare -A CALLS=() ERRORS=()
+declare -A CALLS=() ERRORS=() ROUND_TRIPS=()
 
 # Read MODEL.summary: "% time seconds usecs/call calls [errors] syscall" rows.
 load_summary() {
@@ -205,6 +212,9 @@ print_table() {
     printf '%s%-22s' "$C_BOLD" "syscall"
     for model in "${MODELS[@]}"; do printf '%9s' "$model"; done
     printf '%s\n' "$C_RESET"
+    printf '%-22s' "(round trips served)"
+    for model in "${MODELS[@]}"; do printf '%9s' "${ROUND_TRIPS[$model]:-?}"; done
+    printf '\n'
     for row in "${ROWS[@]}"; do
         printf '%-22s' "$(row_label "$row")"
         for model in "${MODELS[@]}"; do
@@ -212,9 +222,36 @@ print_table() {
         done
         printf '\n'
     done
+    printf '%-22s' "(syscalls / round trip)"
+    for model in "${MODELS[@]}"; do
+        printf '%9s' "$(per_round_trip "$(row_value "$model" total)" "${ROUND_TRIPS[$model]:-0}")"
+    done
+    printf '\n'
+}
+
+# per_round_trip CALLS TRIPS: CALLS / TRIPS with one decimal, in integer arithmetic.
+per_round_trip() {
+    (($2 > 0)) || { printf '?'; return; }
+    local tenths=$(((10 * $1 + $2 / 2) / $2))
+    printf '%d.%d' $((tenths / 10)) $((tenths % 10))
 }
 
 v() { row_value "$1" "$2"; }
+
+eagain_note() {
+    if [[ $CLIENT == python ]]; then
+        cat <<'TXT'
+           each wait returns every socket that is ready, and each ready socket is read until
+           EAGAIN ("read errors": the read after each message says "not now", rule 2).
+TXT
+    else
+        cat <<'TXT'
+           each ready socket is read until EAGAIN (rule 2). Under strace the server is slowed
+           far more than loadgen, so the next message is usually there already: few EAGAINs,
+           many round trips per wait (STRACE_CLIENT=python runs lock-step rounds instead).
+TXT
+    fi
+}
 
 explain() {
     local waits
@@ -228,8 +265,7 @@ explain() {
   Both:    one read + one write per message: each thread or child sleeps inside read(2). Their
            poll calls are the accept loop, waiting on [listener, signal pipe].
   select, poll, epoll: no clone, one thread, $waits in all:
-           each wait returns every socket that is ready, and each ready socket is read until
-           EAGAIN ("read errors": the second read of a message says "not now", rule 2).
+$(eagain_note)
   epoll:   $(v epoll epoll_ctl) epoll_ctl (ADD at accept, DEL at close): the kernel keeps the interest list,
            while select and poll pass every fd on every call (look at the pselect6 lines of
            select.trace: the whole fd set, each turn).
