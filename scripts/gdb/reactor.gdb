@@ -1,7 +1,8 @@
 # rust-gdb command file: step through one turn of the reactor's event loop.
 #
 # Used by `make debug-select|poll|epoll` (scripts/debug.sh); walkthrough in docs/walkthroughs.md.
-# It sets two breakpoints, at the start of every turn (Reactor::turn) and on every event the
+# It sets two breakpoints, at the start of every turn (Reactor::turn_within, the body of
+# Reactor::turn) and on every event the
 # wait returned (Reactor::dispatch), and defines a few commands to look around:
 #
 #   events      the events the last wait returned          (in turn or dispatch)
@@ -24,6 +25,8 @@ set print pretty on
 # The servers are single-threaded; the fork model's children are not followed.
 set follow-fork-mode parent
 set detach-on-fork on
+# `step` walks into our code only, not into the standard library or the log macros.
+skip -rfunction ^(core|alloc|std|log|env_logger)::
 
 python
 import re
@@ -159,7 +162,13 @@ document to-handler
 Run to the handler's on_data (the protocol: here echo) and print the bytes it was given.
 end
 
-break-matching ^reactor::reactor::Reactor<.*>::turn<.*>$
+# The start of a turn: turn() is turn_within(None) in this reactor, so stop in the body.
+python
+try:
+    gdb.execute("break-matching ^reactor::reactor::Reactor<.*>::turn_within<.*>$")
+except gdb.GdbError:
+    gdb.execute("break-matching ^reactor::reactor::Reactor<.*>::turn<.*>$")
+end
 break-matching ^reactor::reactor::Reactor<.*>::dispatch<.*>$
 
 echo \nBreakpoints: 1 = the start of each turn, 2 = each event the wait returned.\n
