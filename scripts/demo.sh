@@ -68,24 +68,44 @@ run_client() {
 
 # ---- looking inside the server -------------------------------------------------------------
 
+# Copy, as fast as possible, what the snapshot shows (the clients keep moving): the server's
+# threads, its children, the descriptors of every process involved, the TCP table rows.
+capture() {
+    local snap="$DIR/snap" pid name
+    mkdir -p "$snap"
+    cat /proc/"$SERVER_PID"/task/*/comm >"$snap/threads" 2>/dev/null || true
+    children_of "$SERVER_PID" >"$snap/children"
+    for pid in "$SERVER_PID" $(<"$snap/children"); do
+        fd_links "$pid" >"$snap/fds.$pid"
+        grep -H '^flags:' /proc/"$pid"/fdinfo/* >"$snap/flags.$pid" 2>/dev/null || true
+    done
+    for name in "${CLIENTS[@]}"; do
+        [[ -s $DIR/$name.pid ]] && fd_links "$(<"$DIR/$name.pid")" >"$snap/client.$name"
+    done
+    # Only the rows with the server's port on either side (the table may hold thousands).
+    grep -i ":$(printf '%04X' "$SERVER_PORT") " /proc/net/tcp >"$snap/tcp" || true
+}
+
+# fd_links PID: "FD TARGET" for each descriptor of PID (one process, not one per fd).
+fd_links() {
+    find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -printf '%f %l\n' 2>/dev/null || true
+}
+
 # Fill INODE_DESC (socket inode -> what it is) and PORT_NAME (client port -> A/B/C) from
-# the clients' descriptors and /proc/net/tcp; BACKLOG lists connections not accepted yet.
+# the captured client descriptors and TCP rows; BACKLOG lists connections not accepted yet.
 map_sockets() {
     declare -gA INODE_DESC=() PORT_NAME=()
     BACKLOG=()
     local -A client_inode=()
-    local name fd link pidfile
+    local name fd link
     for name in "${CLIENTS[@]}"; do
-        pidfile="$DIR/$name.pid"
-        [[ -s $pidfile ]] || continue
-        for fd in /proc/"$(<"$pidfile")"/fd/*; do
-            link=$(readlink "$fd" 2>/dev/null) || continue
+        [[ -f $DIR/snap/client.$name ]] || continue
+        while read -r fd link; do
             [[ $link == socket:* ]] && client_inode[${link//[^0-9]/}]=$name
-        done
+        done <"$DIR/snap/client.$name"
     done
     local rows=() row local_addr remote_addr st inode lport rport
-    # Only the rows with the server's port on either side (the table may hold thousands).
-    mapfile -t rows < <(grep -i ":$(printf '%04X' "$SERVER_PORT") " /proc/net/tcp)
+    mapfile -t rows <"$DIR/snap/tcp"
     # Client side first (remote port = the server's): which client owns which local port.
     for row in "${rows[@]}"; do
         read -r _ local_addr remote_addr st _ _ _ _ _ inode _ <<<"$row"
@@ -114,36 +134,37 @@ map_sockets() {
 
 # describe_fds PID: the process's sockets, pipes and epoll instances, one per line.
 describe_fds() {
-    local fd link n
-    for fd in /proc/"$1"/fd/*; do
-        n=${fd##*/}
-        link=$(readlink "$fd" 2>/dev/null) || continue
+    local n link
+    while read -r n link; do
         case $link in
         socket:*) printf '      fd %-3s %s\n' "$n" "${INODE_DESC[${link//[^0-9]/}]:-socket}" ;;
         pipe:*) printf '      fd %-3s pipe %s\n' "$n" "$(pipe_role "$1" "$n")" ;;
         anon_inode:*eventpoll*) printf '      fd %-3s epoll instance (its interest list lives in the kernel)\n' "$n" ;;
         esac
-    done | sort -n -k2
+    done <"$DIR/snap/fds.$1" | sort -n -k2
 }
 
-# The self-pipe carrying SIGINT/SIGTERM into the loop is non-blocking; report which end.
+# The self-pipe carrying SIGINT/SIGTERM into the loop: which end is it? The access mode is
+# the last octal digit of the fd's flags (0 read, 1 write), captured from /proc/PID/fdinfo.
 pipe_role() {
-    local flags
-    flags=$(awk '/^flags:/ {print $2}' "/proc/$1/fdinfo/$2" 2>/dev/null)
+    local line flags=''
+    while IFS= read -r line; do
+        [[ $line == "/proc/$1/fdinfo/$2:"* ]] && flags=${line##*[[:space:]]}
+    done <"$DIR/snap/flags.$1"
     case ${flags: -1} in
     0) echo "(signal self-pipe, read end: watched for SIGINT/SIGTERM)" ;;
     1) echo "(signal self-pipe, write end: the signal handler writes here)" ;;
     esac
 }
 
-# What the server is made of right now: processes, threads, descriptors, backlog.
+# What the server was made of at the capture: processes, threads, descriptors, backlog.
 snapshot() {
     map_sockets
-    local threads=() pid children
-    mapfile -t threads < <(cat /proc/"$SERVER_PID"/task/*/comm 2>/dev/null)
+    local threads=() children=() pid
+    mapfile -t threads <"$DIR/snap/threads"
+    mapfile -t children <"$DIR/snap/children"
     printf '  process %s, %d thread(s) (/proc/%s/task): %s\n' "$SERVER_PID" "${#threads[@]}" "$SERVER_PID" "${threads[*]}"
     describe_fds "$SERVER_PID"
-    mapfile -t children < <(children_of "$SERVER_PID")
     if ((${#children[@]} == 0)); then
         printf '  child processes: none\n'
     fi
@@ -152,7 +173,8 @@ snapshot() {
         describe_fds "$pid"
     done
     if ((${#BACKLOG[@]} > 0)); then
-        printf '  connected but not accepted yet (waiting in the listen backlog): %s\n' "${BACKLOG[*]}"
+        printf '  connected but not accepted yet (waiting in the listen backlog): %s\n' \
+            "$(printf '%s\n' "${BACKLOG[@]}" | sort | tr '\n' ' ')"
     fi
 }
 
@@ -275,7 +297,8 @@ for i in "${!CLIENTS[@]}"; do
 done
 
 sleep_until_us $((T0 + SNAPSHOT_US))
-snapshot >"$DIR/snapshot"
+SNAPSHOT_AT=$(now_us)
+capture
 
 for job in "${CLIENT_JOBS[@]}"; do
     wait_pid "$job" 20 || die "a client did not finish within 20 s"
@@ -288,8 +311,8 @@ SERVER_STATUS=$LAB_STATUS
 heading "Transcript (time since A started; one lane per client)"
 print_transcript
 
-heading "Inside the server at $(rel_time $((T0 + SNAPSHOT_US))), all three clients connected (from /proc)"
-cat "$DIR/snapshot"
+heading "Inside the server at $(rel_time "$SNAPSHOT_AT"), all three clients connected (from /proc)"
+snapshot
 
 heading "What the server logged (RUST_LOG=debug, same clock)"
 print_server_log

@@ -98,14 +98,19 @@ wait_pid() {
     return 0
 }
 
-# children_of PID: the PIDs whose parent is PID (read from /proc/*/stat; no procps needed).
+# children_of PID: the PIDs whose parent is PID. pgrep (procps) when present; else a scan of
+# /proc/*/stat, slow when the machine runs thousands of processes.
 children_of() {
-    local parent=$1 stat line state ppid pid
+    if command -v pgrep >/dev/null; then
+        pgrep -P "$1" || true
+        return
+    fi
+    local parent=$1 stat line pid fields
     for stat in /proc/[0-9]*/stat; do
         { read -r line <"$stat"; } 2>/dev/null || continue # it may exit meanwhile
         line=${line##*) } # the name field may hold spaces: cut after its closing ")"
-        read -r state ppid _ <<<"$line"
-        if [[ $ppid == "$parent" && $state != Z ]]; then
+        read -r -a fields <<<"$line" # state ppid ...
+        if [[ ${fields[1]} == "$parent" && ${fields[0]} != Z ]]; then
             pid=${stat#/proc/}
             printf '%s\n' "${pid%/stat}"
         fi

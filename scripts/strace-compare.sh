@@ -14,7 +14,7 @@
 # forces the Python client): counts then scale with each model's speed under strace.
 #
 # Environment (defaults): STRACE_CONNECTIONS (20), STRACE_ROUNDS (200), STRACE_SIZE (64),
-# STRACE_DURATION (2), STRACE_CLIENT (auto|python|loadgen), TRACE_DIR (target/traces),
+# STRACE_DURATION (1), STRACE_CLIENT (auto|python|loadgen), TRACE_DIR (target/traces),
 # REACTOR_LAB_PROFILE (release when target/release/echo-server exists, else debug).
 # Run time: about 10-20 s on a quiet machine (tracing slows every syscall tenfold or more).
 
@@ -24,7 +24,7 @@ MODELS=(thread fork select poll epoll)
 CONNECTIONS=${STRACE_CONNECTIONS:-20}
 ROUNDS=${STRACE_ROUNDS:-200}
 SIZE=${STRACE_SIZE:-64}
-DURATION=${STRACE_DURATION:-2}
+DURATION=${STRACE_DURATION:-1}
 TRACE_DIR=${TRACE_DIR:-$LAB_ROOT/target/traces}
 
 if [[ -z ${REACTOR_LAB_PROFILE:-} ]]; then
@@ -118,8 +118,9 @@ trace_model() {
     local model=$1 raw="$TRACE_DIR/$1.raw" server_pid
     start_server "$WORK" strace -f -C -tt -o "$raw" "$SERVER_BIN" --model "$model" --listen 127.0.0.1:0
     local strace_pid=$SERVER_PID
-    server_pid=$(children_of "$strace_pid" | head -n 1)
-    [[ -n $server_pid ]] || die "cannot find echo-server under strace (pid $strace_pid)"
+    # The first line of the trace is the server's execve, prefixed with its PID (-f).
+    server_pid=$(awk '/execve\(/ {print $1; exit}' "$raw")
+    [[ $server_pid =~ ^[0-9]+$ ]] || die "cannot find echo-server's PID in $raw"
     printf '  %-7s pid %-7s ' "$model" "$server_pid"
     run_workload >"$WORK/$model.client" 2>&1 || {
         cat "$WORK/$model.client" >&2
