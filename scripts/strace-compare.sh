@@ -119,7 +119,10 @@ trace_model() {
     start_server "$WORK" strace -f -C -tt -o "$raw" "$SERVER_BIN" --model "$model" --listen 127.0.0.1:0
     local strace_pid=$SERVER_PID
     # The first line of the trace is the server's execve, prefixed with its PID (-f).
-    server_pid=$(awk '/execve\(/ {print $1; exit}' "$raw")
+    local tries=0
+    until server_pid=$(awk '/execve\(/ {print $1; exit}' "$raw") && [[ -n $server_pid ]] || ((++tries > 100)); do
+        sleep 0.05 # strace may not have flushed that line yet
+    done
     [[ $server_pid =~ ^[0-9]+$ ]] || die "cannot find echo-server's PID in $raw"
     printf '  %-7s pid %-7s ' "$model" "$server_pid"
     run_workload >"$WORK/$model.client" 2>&1 || {
