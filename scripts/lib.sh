@@ -71,8 +71,12 @@ lab_cleanup() {
         rm -rf "$dir"
     done
 }
+# A signal that kills bash skips the EXIT trap: turn each into an exit, so the cleanup runs
+# even when the terminal closes or the reader of a pipe leaves (make demo-select | head).
 trap lab_cleanup EXIT
+trap 'exit 129' HUP
 trap 'exit 130' INT
+trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
 # lab_tmpdir: a fresh directory in LAB_TMP, removed on exit (not in $(…): that is a subshell).
