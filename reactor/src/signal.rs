@@ -86,12 +86,20 @@ impl SignalPipe {
         Ok(SignalPipe { read: File::from(read) })
     }
 
-    /// Put `signals` back to their default action (a forked child that must die on SIGTERM).
+    /// Put `signals` back to their default action and close the inherited write end of the
+    /// parent's pipe: a forked child must die on SIGTERM like any process, and must not hold
+    /// a descriptor it will never use.
     pub fn restore_default(signals: &[Signal]) {
         let action = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
         for &signal in signals {
             // SAFETY: restoring the default disposition.
             let _ = unsafe { sigaction(signal, &action) };
+        }
+        let inherited = WRITE_FD.swap(-1, Ordering::SeqCst);
+        if inherited >= 0 {
+            // SAFETY: the write end was leaked into WRITE_FD and is owned by nobody else;
+            // no handler can use it any more (the dispositions are the default now).
+            unsafe { libc::close(inherited) };
         }
     }
 

@@ -194,7 +194,7 @@ impl<H: Handler> Reactor<H> {
             Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {
                 // Rule 6: a signal interrupted the wait. Not an error: go round again.
                 self.stats.interrupted_waits += 1;
-                debug!("turn {}: wait interrupted (EINTR), retrying", self.stats.turns);
+                debug!("turn {}: wait interrupted (EINTR), retrying", self.stats.turns + 1);
                 return Ok(());
             }
             Err(e) => return Err(e),
