@@ -9,10 +9,14 @@
 //! - a head that does not parse → 400; one over [`MAX_HEAD`] bytes → 431.
 //!
 //! The request head is parsed by `httparse` (no hand-rolled parser for the format most
-//! attacked on the Internet). Sans I/O like the rest: bytes in, a response out.
+//! attacked on the Internet); response heads are written by the HTTP server's own
+//! `HeadBuilder` (`proto/http/response.rs`). Sans I/O like the rest: bytes in, a response out.
 
 use super::expose::{json_document, prometheus_text, PROMETHEUS_CONTENT_TYPE};
 use super::store::Store;
+use crate::proto::http::date::{format_http_date, unix_secs};
+use crate::proto::http::response::{HeadBuilder, Status};
+use std::time::SystemTime;
 
 /// Largest request head we wait for.
 pub const MAX_HEAD: usize = 8 * 1024;
@@ -25,9 +29,11 @@ pub fn respond(input: &[u8], store: &Store) -> Option<Vec<u8>> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut request = httparse::Request::new(&mut headers);
     match request.parse(input) {
-        Ok(httparse::Status::Partial) if input.len() > MAX_HEAD => Some(error(431, "Request Header Fields Too Large")),
+        Ok(httparse::Status::Partial) if input.len() > MAX_HEAD => {
+            Some(error(Status::HeaderFieldsTooLarge, "head too long"))
+        }
         Ok(httparse::Status::Partial) => None,
-        Err(e) => Some(error(400, &format!("Bad Request: {e}"))),
+        Err(e) => Some(error(Status::BadRequest, &e.to_string())),
         Ok(httparse::Status::Complete(_)) => {
             let method = request.method.unwrap_or("");
             let path = request.path.unwrap_or("");
@@ -40,11 +46,11 @@ fn route(method: &str, path: &str, store: &Store) -> Vec<u8> {
     let path = path.split('?').next().unwrap_or("");
     let head_only = method == "HEAD";
     if method != "GET" && !head_only {
+        let allow = [("Allow", "GET, HEAD")];
         return response(
-            405,
-            "Method Not Allowed",
+            Status::MethodNotAllowed,
             "text/plain",
-            "Allow: GET, HEAD\r\n",
+            &allow,
             b"GET or HEAD only\n",
             false,
         );
@@ -54,32 +60,34 @@ fn route(method: &str, path: &str, store: &Store) -> Vec<u8> {
         "/metrics.json" => ("application/json", json_document(store)),
         _ => {
             return response(
-                404,
-                "Not Found",
+                Status::NotFound,
                 "text/plain",
-                "",
+                &[],
                 b"try /metrics or /metrics.json\n",
                 head_only,
             )
         }
     };
-    response(200, "OK", content_type, "", body.as_bytes(), head_only)
+    response(Status::Ok, content_type, &[], body.as_bytes(), head_only)
 }
 
-fn error(status: u16, reason: &str) -> Vec<u8> {
-    let body = format!("{status} {reason}\n");
-    let reason = reason.split(':').next().unwrap_or(reason);
-    response(status, reason, "text/plain", "", body.as_bytes(), false)
+fn error(status: Status, detail: &str) -> Vec<u8> {
+    let body = format!("{} {}: {detail}\n", status.code(), status.reason());
+    response(status, "text/plain", &[], body.as_bytes(), false)
 }
 
-/// Status line, headers, blank line, body. `Content-Length` is the body's length even for
-/// HEAD, which is what the client would get with GET.
-fn response(status: u16, reason: &str, content_type: &str, extra: &str, body: &[u8], head_only: bool) -> Vec<u8> {
-    let mut out = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
+/// The head written by the HTTP server's own `HeadBuilder` (status line, `Server`, `Date`),
+/// then the body. `Content-Length` is the body's length even for HEAD, which is what the
+/// client would get with GET.
+fn response(status: Status, content_type: &str, extra: &[(&str, &str)], body: &[u8], head_only: bool) -> Vec<u8> {
+    let date = format_http_date(unix_secs(SystemTime::now()));
+    let mut head = HeadBuilder::new(status, &date)
+        .field("Content-Type", content_type)
+        .field("Content-Length", body.len());
+    for (name, value) in extra {
+        head = head.field(name, value);
+    }
+    let mut out = head.finish(true, 1);
     if !head_only {
         out.extend_from_slice(body);
     }
