@@ -15,16 +15,17 @@
 //! Two ways to tell the kernel "more is coming, hold partial segments":
 //!
 //! - `send(2)` with **`MSG_MORE`** holds back that one call's bytes. Used for the last bytes
-//!   before a FIN (a `Connection: close` reply): `close(2)` or `shutdown(2)` then tacks the
-//!   FIN onto them, one segment instead of two.
+//!   before a FIN (a `Connection: close` reply): the reactor's `shutdown(2)` then carries
+//!   them and the FIN in one segment instead of two (`reactor/io.rs`: why not `close(2)`).
 //! - **`TCP_CORK`** (`setsockopt(2)`) holds partial segments until it is cleared. `sendfile(2)`
 //!   has no flags argument, and without the cork each call ends with a short segment (and the
 //!   head before it goes alone). So the socket is corked while a file range is queued, and
 //!   uncorked (which sends the tail) once the outbox drains — nginx's `tcp_nopush`. When a
 //!   FIN follows the drain, the uncork is left to it: the FIN pushes everything.
 //!
-//! Neither delays anything for long: the cork is lifted (or the FIN sent) as soon as the
-//! outbox drains, in the same turn.
+//! Neither delays anything: full segments leave at once, and the held tail goes as soon as
+//! the outbox drains (uncork or FIN, in the same turn) — or, if the socket buffer fills up
+//! first, with the next ACK, as any queued data does.
 
 use crate::net::Stream;
 use std::collections::VecDeque;
