@@ -2,24 +2,41 @@
 # bench-http.sh — http-server (select, poll, epoll) against nginx, with wrk, side by side.
 #
 # Cases: a 1 KiB and a 1 MiB file, each with keep-alive and with `Connection: close`.
-# Every server serves the same files from the same temp dir on loopback, with access logs
-# off (nginx: access_log off; http-server: RUST_LOG=warn). The servers run pinned to one
-# core and wrk (-t1 -c50) to the other (taskset), one server at a time.
+# Prints req/s per case and server, and each model's ratio to nginx in the same case.
 #
-# Run time: 4 cases x 4 servers x (DURATION + ~1 s) ≈ 100 s with the default DURATION=5,
-# plus the release build the first time. Installs wrk and nginx-light with apt if missing.
-# Network: 127.0.0.1 only.
+# Fairness (the comparison must be apples to apples):
+# - Same files, from the same directory, on 127.0.0.1. Before measuring, every server is
+#   checked with curl: status 200 and byte-identical bodies, with and without keep-alive.
+#   A wrk run with socket errors or non-2xx answers is reported as ERR, not as a number.
+# - nginx as Debian ships it where it matters here: `sendfile on; tcp_nopush on;` (the
+#   defaults of Debian's nginx.conf), open_file_cache off (nginx's default: both servers open
+#   the file per request). Changed, to match http-server: one worker (one reactor thread);
+#   access log off (http-server runs with RUST_LOG=warn, so it logs no access lines either);
+#   `keepalive_requests` raised from its default 1000, which would make nginx close every
+#   keep-alive connection after 1000 requests — http-server never does, and wrk counts the
+#   reconnects against nginx.
+# - Every server (nginx's one worker, each http-server) is pinned to core 0 and wrk
+#   (-t1 -c50) to core 1 (taskset), on a machine with at least 2 cores. All servers are
+#   started at once and the runs interleaved (case by case, server by server), so a burst of
+#   other load on the machine hits them all alike; ROUNDS=3 repeats everything and reports
+#   medians.
+#
+# Run time: ROUNDS x 4 cases x (1 + number of MODELS) x (DURATION + ~0.5 s): about 90 s with
+# the defaults (ROUNDS=1, DURATION=5, three models), plus the release build the first time.
+# Installs wrk and nginx-light with apt if missing. Network: 127.0.0.1 only.
 set -euo pipefail
 
 DURATION=${DURATION:-5}
 CONNS=${CONNS:-50}
+ROUNDS=${ROUNDS:-1}
 MODELS=${MODELS:-"select poll epoll"}
 cd "$(dirname "$0")/.."
 
 need() { command -v "$1" >/dev/null 2>&1; }
-if ! need wrk || ! need nginx; then
-    echo "installing wrk and nginx-light (apt)..." >&2
-    apt-get install -y -qq wrk nginx-light >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk nginx-light >/dev/null; }
+if ! need wrk || ! need nginx || ! need curl; then
+    echo "installing wrk, nginx-light and curl (apt)..." >&2
+    apt-get install -y -qq wrk nginx-light curl >/dev/null ||
+        { apt-get update -qq && apt-get install -y -qq wrk nginx-light curl >/dev/null; }
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
@@ -35,13 +52,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+FILES="1k.bin 1m.bin"
+MODES="keepalive close"
 mkdir -p "$WORK/www" "$WORK/nginx"
-chmod 755 "$WORK" "$WORK/www" # nginx's worker runs as www-data: it must be able to read the files
+chmod 755 "$WORK" "$WORK/www" # nginx's worker (as root: user nobody) must be able to read the files
 head -c 1024 /dev/urandom >"$WORK/www/1k.bin"
 head -c $((1024 * 1024)) /dev/urandom >"$WORK/www/1m.bin"
 chmod 644 "$WORK/www/"*
 
-# Core pinning: server on core 0, wrk on core 1 (on a single core, no pinning).
+# Core pinning: servers on core 0, wrk on core 1 (on a single core, no pinning).
 if [ "$(nproc)" -ge 2 ]; then SRV_PIN="taskset -c 0"; WRK_PIN="taskset -c 1"; else SRV_PIN=""; WRK_PIN=""; fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -92,20 +111,27 @@ start_http_server() {
     wait_port "$port"
 }
 
-stop_last() {
-    local pid=${PIDS[-1]}
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    unset 'PIDS[-1]'
+# Every file, with and without keep-alive: 200 and the exact bytes, or the bench stops.
+check_server() {
+    local server=$1 port=$2 file code
+    for file in $FILES; do
+        for header in "Connection: keep-alive" "Connection: close"; do
+            code=$(curl -s -o "$WORK/got" -w '%{http_code}' -H "$header" "http://127.0.0.1:$port/$file")
+            if [ "$code" != 200 ] || ! cmp -s "$WORK/got" "$WORK/www/$file"; then
+                echo "$server: GET /$file ($header) gave status $code or wrong bytes" >&2
+                exit 1
+            fi
+        done
+    done
 }
 
-# wrk's Requests/sec for one case; a run with error responses is reported as "ERR".
+# wrk's Requests/sec for one case; a run with socket errors or non-2xx answers is "ERR".
 run_wrk() {
     local port=$1 file=$2 mode=$3 out
     local header=()
     [ "$mode" = close ] && header=(-H "Connection: close")
     out=$($WRK_PIN wrk -t1 -c"$CONNS" -d"${DURATION}s" "${header[@]}" "http://127.0.0.1:$port/$file" 2>&1)
-    if grep -q "Non-2xx" <<<"$out"; then
+    if grep -qE "Non-2xx|Socket errors" <<<"$out"; then
         echo "$out" >&2
         echo ERR
     else
@@ -113,34 +139,48 @@ run_wrk() {
     fi
 }
 
+# The median of the numbers given (ERR if any run failed).
+median() {
+    tr ' ' '\n' | grep -v '^$' | sort -n | awk '
+        /ERR/ { err = 1 } { v[NR] = $1 }
+        END { if (err || NR == 0) print "ERR"; else print v[int((NR + 1) / 2)] }'
+}
+
 SERVERS="nginx $MODELS"
-declare -A RPS
+declare -A PORT RUNS
 for server in $SERVERS; do
-    port=$(free_port)
-    if [ "$server" = nginx ]; then start_nginx "$port"; else start_http_server "$server" "$port"; fi
-    for file in 1k.bin 1m.bin; do
-        for mode in keepalive close; do
-            RPS[$server,$file,$mode]=$(run_wrk "$port" "$file" "$mode")
-            echo "  $server $file $mode: ${RPS[$server,$file,$mode]} req/s" >&2
+    PORT[$server]=$(free_port)
+    if [ "$server" = nginx ]; then start_nginx "${PORT[$server]}"; else start_http_server "$server" "${PORT[$server]}"; fi
+    check_server "$server" "${PORT[$server]}"
+done
+echo "all servers answer 200 with the same bytes; measuring ($ROUNDS round(s) of ${DURATION}s runs)" >&2
+
+for round in $(seq "$ROUNDS"); do
+    for file in $FILES; do
+        for mode in $MODES; do
+            for server in $SERVERS; do
+                rps=$(run_wrk "${PORT[$server]}" "$file" "$mode")
+                RUNS[$server,$file,$mode]+="$rps "
+                echo "  round $round: $server $file $mode: $rps req/s" >&2
+            done
         done
     done
-    stop_last
 done
 
 echo
 printf '%-22s' "case"
 for server in $SERVERS; do printf '%18s' "$server"; done
 echo
-for file in 1k.bin 1m.bin; do
-    for mode in keepalive close; do
+for file in $FILES; do
+    for mode in $MODES; do
         printf '%-22s' "$file $mode"
-        base=${RPS[nginx,$file,$mode]:-0}
+        base=$(median <<<"${RUNS[nginx,$file,$mode]}")
         for server in $SERVERS; do
-            rps=${RPS[$server,$file,$mode]:-0}
+            rps=$(median <<<"${RUNS[$server,$file,$mode]}")
             if [ "$server" = nginx ]; then
                 printf '%18s' "$rps"
             else
-                ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')
+                ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN { if (b > 0 && a > 0) printf "%.2fx", a / b; else print "n/a" }')
                 printf '%18s' "$rps ($ratio)"
             fi
         done
@@ -148,4 +188,4 @@ for file in 1k.bin 1m.bin; do
     done
 done
 echo
-echo "req/s from wrk -t1 -c$CONNS -d${DURATION}s; (ratio) = http-server / nginx in the same case."
+echo "req/s from wrk -t1 -c$CONNS -d${DURATION}s (median of $ROUNDS); (ratio) = http-server / nginx in the same case."

@@ -3,11 +3,13 @@
 //! `read_ready`: read until `WouldBlock` (rule 2), handing each chunk to the handler; stop
 //! early only when the connection's read budget for this turn is spent (it is then revisited
 //! next turn without waiting — with edge-triggered epoll no new event would come).
-//! `write_ready`: flush the outbox; short writes keep the rest (rule 4).
+//! `write_ready`: flush the outbox; short writes keep the rest (rule 4). A connection that
+//! closes once drained sends its FIN with `shutdown(2)` before `close(2)` (see `flush`).
 //! `update_interest`: READABLE while we may read, WRITABLE only while output is pending
 //! (rule 3); the backend is called only when that changes.
 
 use super::{Reactor, READ_BUDGET};
+use crate::conn::Conn;
 use crate::outbox::Flush;
 use crate::{CloseReason, Ctx, Handler, Token};
 use log::{debug, warn};
@@ -166,7 +168,9 @@ impl<H: Handler> Reactor<H> {
             return None;
         }
         let written_before = conn.outbox.written();
-        let flushed = match conn.outbox.flush_to(&mut conn.stream) {
+        // Once drained, a closing connection is closed and a shutdown one sends its FIN.
+        let fin_follows = conn.closing.is_some() || conn.shutdown_pending;
+        let flushed = match conn.outbox.flush_to(&mut conn.stream, fin_follows) {
             Ok(flushed) => {
                 // A peer that is still taking our output (a long download) is not idle.
                 if conn.outbox.written() != written_before {
@@ -184,13 +188,15 @@ impl<H: Handler> Reactor<H> {
         }
         let conn = self.conns.get_mut(token.0)?;
         if conn.outbox.is_empty() {
-            if conn.shutdown_pending && !conn.write_shut {
-                conn.write_shut = true;
-                if let Err(e) = conn.stream.shutdown_write() {
-                    debug!("{token}: shutdown(SHUT_WR): {e}");
-                }
+            if conn.shutdown_pending {
+                send_fin(token, conn);
             }
             if let Some(reason) = conn.closing.clone() {
+                // close(2) on a socket with unread input sends RST instead of FIN, and RST
+                // throws away what the kernel has not sent yet: here, the last bytes held back
+                // (MSG_MORE, TCP_CORK: `outbox.rs`) to leave with the FIN. shutdown(2) never
+                // discards: it sends them with the FIN, and close only frees the descriptor.
+                send_fin(token, conn);
                 self.close_now(token, reason);
                 return Some(flushed);
             }
@@ -245,6 +251,16 @@ impl<H: Handler> Reactor<H> {
                 warn!("{token}: reregister {wanted:?}: {e}");
                 self.close_now(token, CloseReason::Error(e.kind()));
             }
+        }
+    }
+}
+
+/// `shutdown(SHUT_WR)`, once: the FIN goes out after (and with) the last bytes written.
+fn send_fin<S>(token: Token, conn: &mut Conn<S>) {
+    if !conn.write_shut {
+        conn.write_shut = true;
+        if let Err(e) = conn.stream.shutdown_write() {
+            debug!("{token}: shutdown(SHUT_WR): {e}");
         }
     }
 }
