@@ -20,7 +20,7 @@
 //! | `ctx.rs`      | `Ctx`: what a handler may ask (send, broadcast, close, timers) |
 //! | `timer.rs`    | deadline heap; the wait timeout comes from the nearest deadline |
 //! | `signal.rs`   | SIGINT/SIGTERM -> self-pipe -> a readable event |
-//! | `net.rs`      | listeners and streams, TCP and UNIX |
+//! | `net/`        | `listener.rs` (socket, bind, listen, accept), `stream.rs` (read, write, cork), TCP and UNIX |
 //! | `config.rs`   | limits: connections, output high-water mark, input, idle timeout |
 //!
 //! # Reading order

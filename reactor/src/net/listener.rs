@@ -1,0 +1,178 @@
+//! Listening sockets: the lecture's server steps, `socket(2)`, `setsockopt(2)`
+//! (`SO_REUSEADDR`, so a restarted server can bind while old connections sit in TIME_WAIT),
+//! `bind(2)`, `listen(2)` — with a backlog of 1024 rather than the lecture's 2, so a burst of
+//! clients is queued by the kernel instead of refused — then `accept(2)`. A `HOST:PORT` is
+//! resolved with `getaddrinfo(3)` (through std) and each result is tried in turn, as in the
+//! lecture's loop.
+//!
+//! A UNIX listener owns its path: a stale socket file left by a crashed server is removed at
+//! bind time (after checking nobody answers on it), and the file is removed again when the
+//! listener is dropped — only by the process that bound it, so a forked child closing its
+//! copy of the listener does not pull the file out from under its parent.
+
+use super::{ListenAddr, Peer, Stream};
+use nix::sys::socket::{self, sockopt, AddressFamily, Backlog, SockFlag, SockType, SockaddrStorage};
+use std::io;
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::os::unix::fs::FileTypeExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+
+/// How many not-yet-accepted connections the kernel queues for us (`listen(2)` backlog;
+/// the kernel caps it at `net.core.somaxconn`).
+pub const BACKLOG: i32 = 1024;
+
+/// A listening socket.
+pub enum Listener {
+    Tcp(TcpListener),
+    Unix {
+        listener: UnixListener,
+        path: PathBuf,
+        /// The process that bound the path, the only one that may remove it.
+        owner: u32,
+    },
+}
+
+impl Listener {
+    /// socket + setsockopt + bind + listen on `addr`.
+    pub fn bind(addr: &ListenAddr) -> io::Result<Listener> {
+        match addr {
+            ListenAddr::Tcp(host_port) => bind_tcp(host_port).map(Listener::Tcp),
+            ListenAddr::Unix(path) => bind_unix(path),
+        }
+    }
+
+    /// The address to print in `listening on ADDR` (the real port when 0 was asked).
+    pub fn local_addr_string(&self) -> io::Result<String> {
+        match self {
+            Listener::Tcp(l) => Ok(l.local_addr()?.to_string()),
+            Listener::Unix { path, .. } => Ok(path.display().to_string()),
+        }
+    }
+
+    /// The UNIX socket path, if this is a UNIX listener.
+    pub fn unix_path(&self) -> Option<&Path> {
+        match self {
+            Listener::Tcp(_) => None,
+            Listener::Unix { path, .. } => Some(path),
+        }
+    }
+
+    pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
+        match self {
+            Listener::Tcp(l) => l.set_nonblocking(nonblocking),
+            Listener::Unix { listener, .. } => listener.set_nonblocking(nonblocking),
+        }
+    }
+
+    /// `accept(2)` one connection (std uses `accept4(…, SOCK_CLOEXEC)`). The new socket is
+    /// blocking; the reactor makes it non-blocking, the blocking models leave it so.
+    pub fn accept(&self) -> io::Result<(Stream, Peer)> {
+        match self {
+            Listener::Tcp(l) => {
+                let (stream, addr) = l.accept()?;
+                Ok((Stream::Tcp(stream), Peer::Tcp(addr)))
+            }
+            Listener::Unix { listener, .. } => {
+                let (stream, addr) = listener.accept()?;
+                Ok((
+                    Stream::Unix(stream),
+                    Peer::Unix(addr.as_pathname().map(Path::to_path_buf)),
+                ))
+            }
+        }
+    }
+}
+
+impl AsRawFd for Listener {
+    fn as_raw_fd(&self) -> RawFd {
+        match self {
+            Listener::Tcp(l) => l.as_raw_fd(),
+            Listener::Unix { listener, .. } => listener.as_raw_fd(),
+        }
+    }
+}
+
+impl AsFd for Listener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Listener::Tcp(l) => l.as_fd(),
+            Listener::Unix { listener, .. } => listener.as_fd(),
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Listener::Unix { path, owner, .. } = self {
+            if *owner == std::process::id() {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
+/// Resolve HOST:PORT and bind the first address that works, like the lecture's loop over
+/// the `getaddrinfo` results.
+fn bind_tcp(host_port: &str) -> io::Result<TcpListener> {
+    let addrs = host_port.to_socket_addrs().map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot resolve {host_port:?} (expected HOST:PORT, e.g. 127.0.0.1:7000 or [::1]:0): {e}"),
+        )
+    })?;
+    let mut last_error = None;
+    for addr in addrs {
+        match listen_on(addr) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last_error = Some(io::Error::new(e.kind(), format!("bind {addr}: {e}"))),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("{host_port}: no address"))))
+}
+
+/// The four system calls of a TCP server, one by one.
+fn listen_on(addr: SocketAddr) -> io::Result<TcpListener> {
+    let family = if addr.is_ipv4() {
+        AddressFamily::Inet
+    } else {
+        AddressFamily::Inet6
+    };
+    let fd: OwnedFd = socket::socket(family, SockType::Stream, SockFlag::SOCK_CLOEXEC, None)?;
+    socket::setsockopt(&fd, sockopt::ReuseAddr, &true)?;
+    socket::bind(fd.as_raw_fd(), &SockaddrStorage::from(addr))?;
+    socket::listen(&fd, Backlog::new(BACKLOG)?)?;
+    Ok(TcpListener::from(fd))
+}
+
+/// Bind a UNIX socket at `path`, replacing a stale socket file but never a live one.
+fn bind_unix(path: &Path) -> io::Result<Listener> {
+    remove_stale_socket(path)?;
+    let listener =
+        UnixListener::bind(path).map_err(|e| io::Error::new(e.kind(), format!("bind {}: {e}", path.display())))?;
+    Ok(Listener::Unix {
+        listener,
+        path: path.to_path_buf(),
+        owner: std::process::id(),
+    })
+}
+
+fn remove_stale_socket(path: &Path) -> io::Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if !meta.file_type().is_socket() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} exists and is not a socket; refusing to replace it", path.display()),
+        ));
+    }
+    if UnixStream::connect(path).is_ok() {
+        return Err(io::Error::new(
+            io::ErrorKind::AddrInUse,
+            format!("{}: another server is listening there", path.display()),
+        ));
+    }
+    std::fs::remove_file(path)
+}
