@@ -16,7 +16,7 @@
 //! what makes fork safe here: a child of a multi-threaded process may only call
 //! async-signal-safe functions.
 
-use super::{prepare, refuse, Acceptor, Next, Options, Session};
+use super::{admit, prepare, refuse, Acceptor, Next, Options, Session};
 use log::{debug, info, warn};
 use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
@@ -37,15 +37,9 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
         match acceptor.wait()? {
             Next::Client(stream, peer) => {
                 reap_children(&mut children);
-                if children.len() >= options.max_connections {
-                    refuse(
-                        stream,
-                        &peer,
-                        &format!("at max connections ({})", options.max_connections),
-                        options,
-                    );
+                let Some(stream) = admit(stream, &peer, children.len(), options) else {
                     continue;
-                }
+                };
                 // SAFETY: this process is single-threaded (see the module doc), so the child
                 // may run ordinary Rust code.
                 match unsafe { fork() } {

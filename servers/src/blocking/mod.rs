@@ -70,6 +70,21 @@ pub fn prepare(stream: &Stream, options: &Options) -> io::Result<()> {
     stream.set_nodelay()
 }
 
+/// Admit a client while fewer than `max_connections` are `serving`; past that, tell it so
+/// and close it (`None`).
+pub fn admit(stream: Stream, peer: &Peer, serving: usize, options: &Options) -> Option<Stream> {
+    if serving < options.max_connections {
+        return Some(stream);
+    }
+    refuse(
+        stream,
+        peer,
+        &format!("at max connections ({})", options.max_connections),
+        options,
+    );
+    None
+}
+
 /// Turn a client away: one line saying why, then close.
 pub fn refuse(mut stream: Stream, peer: &Peer, why: &str, options: &Options) {
     log::warn!("refusing connection from {peer}: {why}");

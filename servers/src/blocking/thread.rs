@@ -13,7 +13,7 @@
 //! already given to a newer connection. (Keeping a `dup` instead would cost a second
 //! descriptor per client, and fail with EMFILE exactly when descriptors run short.)
 
-use super::{prepare, refuse, Acceptor, Next, Options, Session};
+use super::{admit, prepare, Acceptor, Next, Options, Session};
 use log::{debug, info, warn};
 use reactor::{Peer, Stream};
 use std::collections::HashMap;
@@ -34,15 +34,9 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: Arc<S>, options: &Option
         match acceptor.wait()? {
             Next::Client(stream, peer) => {
                 threads.retain(|t| !t.is_finished()); // joined implicitly: the thread is done
-                if threads.len() >= options.max_connections {
-                    refuse(
-                        stream,
-                        &peer,
-                        &format!("at max connections ({})", options.max_connections),
-                        options,
-                    );
+                let Some(stream) = admit(stream, &peer, threads.len(), options) else {
                     continue;
-                }
+                };
                 next_id += 1;
                 match spawn_session(next_id, stream, peer, &session, &registry, options) {
                     Ok(handle) => threads.push(handle),
