@@ -13,52 +13,26 @@
 #
 # Expected run time: about 1 minute after the release build (each step is bounded by
 # `timeout`). Traffic stays on 127.0.0.1. Needs: bash, coreutils, awk, a Rust toolchain.
-set -euo pipefail
-
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 CLIENTS=${CLIENTS:-100}
 MESSAGES=${MESSAGES:-100}
 IDLE=${IDLE:-1000}
 MODELS=${MODELS:-thread fork select poll epoll}
 
 cargo build --release --quiet -p servers -p clients --bin chat-server --bin chat-bench
-SERVER=target/release/chat-server
-BENCH=target/release/chat-bench
+SERVER=$(lab_bin chat-server release)
+BENCH=$(lab_bin chat-bench release)
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((IDLE + 100)) ]; then
-    echo "bench-chat: ulimit -n is $(ulimit -n), too low for $IDLE idle members" >&2
-    exit 1
+    die "ulimit -n is $(ulimit -n), too low for $IDLE idle members"
 fi
+lab_tmpdir
+WORK=$LAB_TMP
 
-WORK=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# start_server MODEL: run it in the background, set SERVER_PID and ADDR.
-start_server() {
-    "$SERVER" --model "$1" --listen 127.0.0.1:0 --max-connections $(( (IDLE > CLIENTS ? IDLE : CLIENTS) + 50 )) \
-        >"$WORK/server.out" 2>"$WORK/server.err" &
-    SERVER_PID=$!
-    for _ in $(seq 100); do
-        if grep -qs '^listening on ' "$WORK/server.out"; then
-            ADDR=$(sed -n 's/^listening on //p' "$WORK/server.out")
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "bench-chat: $1: server did not start" >&2
-    cat "$WORK/server.err" >&2
-    exit 1
-}
-
-stop_server() {
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
+# serve MODEL: a fresh server with room for every member; sets SERVER_PID and SERVER_ADDR.
+serve() {
+    start_server "$WORK" "$SERVER" --model "$1" --listen 127.0.0.1:0 \
+        --max-connections $(((IDLE > CLIENTS ? IDLE : CLIENTS) + 50))
 }
 
 # kib PID FIELD FILE: a "Field:  N kB" line of /proc/PID/FILE, in KiB (0 if gone).
@@ -75,19 +49,19 @@ server_pids() {
 echo "== broadcast throughput: $CLIENTS members x $MESSAGES messages (release build)"
 printf '%-8s %s\n' model result
 for model in $MODELS; do
-    start_server "$model"
-    result=$(timeout 120 "$BENCH" --clients "$CLIENTS" --messages "$MESSAGES" "$ADDR" 2>&1) || result="FAILED: $result"
+    serve "$model"
+    result=$(timeout 120 "$BENCH" --clients "$CLIENTS" --messages "$MESSAGES" "$SERVER_ADDR" 2>&1) || result="FAILED: $result"
     printf '%-8s %s\n' "$model" "$result"
-    stop_server
+    stop_server "$SERVER_PID"
 done
 
 echo
 echo "== memory with $IDLE idle members"
 printf '%-8s %10s %10s %10s\n' model procs 'RSS MiB' 'PSS MiB'
 for model in $MODELS; do
-    start_server "$model"
+    serve "$model"
     mkfifo "$WORK/hold"
-    timeout 120 "$BENCH" --idle "$IDLE" "$ADDR" <"$WORK/hold" >"$WORK/bench.out" 2>&1 &
+    timeout 120 "$BENCH" --idle "$IDLE" "$SERVER_ADDR" <"$WORK/hold" >"$WORK/bench.out" 2>&1 &
     bench=$!
     exec 9>"$WORK/hold" # keeps chat-bench's stdin open until we close it
     for _ in $(seq 1200); do
@@ -111,5 +85,5 @@ for model in $MODELS; do
     exec 9>&-
     wait "$bench" 2>/dev/null || true
     rm -f "$WORK/hold"
-    stop_server
+    stop_server "$SERVER_PID"
 done

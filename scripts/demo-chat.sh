@@ -8,23 +8,11 @@
 # and leave. Every line any of them prints (and every server log line) is shown as it
 # happens, stamped with the time and who saw it, so you can follow one message from its
 # sender to each receiver. Takes about 7 seconds. Needs the debug build (make builds it).
-set -euo pipefail
-
 MODEL=${1:-epoll}
-cd "$(dirname "$0")/.."
-SERVER=target/debug/chat-server
-CLIENT=target/debug/chat-client
-for b in "$SERVER" "$CLIENT"; do
-    [ -x "$b" ] || { echo "demo-chat: $b not built: run make build" >&2; exit 1; }
-done
-
-WORK=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
+SERVER=$(lab_bin chat-server)
+CLIENT=$(lab_bin chat-client)
+lab_tmpdir
 
 # stamp WHO: prefix each line of stdin with the time and WHO.
 stamp() {
@@ -33,18 +21,13 @@ stamp() {
     done
 }
 
-# (stderr first: a later `>file` would also capture the stamping process's output)
-"$SERVER" --model "$MODEL" --listen 127.0.0.1:0 2> >(stamp server) >"$WORK/server.out" &
-SERVER_PID=$!
-for _ in $(seq 100); do
-    grep -qs '^listening on ' "$WORK/server.out" && break
-    sleep 0.05
-done
-ADDR=$(sed -n 's/^listening on //p' "$WORK/server.out")
-[ -n "$ADDR" ] || { echo "demo-chat: the server did not start (model $MODEL?)" >&2; exit 1; }
-HOST=${ADDR%:*}
-PORT=${ADDR##*:}
-echo "chat-server --model $MODEL listening on $ADDR; three members join:"
+start_server "$LAB_TMP" "$SERVER" --model "$MODEL" --listen 127.0.0.1:0
+# The server's log, shown as it is written, stamped like the members' lines.
+tail -n +1 -f "$LAB_TMP/server.err" > >(stamp server) &
+LAB_PIDS+=("$!")
+HOST=${SERVER_ADDR%:*}
+PORT=$SERVER_PORT
+echo "chat-server --model $MODEL listening on $SERVER_ADDR; three members join:"
 echo
 
 # member NAME [chat-client flags] <<< "script": each script line is either `sleep N` or a
@@ -60,6 +43,7 @@ member() {
     done | "$CLIENT" "$@" "$HOST" "$PORT" 2>&1 | stamp "$name"
 }
 
+members=()
 member alice --nick alice <<'SCRIPT' &
 sleep 1.2
 hello everyone!
@@ -70,6 +54,7 @@ sleep 1.5
 sleep 1.5
 /quit off to lunch
 SCRIPT
+members+=("$!")
 sleep 0.3
 member bob <<'SCRIPT' &
 sleep 0.5
@@ -81,6 +66,7 @@ sleep 2
 sleep 2.5
 /quit
 SCRIPT
+members+=("$!")
 sleep 0.3
 member carol <<'SCRIPT' &
 sleep 1.5
@@ -91,7 +77,10 @@ sleep 1
 hi alice, hi bob
 sleep 4.5
 SCRIPT
-wait %2 %3 %4 2>/dev/null || true
+members+=("$!")
+wait "${members[@]}" 2>/dev/null || true
 sleep 0.3
 echo
 echo "carol's script ended (stdin EOF): the client sent /quit for her. Done."
+stop_server "$SERVER_PID"
+sleep 0.2 # let the last server lines through the stamper

@@ -158,9 +158,14 @@ start_server() {
     SERVER_PORT=${SERVER_ADDR##*:}
 }
 
-# stop_server PID [SECS]: SIGTERM, then wait; SIGKILL if it does not stop in time.
+# stop_server PID [SECS]: SIGTERM, then wait; SIGKILL if it does not stop in time. The PID
+# leaves LAB_PIDS, so the exit cleanup never signals a number the system has reused since.
 stop_server() {
-    local pid=$1 secs=${2:-10}
+    local pid=$1 secs=${2:-10} kept=() p
+    for p in "${LAB_PIDS[@]}"; do
+        [[ $p == "$pid" ]] || kept+=("$p")
+    done
+    LAB_PIDS=("${kept[@]}")
     kill -TERM "$pid" 2>/dev/null || return 0
     if ! wait_pid "$pid" "$secs"; then
         printf '%s did not stop within %ss of SIGTERM: killing it%s\n' "$C_RED" "$secs" "$C_RESET" >&2
