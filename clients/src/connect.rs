@@ -9,6 +9,7 @@ use crate::gai::{getaddrinfo, Hints, SockType};
 use std::fmt;
 use std::io;
 use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
 
 /// Why no connection could be made.
 #[derive(Debug)]
@@ -36,11 +37,25 @@ impl std::error::Error for ConnectError {}
 
 /// Resolve `host`/`port` and connect to the first address that accepts.
 pub fn connect_tcp(host: &str, port: &str) -> Result<(TcpStream, SocketAddr), ConnectError> {
+    connect_tcp_within(host, port, None)
+}
+
+/// [`connect_tcp`], giving each address at most `timeout` to answer (`None`: the kernel's
+/// own limit, about two minutes for an address that never replies).
+pub fn connect_tcp_within(
+    host: &str,
+    port: &str,
+    timeout: Option<Duration>,
+) -> Result<(TcpStream, SocketAddr), ConnectError> {
     let hints = Hints::default().socktype(SockType::Stream);
     let addrs = getaddrinfo(Some(host), Some(port), hints).map_err(|e| ConnectError::Resolve(e.to_string()))?;
     let mut failures = Vec::new();
     for ai in addrs {
-        match TcpStream::connect(ai.addr) {
+        let attempt = match timeout {
+            Some(limit) => TcpStream::connect_timeout(&ai.addr, limit),
+            None => TcpStream::connect(ai.addr),
+        };
+        match attempt {
             Ok(stream) => return Ok((stream, ai.addr)),
             Err(e) => {
                 log::debug!("connect {}: {e}", ai.addr);

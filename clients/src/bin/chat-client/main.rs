@@ -21,14 +21,11 @@ mod handler;
 mod wire;
 
 use clap::Parser;
-use clients::gai::{getaddrinfo, Hints, SockType};
+use clients::connect::connect_tcp;
+use clients::stdin::{explain_register_error, stdin_stream};
 use handler::{ClientHandler, Outcome, Side, State};
-use nix::fcntl::{fcntl, FcntlArg};
 use reactor::{BackendKind, Config, Peer, Reactor, Stream};
-use std::fs::File;
 use std::io;
-use std::net::TcpStream;
-use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -70,15 +67,7 @@ fn main() -> ExitCode {
         Ok(server) => server,
         Err(e) => return fail(&e.to_string()),
     };
-    let stdin_flags = fcntl(io::stdin().as_fd(), FcntlArg::F_GETFL);
     let result = chat(kind, protocol, server, args.nick.as_deref());
-    if let Ok(flags) = stdin_flags {
-        // Put back the shell's O_NONBLOCK setting (see the module doc).
-        let _ = fcntl(
-            io::stdin().as_fd(),
-            FcntlArg::F_SETFL(nix::fcntl::OFlag::from_bits_truncate(flags)),
-        );
-    }
     match result {
         Ok(Outcome::Quit) => ExitCode::SUCCESS,
         Ok(Outcome::ServerGone) => ExitCode::from(1),
@@ -92,7 +81,8 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// Connect to `--unix PATH`, or to HOST PORT trying each address `getaddrinfo` gives.
+/// Connect to `--unix PATH`, or to HOST PORT trying each address `getaddrinfo` gives
+/// (`clients::connect`, shared with tcp-client).
 fn connect(args: &Args) -> io::Result<Stream> {
     if let Some(path) = &args.unix {
         return UnixStream::connect(path)
@@ -103,27 +93,21 @@ fn connect(args: &Args) -> io::Result<Stream> {
         args.host.as_deref().unwrap_or_default(),
         args.port.as_deref().unwrap_or_default(),
     );
-    let hints = Hints::default().socktype(SockType::Stream);
-    let addrs = getaddrinfo(Some(host), Some(port), hints)
-        .map_err(|e| io::Error::new(io::ErrorKind::NotFound, format!("cannot resolve {host} {port}: {e}")))?;
-    let mut last = io::Error::new(io::ErrorKind::NotFound, format!("{host} {port}: no address"));
-    for ai in addrs {
-        match TcpStream::connect(ai.addr) {
-            Ok(stream) => return Ok(Stream::Tcp(stream)),
-            Err(e) => last = io::Error::new(e.kind(), format!("connect to {}: {e}", ai.addr)),
-        }
+    match connect_tcp(host, port) {
+        Ok((stream, _addr)) => Ok(Stream::Tcp(stream)),
+        Err(e) => Err(io::Error::other(format!("{host} {port}: {e}"))),
     }
-    Err(last)
 }
 
 /// Run the session until it ends; returns how.
 fn chat(kind: BackendKind, protocol: Protocol, server: Stream, nick: Option<&str>) -> io::Result<Outcome> {
     let mut reactor = Reactor::new(kind, ClientHandler::new(protocol), Config::default())?;
     reactor.watch_signals(&[])?;
-    let stdin = File::from(io::stdin().as_fd().try_clone_to_owned()?);
+    // stdin's O_NONBLOCK is shared with the shell: the guard puts it back (clients::stdin).
+    let (stdin, _restore_stdin) = stdin_stream()?;
     reactor
-        .add_stream(Stream::Fd(stdin), Peer::Local("stdin"), State::new(Side::Stdin))
-        .map_err(|e| explain_stdin_error(kind, e))?;
+        .add_stream(stdin, Peer::Local("stdin"), State::new(Side::Stdin))
+        .map_err(|e| explain_register_error(e, kind.name()))?;
     let token = reactor.add_stream(server, Peer::Local("server"), State::new(Side::Server))?;
     reactor.handler_mut().server = token;
     if let Some(nick) = nick {
@@ -132,15 +116,4 @@ fn chat(kind: BackendKind, protocol: Protocol, server: Stream, nick: Option<&str
     }
     reactor.run()?;
     Ok(reactor.handler().outcome.unwrap_or(Outcome::Interrupted))
-}
-
-fn explain_stdin_error(kind: BackendKind, e: io::Error) -> io::Error {
-    if kind == BackendKind::Epoll && e.raw_os_error() == Some(libc::EPERM) {
-        io::Error::new(
-            e.kind(),
-            "epoll cannot watch stdin when it is a regular file (EPERM); use --model poll or select",
-        )
-    } else {
-        io::Error::new(e.kind(), format!("cannot watch stdin: {e}"))
-    }
 }

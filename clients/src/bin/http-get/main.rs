@@ -13,7 +13,7 @@ mod response;
 mod url;
 
 use clap::Parser;
-use clients::gai::{getaddrinfo, Hints, SockType};
+use clients::connect::connect_tcp_within;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
 use std::net::TcpStream;
@@ -87,21 +87,12 @@ fn run(args: &Args) -> io::Result<u16> {
     Ok(head.code)
 }
 
-/// getaddrinfo, then try each address until one connects (the lecture's connect loop).
+/// getaddrinfo, then try each address until one connects (the lecture's connect loop, in
+/// `clients::connect`), each within [`TIMEOUT`].
 fn connect(host: &str, port: u16) -> io::Result<TcpStream> {
-    let hints = Hints::default().socktype(SockType::Stream);
-    let addrs = getaddrinfo(Some(host), Some(&port.to_string()), hints)
-        .map_err(|e| io::Error::new(io::ErrorKind::NotFound, format!("{host}: {e}")))?;
-    let mut last = io::Error::new(io::ErrorKind::NotFound, format!("{host}: no address"));
-    for ai in addrs {
-        match TcpStream::connect_timeout(&ai.addr, TIMEOUT) {
-            Ok(stream) => {
-                stream.set_read_timeout(Some(TIMEOUT))?;
-                stream.set_write_timeout(Some(TIMEOUT))?;
-                return Ok(stream);
-            }
-            Err(e) => last = io::Error::new(e.kind(), format!("connect {}: {e}", ai.addr)),
-        }
-    }
-    Err(last)
+    let (stream, _addr) = connect_tcp_within(host, &port.to_string(), Some(TIMEOUT))
+        .map_err(|e| io::Error::other(format!("{host}: {e}")))?;
+    stream.set_read_timeout(Some(TIMEOUT))?;
+    stream.set_write_timeout(Some(TIMEOUT))?;
+    Ok(stream)
 }

@@ -10,6 +10,7 @@ use crate::wire::command::{format_value, Command, Reply};
 use crate::wire::message::Message;
 use crate::wire::text;
 use clap::ValueEnum;
+use clients::connect::connect_tcp;
 use serde_json::{json, Value};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -43,9 +44,9 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// Connect to HOST:PORT (each address `getaddrinfo` gives, in turn).
+    /// Connect to HOST:PORT (each address `getaddrinfo` gives, in turn: `clients::connect`).
     pub fn open(host: &str, port: u16, encoding: Encoding, dump: bool) -> io::Result<Connection> {
-        let stream = TcpStream::connect((host, port))?;
+        let (stream, _addr) = connect_tcp(host, &port.to_string()).map_err(io::Error::other)?;
         stream.set_nodelay(true)?;
         stream.set_read_timeout(Some(Duration::from_secs(30)))?;
         let writer = stream.try_clone()?;
