@@ -12,7 +12,9 @@ use log::warn;
 
 impl<H: Handler> Reactor<H> {
     pub(super) fn apply_ops(&mut self) {
-        let mut touched: Vec<Token> = Vec::new();
+        // Connections that received output and must be flushed. The buffer is the reactor's,
+        // reused by every callback; a nested call (a close inside a flush) gets a fresh one.
+        let mut touched = std::mem::take(&mut self.touched);
         while !self.ops.is_empty() {
             let mut batch = std::mem::take(&mut self.ops);
             for op in batch.drain(..) {
@@ -25,6 +27,7 @@ impl<H: Handler> Reactor<H> {
                 self.flush(token);
             }
         }
+        self.touched = touched;
     }
 
     fn apply_op(&mut self, op: Op, touched: &mut Vec<Token>) {

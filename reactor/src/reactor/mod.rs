@@ -80,6 +80,8 @@ pub struct Reactor<H: Handler> {
     limits: Config,
     /// Operations recorded by the handler through `Ctx`, applied after each callback.
     ops: Vec<Op>,
+    /// Connections given output by those operations, flushed right after (`apply.rs`).
+    touched: Vec<Token>,
     /// The backend's output, reused every turn.
     events: Vec<Event>,
     /// The shared read buffer.
@@ -109,6 +111,7 @@ impl<H: Handler> Reactor<H> {
             timers: Timers::default(),
             limits,
             ops: Vec::new(),
+            touched: Vec::new(),
             events: Vec::with_capacity(1024),
             scratch: vec![0; READ_CHUNK],
             to_reap: Vec::new(),

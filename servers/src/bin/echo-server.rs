@@ -27,7 +27,7 @@ fn main() {
     let addr = args.server.listen_addr("127.0.0.1:7000");
     let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let result = match args.server.model.backend() {
-        Some(kind) => reactive::run(kind, listener, EchoHandler::default(), args.server.reactor_config()),
+        Some(kind) => reactive::run(kind, listener, EchoHandler, args.server.reactor_config()),
         None => blocking::run(
             args.server.model,
             listener,

@@ -9,10 +9,7 @@ use reactor::{Ctx, Handler, Peer, Token};
 
 /// Echo for every connection (the protocol has no per-connection state).
 #[derive(Default)]
-pub struct EchoHandler {
-    /// Reused output buffer: one allocation for the server's lifetime.
-    out: Vec<u8>,
-}
+pub struct EchoHandler;
 
 impl Handler for EchoHandler {
     type State = Echo;
@@ -22,9 +19,10 @@ impl Handler for EchoHandler {
     }
 
     fn on_data(&mut self, ctx: &mut Ctx<'_>, token: Token, echo: &mut Echo, input: &[u8]) -> usize {
-        self.out.clear();
-        let consumed = echo.on_bytes(input, &mut self.out);
-        ctx.send(token, &self.out);
+        // One owned reply buffer, moved (not copied again) into the connection's outbox.
+        let mut out = Vec::with_capacity(input.len());
+        let consumed = echo.on_bytes(input, &mut out);
+        ctx.send_vec(token, out);
         consumed
     }
 }
