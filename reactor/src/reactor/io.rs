@@ -56,23 +56,18 @@ impl<H: Handler> Reactor<H> {
         let Some(conn) = self.conns.get_mut(token.0) else {
             return;
         };
-        let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
         let progress = if conn.inbuf.is_empty() {
             // Common case: no partial frame pending, hand over the read buffer directly.
+            let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
             let input = &self.scratch[..n];
             let consumed = self.handler.on_data(&mut ctx, token, &mut conn.state, input).min(n);
             conn.inbuf.extend_from_slice(&input[consumed..]);
+            self.apply_ops();
             consumed > 0
         } else {
             conn.inbuf.extend_from_slice(&self.scratch[..n]);
-            let consumed = self
-                .handler
-                .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
-                .min(conn.inbuf.len());
-            conn.inbuf.drain(..consumed);
-            consumed > 0
+            self.offer_buffered(token) > 0
         };
-        self.apply_ops();
         if progress {
             self.redeliver(token);
         }
@@ -83,23 +78,32 @@ impl<H: Handler> Reactor<H> {
     /// drained (a handler may consume only some whole frames per call).
     pub(super) fn redeliver(&mut self, token: Token) {
         loop {
-            let Some(conn) = self.conns.get_mut(token.0) else {
+            let Some(conn) = self.conns.get(token.0) else {
                 return;
             };
             if conn.inbuf.is_empty() || conn.dead || conn.closing.is_some() || !conn.outbox.is_empty() {
                 return;
             }
-            let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
-            let consumed = self
-                .handler
-                .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
-                .min(conn.inbuf.len());
-            conn.inbuf.drain(..consumed);
-            self.apply_ops();
-            if consumed == 0 {
+            if self.offer_buffered(token) == 0 {
                 return;
             }
         }
+    }
+
+    /// Hand the connection's stored input to the handler, drop what it consumed, apply what it
+    /// asked for. Returns the bytes consumed.
+    fn offer_buffered(&mut self, token: Token) -> usize {
+        let Some(conn) = self.conns.get_mut(token.0) else {
+            return 0;
+        };
+        let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
+        let consumed = self
+            .handler
+            .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
+            .min(conn.inbuf.len());
+        conn.inbuf.drain(..consumed);
+        self.apply_ops();
+        consumed
     }
 
     /// An incomplete frame larger than `max_input` will never complete: close.
