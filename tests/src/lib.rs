@@ -306,3 +306,38 @@ pub fn wait_output(mut child: Child, limit: Duration) -> (ExitStatus, String, St
     let err = String::from_utf8_lossy(&err_t.join().unwrap_or_default()).into_owned();
     (status, out, err)
 }
+
+/// Resident memory (`VmRSS` of /proc/PID/status) of one process, in KiB. Fails the test if
+/// the process is gone: a vanished server must not pass a memory check.
+pub fn rss_kib(pid: i32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no VmRSS for process {pid}: is it still running?"))
+}
+
+/// The direct children of `pid` (the fork model's per-client processes).
+pub fn child_pids(pid: i32) -> Vec<i32> {
+    let list = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
+    list.split_whitespace().filter_map(|p| p.parse().ok()).collect()
+}
+
+/// Resident memory of `pid` and all its descendants, in KiB (a child that exits meanwhile
+/// counts as 0).
+pub fn tree_rss_kib(pid: i32) -> u64 {
+    let mut total = rss_kib(pid);
+    let mut pending = child_pids(pid);
+    while let Some(child) = pending.pop() {
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{child}/status")) {
+            total += status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+        pending.extend(child_pids(child));
+    }
+    total
+}

@@ -98,30 +98,11 @@ fn four_mib_come_back_identical() {
     }
 }
 
-/// Resident memory of the server and all its children, in KiB.
-fn rss_kib(pid: i32) -> u64 {
-    let mut total = 0;
-    let mut pids = vec![pid];
-    while let Some(p) = pids.pop() {
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{p}/status")) {
-            total += status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                .unwrap_or(0);
-        }
-        if let Ok(children) = std::fs::read_to_string(format!("/proc/{p}/task/{p}/children")) {
-            pids.extend(children.split_whitespace().filter_map(|c| c.parse::<i32>().ok()));
-        }
-    }
-    total
-}
-
 #[test]
 fn a_client_that_floods_without_reading_costs_bounded_memory_and_others_are_served() {
     for &model in CONCURRENT_MODELS {
         let server = start(model, &[]);
-        let before = rss_kib(server.pid());
+        let before = tree_rss_kib(server.pid());
         let mut flooder = server.connect();
         flooder
             .set_write_timeout(Some(Duration::from_millis(500)))
@@ -147,7 +128,7 @@ fn a_client_that_floods_without_reading_costs_bounded_memory_and_others_are_serv
             b"still served\n",
             "{model}: another client starved"
         );
-        let grown = rss_kib(server.pid()).saturating_sub(before);
+        let grown = tree_rss_kib(server.pid()).saturating_sub(before);
         assert!(
             grown < 32 * 1024,
             "{model}: server memory grew by {grown} KiB after a {sent}-byte flood"

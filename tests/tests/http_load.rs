@@ -9,7 +9,7 @@ use common::{curl, for_each_model, read_reply, site, start};
 use std::fs::File;
 use std::io::Write;
 use std::time::Duration;
-use tests::{raise_nofile, write_all, ALL_MODELS, CONCURRENT_MODELS};
+use tests::{child_pids, raise_nofile, rss_kib, write_all, ALL_MODELS, CONCURRENT_MODELS};
 
 #[test]
 fn two_hundred_keep_alive_clients_at_once() {
@@ -82,22 +82,6 @@ fn a_64_mib_file_arrives_intact() {
     }
 }
 
-/// VmRSS of a process in KiB.
-fn rss_kib(pid: i32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or_else(|| panic!("no VmRSS for {pid}"))
-}
-
-/// The children of `pid` (the fork model's per-client processes).
-fn children(pid: i32) -> Vec<i32> {
-    let list = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
-    list.split_whitespace().filter_map(|p| p.parse().ok()).collect()
-}
-
 #[test]
 fn a_client_that_never_reads_a_huge_file_costs_no_memory() {
     for_each_model(CONCURRENT_MODELS, |model| {
@@ -112,7 +96,7 @@ fn a_client_that_never_reads_a_huge_file_costs_no_memory() {
         write_all(&mut stuck, b"GET /huge.bin HTTP/1.1\r\nHost: t\r\n\r\n");
         // Give the server time to fill the socket buffers and block (or back off).
         std::thread::sleep(Duration::from_millis(700));
-        let served = children(server.pid()).into_iter().max();
+        let served = child_pids(server.pid()).into_iter().max();
         let measured = if model == "fork" {
             served.expect("fork: a child per client")
         } else {

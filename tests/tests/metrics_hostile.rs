@@ -7,7 +7,7 @@ mod metrics_common;
 use metrics_common::*;
 use std::io::Write;
 use std::net::Shutdown;
-use tests::{assert_closed, read_line, write_all};
+use tests::{assert_closed, read_line, rss_kib, write_all};
 
 // Error codes of the ERR frame (servers/src/proto/metrics/command.rs).
 const BAD_VALUE: u8 = 3;
@@ -192,16 +192,6 @@ fn ten_thousand_metrics_from_one_client_hit_the_quota() {
         let mut other = server.connect();
         assert_eq!(text_cmd(&mut other, "LIST"), "OK 1001", "[{model}]");
     }
-}
-
-/// Resident memory of a process, in KiB, from /proc/PID/status.
-fn rss_kib(pid: i32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let line = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .unwrap_or("VmRSS: 0 kB");
-    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
 }
 
 #[test]
