@@ -2,6 +2,8 @@
 CARGO ?= cargo
 MODEL ?= epoll
 SHELL := /bin/bash
+# Each fragment appends its own `make help` lines to HELP_LINES.
+HELP_LINES :=
 
 .PHONY: help build release test lint deps demo demo-chat strace-compare bench bench-chat bench-http \
         demo-iterative demo-fork demo-thread demo-select demo-poll demo-epoll \
@@ -17,6 +19,7 @@ help:
 	@echo "make bench           echo round trips/s and latency for every model"
 	@echo "make bench-chat      chat broadcast throughput per model"
 	@echo "make bench-http      http-server against nginx with wrk"
+	@$(foreach f,$(HELP_LINES),echo "$(f)";)
 
 build:
 	$(CARGO) build --workspace --bins
@@ -61,3 +64,6 @@ bench-http:
 
 clean:
 	$(CARGO) clean
+
+# Targets of the later parts of the course, one fragment each (see mk/README.md).
+include $(wildcard mk/*.mk)
