@@ -2,14 +2,13 @@
 CARGO ?= cargo
 MODEL ?= epoll
 SHELL := /bin/bash
-# Each fragment appends its own `make help` lines to HELP_LINES.
-HELP_LINES :=
 
 .PHONY: help build release test lint deps demo demo-chat strace-compare bench bench-chat bench-http \
         demo-iterative demo-fork demo-thread demo-select demo-poll demo-epoll \
         debug-select debug-poll debug-epoll clean
 
-help:
+# `help` is a double-colon rule: each mk/*.mk fragment adds its own `help::` lines.
+help::
 	@echo "make demo-select     main demo: one thread serves several clients with select(2)"
 	@echo "make demo-MODEL      the same for iterative, fork, thread, poll, epoll"
 	@echo "make demo-chat MODEL=epoll   a chat room with three scripted members"
@@ -19,7 +18,6 @@ help:
 	@echo "make bench           echo round trips/s and latency for every model"
 	@echo "make bench-chat      chat broadcast throughput per model"
 	@echo "make bench-http      http-server against nginx with wrk"
-	@$(foreach f,$(HELP_LINES),echo "$(f)";)
 
 build:
 	$(CARGO) build --workspace --bins
