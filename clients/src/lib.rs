@@ -5,8 +5,10 @@
 //! 1. [`gai`] — `getaddrinfo(3)` wrapped once, safely (`freeaddrinfo` always runs); the API
 //!    that `resolve` and `tcp-client` use. [`hostent`] is the legacy `gethostbyname(3)`.
 //! 2. [`ipcalc`] — addresses, netmasks and prefixes as plain integer arithmetic.
-//! 3. [`iface`] and [`route`] — what `ip address` (`getifaddrs(3)`) and `ip route`
-//!    (`/proc/net/route`) show.
+//! 3. [`netlink`] — rtnetlink, the socket `ip` talks to the kernel over (`AF_NETLINK`, a
+//!    dump request, a receive loop until `NLMSG_DONE`); [`rtnl_link`] + [`rtnl_print`] turn
+//!    its answers into `ip address`, [`rtnl_route`] into `ip route`. The simpler views:
+//!    [`iface`] (`getifaddrs(3)`) and [`route`] (`/proc/net/route`), and what they cannot show.
 //! 4. [`dns`] — what `getaddrinfo` does underneath: a DNS query built by hand, sent over
 //!    UDP/53 (TCP when truncated), its answer parsed with name compression.
 //!
@@ -22,6 +24,10 @@ pub mod gai;
 pub mod hostent;
 pub mod iface;
 pub mod ipcalc;
+pub mod netlink;
 pub mod relay;
 pub mod route;
+pub mod rtnl_link;
+pub mod rtnl_print;
+pub mod rtnl_route;
 pub mod stdin;

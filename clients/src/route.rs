@@ -1,9 +1,10 @@
-//! The routing table as `ip route` shows it, read from the kernel's text files
-//! `/proc/net/route` (IPv4) and `/proc/net/ipv6_route` (IPv6).
+//! The routing table read from the kernel's text files `/proc/net/route` (IPv4) and
+//! `/proc/net/ipv6_route` (IPv6): the simple view of `routes --proc`.
 //!
-//! `ip route` itself asks over netlink (`socket(AF_NETLINK)`, `sendmsg`, `recvmsg`); the
-//! `/proc` files are the older interface, readable with `cat`, which is why they are used
-//! here: `strace routes` shows one `openat` + `read`. Read [`parse_ipv4_routes`] first: the
+//! `ip route` (and `routes` by default, see [`crate::rtnl_route`]) asks over rtnetlink; the
+//! `/proc` files are the older interface, readable with `cat`: `strace routes --proc` shows
+//! one `openat` + `read`. They cannot show a route's proto, scope, preferred source or
+//! table, and call every rejecting route (blackhole, prohibit, unreachable) "reject". Read [`parse_ipv4_routes`] first: the
 //! only subtlety is that IPv4 addresses are printed as a native-endian integer of the
 //! network-order bytes, so on x86 `010200C0` is 192.0.2.1.
 
@@ -92,10 +93,40 @@ fn hex_u32(field: &str, what: &str) -> Result<u32, String> {
     u32::from_str_radix(field, 16).map_err(|_| format!("{what} '{field}' is not hexadecimal"))
 }
 
-/// Parse `/proc/net/route`: a header line, then `Iface Destination Gateway Flags RefCnt Use
-/// Metric Mask MTU Window IRTT`, addresses in hex. Routes that are not `RTF_UP` are skipped.
+/// The two `/proc` formats, told apart by their first line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `/proc/net/route`: a header `Iface Destination …`, 8-hex-digit addresses.
+    Ipv4,
+    /// `/proc/net/ipv6_route`: no header, 32-hex-digit addresses.
+    Ipv6,
+}
+
+/// Which format `text` is in, from its first non-empty line; `None` if neither.
+pub fn detect_format(text: &str) -> Option<Format> {
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    let fields: Vec<&str> = first.split_whitespace().collect();
+    let hex = |f: &str, len: usize| f.len() == len && f.bytes().all(|b| b.is_ascii_hexdigit());
+    if is_ipv4_header(first) || (fields.len() >= 8 && hex(fields[1], 8)) {
+        Some(Format::Ipv4)
+    } else if fields.len() == 10 && hex(fields[0], 32) {
+        Some(Format::Ipv6)
+    } else {
+        None
+    }
+}
+
+fn is_ipv4_header(line: &str) -> bool {
+    line.split_whitespace().next() == Some("Iface")
+}
+
+/// Parse `/proc/net/route`: a header line (skipped when present: a saved copy may lack it),
+/// then `Iface Destination Gateway Flags RefCnt Use Metric Mask MTU Window IRTT`, addresses
+/// in hex. Routes that are not `RTF_UP` are skipped.
 pub fn parse_ipv4_routes(text: &str) -> Result<Vec<Route>, RouteError> {
-    let routes = parse_lines(text, 1, parse_ipv4_line)?;
+    let first = text.lines().next().unwrap_or_default();
+    let skip = usize::from(is_ipv4_header(first));
+    let routes = parse_lines(text, skip, parse_ipv4_line)?;
     Ok(routes.into_iter().flatten().collect())
 }
 
@@ -248,13 +279,19 @@ ff000000000000000000000000000000 08 00000000000000000000000000000000 00 00000000
 
     #[test]
     fn malformed_lines_are_errors_with_line_numbers() {
-        let bad = "header\neth0 zzzz 00000000 0001 0 0 0 00000000\n";
+        let bad = "Iface Destination\neth0 zzzz 00000000 0001 0 0 0 00000000\n";
         let e = parse_ipv4_routes(bad).expect_err("bad hex");
         assert_eq!(e.line, 2);
         assert!(e.reason.contains("destination"), "{e}");
-        assert!(parse_ipv4_routes("header\neth0 00000000\n").is_err());
-        assert!(parse_ipv4_routes("h\neth0 0 0 1 0 0 0 00FF00FF\n").is_err());
+        assert!(parse_ipv4_routes("Iface\neth0 00000000\n").is_err());
+        assert!(parse_ipv4_routes("Iface\neth0 0 0 1 0 0 0 00FF00FF\n").is_err());
         assert!(parse_ipv6_routes("00 00\n").is_err());
+        // A saved copy without its header keeps its first route.
+        let headerless = V4.lines().skip(1).collect::<Vec<_>>().join("\n");
+        assert_eq!(parse_ipv4_routes(&headerless).expect("parses").len(), 3);
+        assert_eq!(detect_format(&headerless), Some(Format::Ipv4));
+        assert_eq!(detect_format(V4), Some(Format::Ipv4));
+        assert_eq!(detect_format("hello world\n"), None);
         let e = parse_ipv6_routes(&"0".repeat(32).replace('0', "0 ")).expect_err("fields");
         assert!(e.reason.contains("expected 10 fields"), "{e}");
     }

@@ -1,0 +1,108 @@
+//! rtnetlink: how `ip address` and `ip route` ask the kernel, over a socket.
+//!
+//! The kernel's routing subsystem answers on a datagram socket of family `AF_NETLINK`,
+//! protocol `NETLINK_ROUTE`. A *dump* is one request and many replies:
+//!
+//! 1. `socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)`, `bind` (the kernel picks our port id);
+//! 2. `send` one message `RTM_GETLINK`, `RTM_GETADDR` or `RTM_GETROUTE` with the flags
+//!    `NLM_F_REQUEST | NLM_F_DUMP` and a sequence number;
+//! 3. `recv` datagrams, each holding several messages (`RTM_NEWLINK`, `RTM_NEWADDR`,
+//!    `RTM_NEWROUTE`: one per object), until the message `NLMSG_DONE`; an `NLMSG_ERROR`
+//!    carries a negative errno.
+//!
+//! The byte layout of the messages (a 16-byte `nlmsghdr`, a family header, then
+//! type-length-value attributes) is decoded by the `netlink-packet-route` crate; the socket
+//! calls are here, one named function each, so `strace -e trace=network ifaces` shows
+//! exactly the conversation this file has. Read [`dump`] first.
+
+use std::io;
+
+use netlink_packet_core::{NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_DUMP, NLM_F_REQUEST};
+use netlink_packet_route::RouteNetlinkMessage;
+use netlink_sys::{protocols::NETLINK_ROUTE, Socket};
+
+/// A receive buffer the size the kernel uses for dump replies (a page or 32 KiB, whichever
+/// is larger), so no datagram is truncated.
+const RECV_BUFFER: usize = 64 * 1024;
+
+/// Send one dump request and collect every object of the answer, up to `NLMSG_DONE`.
+pub fn dump(request: RouteNetlinkMessage) -> io::Result<Vec<RouteNetlinkMessage>> {
+    let socket = open_route_socket()?;
+    let sequence = 1;
+    send_dump_request(&socket, request, sequence)?;
+    receive_until_done(&socket, sequence)
+}
+
+/// `socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)` then `bind` with port id 0: the kernel
+/// assigns one (our "address" on the netlink bus).
+fn open_route_socket() -> io::Result<Socket> {
+    let mut socket = Socket::new(NETLINK_ROUTE)?;
+    socket.bind_auto()?;
+    Ok(socket)
+}
+
+/// Encode the request (`nlmsghdr` + payload) and `send` it to the kernel (port id 0).
+fn send_dump_request(socket: &Socket, request: RouteNetlinkMessage, sequence: u32) -> io::Result<()> {
+    let mut header = NetlinkHeader::default();
+    header.flags = NLM_F_REQUEST | NLM_F_DUMP;
+    header.sequence_number = sequence;
+    let mut message = NetlinkMessage::new(header, NetlinkPayload::from(request));
+    message.finalize();
+    let mut bytes = vec![0; message.buffer_len()];
+    message.serialize(&mut bytes);
+    let sent = socket.send_to(&bytes, &netlink_sys::SocketAddr::new(0, 0), 0)?;
+    if sent != bytes.len() {
+        return Err(io::Error::other(format!(
+            "netlink: sent {sent} of {} bytes",
+            bytes.len()
+        )));
+    }
+    Ok(())
+}
+
+/// `recv` datagrams and split each into messages until `NLMSG_DONE`.
+fn receive_until_done(socket: &Socket, sequence: u32) -> io::Result<Vec<RouteNetlinkMessage>> {
+    let mut objects = Vec::new();
+    let mut buffer = vec![0u8; RECV_BUFFER];
+    loop {
+        let len = socket.recv(&mut &mut buffer[..], 0)?;
+        if len == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "netlink: empty datagram"));
+        }
+        if split_datagram(&buffer[..len], sequence, &mut objects)? {
+            return Ok(objects);
+        }
+    }
+}
+
+/// Decode the messages of one datagram into `objects`; true once `NLMSG_DONE` is seen.
+/// Messages of another sequence number (not our request) are skipped.
+fn split_datagram(mut bytes: &[u8], sequence: u32, objects: &mut Vec<RouteNetlinkMessage>) -> io::Result<bool> {
+    while !bytes.is_empty() {
+        let message = NetlinkMessage::<RouteNetlinkMessage>::deserialize(bytes)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("netlink: {e}")))?;
+        let length = message.header.length as usize;
+        if length == 0 || length > bytes.len() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "netlink: bad message length",
+            ));
+        }
+        // Messages are padded to 4 bytes (NLMSG_ALIGN).
+        bytes = &bytes[((length + 3) & !3).min(bytes.len())..];
+        if message.header.sequence_number != sequence {
+            log::debug!(
+                "netlink: skipped a message of sequence {}",
+                message.header.sequence_number
+            );
+            continue;
+        }
+        match message.payload {
+            NetlinkPayload::Done(_) => return Ok(true),
+            NetlinkPayload::Error(e) if e.code.is_some() => return Err(e.to_io()),
+            NetlinkPayload::InnerMessage(object) => objects.push(object),
+            _ => {}
+        }
+    }
+    Ok(false)
+}

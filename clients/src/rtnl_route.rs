@@ -1,0 +1,286 @@
+//! The routing tables as the kernel describes them over rtnetlink: one `RTM_NEWROUTE` per
+//! route (a dump of [`crate::netlink::dump`]), printed as `ip route` prints it.
+//!
+//! A route is more than "destination, gateway, device": its *type* (`unicast`, `blackhole`
+//! drops silently, `unreachable` and `prohibit` answer with an ICMP error, `local`,
+//! `broadcast`, …), the *table* it lives in (254 `main`, 255 `local`, or any number given to
+//! `ip route add … table N`), who installed it (*proto*: `kernel` for the route that comes
+//! with an address, `static` for an administrator's, `boot`, `dhcp`, `ra`), its *scope*
+//! (`link`: the destination is on the wire; `host`: on this machine), the preferred *source*
+//! address (`src`), the *metric*, and flags such as `linkdown`. `/proc/net/route` shows
+//! none of the types but "reject", no proto, no src and only the main table. Read
+//! [`Route::render`] beside `ip route`.
+
+use std::fmt::Write;
+use std::io;
+use std::net::IpAddr;
+
+use netlink_packet_route::route::{RouteAddress, RouteAttribute, RouteMessage, RoutePreference};
+use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
+
+use crate::netlink;
+use crate::rtnl_print::scope_name;
+
+/// `RT_TABLE_MAIN`: the table `ip route` shows unless told otherwise.
+pub const TABLE_MAIN: u32 = 254;
+const RTN_UNICAST: u8 = 1;
+const RTPROT_BOOT: u8 = 3;
+/// `RTM_F_CLONED`: a cache entry, not a configured route (`ip route` hides them).
+const RTM_F_CLONED: u32 = 0x200;
+
+/// One route, with the kernel's numbers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Route {
+    /// `rtm_family`: 4 or 6 (kept as the IP version).
+    pub ipv6: bool,
+    /// `rtm_type`: `RTN_*` (1 unicast, 6 blackhole, 7 unreachable, 8 prohibit, …).
+    pub kind: u8,
+    /// `RTA_DST` and `rtm_dst_len`; no `RTA_DST` means the default route.
+    pub dst: Option<IpAddr>,
+    pub dst_len: u8,
+    /// `RTA_TABLE` (or the 8-bit `rtm_table`).
+    pub table: u32,
+    /// `rtm_protocol`: `RTPROT_*` (2 kernel, 3 boot, 4 static, …).
+    pub protocol: u8,
+    /// `rtm_scope`: `RT_SCOPE_*`.
+    pub scope: u8,
+    /// `rtm_flags`: `RTNH_F_*` and `RTM_F_*` bits (linkdown, onlink, cloned, …).
+    pub flags: u32,
+    /// `RTA_GATEWAY`: the next router.
+    pub gateway: Option<IpAddr>,
+    /// `RTA_OIF`: the output interface index; [`Route::dev`] is its name.
+    pub oif: Option<u32>,
+    pub dev: Option<String>,
+    /// `RTA_PREFSRC`: the source address for packets this host originates on this route.
+    pub prefsrc: Option<IpAddr>,
+    /// `RTA_PRIORITY`: the metric; lower wins.
+    pub metric: Option<u32>,
+    /// `RTA_PREF` (IPv6 router preference): 0 medium, 1 high, 3 low.
+    pub pref: Option<&'static str>,
+}
+
+/// Which address family to dump: `AF_INET`, `AF_INET6`, or `AF_UNSPEC` for both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    Ipv4,
+    Ipv6,
+    Both,
+}
+
+/// Dump the routes of `family` (`RTM_GETROUTE`), all tables; `names` maps an interface
+/// index to its name for `dev`.
+pub fn routes(family: Family, names: &dyn Fn(u32) -> Option<String>) -> io::Result<Vec<Route>> {
+    let mut request = RouteMessage::default();
+    request.header.address_family = match family {
+        Family::Ipv4 => AddressFamily::Inet,
+        Family::Ipv6 => AddressFamily::Inet6,
+        Family::Both => AddressFamily::Unspec,
+    };
+    let replies = netlink::dump(RouteNetlinkMessage::GetRoute(request))?;
+    let mut list = Vec::new();
+    for reply in replies {
+        if let RouteNetlinkMessage::NewRoute(message) = reply {
+            let mut route = decode_route(&message);
+            route.dev = route.oif.and_then(names);
+            list.push(route);
+        }
+    }
+    Ok(list)
+}
+
+/// Copy the header and the attributes `ip route` prints into a [`Route`].
+pub fn decode_route(message: &RouteMessage) -> Route {
+    let h = &message.header;
+    let mut route = Route {
+        ipv6: h.address_family == AddressFamily::Inet6,
+        kind: h.kind.into(),
+        dst_len: h.destination_prefix_length,
+        table: u32::from(h.table),
+        protocol: h.protocol.into(),
+        scope: h.scope.into(),
+        flags: h.flags.bits(),
+        ..Route::default()
+    };
+    for attribute in &message.attributes {
+        match attribute {
+            RouteAttribute::Destination(a) => route.dst = ip_of(a),
+            RouteAttribute::Gateway(a) => route.gateway = ip_of(a),
+            RouteAttribute::PrefSource(a) => route.prefsrc = ip_of(a),
+            RouteAttribute::Oif(index) => route.oif = Some(*index),
+            RouteAttribute::Priority(metric) => route.metric = Some(*metric),
+            RouteAttribute::Table(table) => route.table = *table,
+            RouteAttribute::Preference(p) => route.pref = Some(preference_name(p)),
+            _ => {}
+        }
+    }
+    route
+}
+
+fn ip_of(address: &RouteAddress) -> Option<IpAddr> {
+    match address {
+        RouteAddress::Inet(v4) => Some(IpAddr::V4(*v4)),
+        RouteAddress::Inet6(v6) => Some(IpAddr::V6(*v6)),
+        _ => None,
+    }
+}
+
+fn preference_name(p: &RoutePreference) -> &'static str {
+    match p {
+        RoutePreference::Low => "low",
+        RoutePreference::Medium => "medium",
+        RoutePreference::High => "high",
+        _ => "invalid",
+    }
+}
+
+/// Which routes to show: `ip route` shows the main table and hides cached clones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFilter {
+    /// One table; its number is not printed (`ip route show table 100`).
+    Only(u32),
+    /// `table all`: every table, and `table NAME` printed for those other than main.
+    All,
+}
+
+impl TableFilter {
+    pub fn keeps(self, route: &Route) -> bool {
+        let table_ok = match self {
+            TableFilter::Only(t) => route.table == t,
+            TableFilter::All => true,
+        };
+        table_ok && route.flags & RTM_F_CLONED == 0
+    }
+}
+
+/// `RTN_*` route types as `ip` names them.
+pub fn type_name(kind: u8) -> String {
+    const NAMES: [&str; 12] = [
+        "none",
+        "unicast",
+        "local",
+        "broadcast",
+        "anycast",
+        "multicast",
+        "blackhole",
+        "unreachable",
+        "prohibit",
+        "throw",
+        "nat",
+        "xresolve",
+    ];
+    NAMES
+        .get(usize::from(kind))
+        .map_or_else(|| kind.to_string(), |n| n.to_string())
+}
+
+/// `RTPROT_*` as `ip` names them (`/usr/share/iproute2/rt_protos`).
+pub fn protocol_name(protocol: u8) -> String {
+    let name = match protocol {
+        0 => "unspec",
+        1 => "redirect",
+        2 => "kernel",
+        3 => "boot",
+        4 => "static",
+        8 => "gated",
+        9 => "ra",
+        10 => "mrt",
+        11 => "zebra",
+        12 => "bird",
+        13 => "dnrouted",
+        14 => "xorp",
+        15 => "ntk",
+        16 => "dhcp",
+        18 => "keepalived",
+        42 => "babel",
+        99 => "openr",
+        186 => "bgp",
+        187 => "isis",
+        188 => "ospf",
+        189 => "rip",
+        192 => "eigrp",
+        other => return other.to_string(),
+    };
+    name.to_string()
+}
+
+/// Table numbers as `ip` names them (`/etc/iproute2/rt_tables`).
+pub fn table_name(table: u32) -> String {
+    match table {
+        253 => "default".into(),
+        254 => "main".into(),
+        255 => "local".into(),
+        other => other.to_string(),
+    }
+}
+
+/// `RTNH_F_*` next-hop flags as `ip` prints them.
+pub fn route_flags(flags: u32) -> Vec<&'static str> {
+    const NAMES: [(u32, &str); 6] = [
+        (0x1, "dead"),
+        (0x4, "onlink"),
+        (0x2, "pervasive"),
+        (0x8, "offload"),
+        (0x40, "trap"),
+        (0x10, "linkdown"),
+    ];
+    let mut words: Vec<&str> = NAMES
+        .iter()
+        .filter(|(bit, _)| flags & bit != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    if flags & 0x20 != 0 {
+        words.push("unresolved");
+    }
+    words
+}
+
+impl Route {
+    /// The `ip route` line: `[TYPE] DST [via GW] [dev IF] [table T] [proto P] [scope S]
+    /// [src A] [metric N] [FLAGS] [pref P]`; words with their default value are left out.
+    pub fn render(&self, filter: TableFilter) -> String {
+        let mut line = String::new();
+        if self.kind != RTN_UNICAST {
+            let _ = write!(line, "{} ", type_name(self.kind));
+        }
+        line.push_str(&self.destination());
+        if let Some(gw) = self.gateway {
+            let _ = write!(line, " via {gw}");
+        }
+        if let Some(dev) = &self.dev {
+            let _ = write!(line, " dev {dev}");
+        }
+        if filter == TableFilter::All && self.table != TABLE_MAIN {
+            let _ = write!(line, " table {}", table_name(self.table));
+        }
+        if self.protocol != RTPROT_BOOT {
+            let _ = write!(line, " proto {}", protocol_name(self.protocol));
+        }
+        if self.scope != 0 {
+            let _ = write!(line, " scope {}", scope_name(self.scope));
+        }
+        if let Some(src) = self.prefsrc {
+            let _ = write!(line, " src {src}");
+        }
+        if let Some(metric) = self.metric {
+            let _ = write!(line, " metric {metric}");
+        }
+        for flag in route_flags(self.flags) {
+            let _ = write!(line, " {flag}");
+        }
+        if let Some(pref) = self.pref {
+            let _ = write!(line, " pref {pref}");
+        }
+        line
+    }
+
+    /// `default`, `ADDR` for a host route, else `NET/LEN`.
+    pub fn destination(&self) -> String {
+        let host_len = if self.ipv6 { 128 } else { 32 };
+        match self.dst {
+            None if self.dst_len == 0 => "default".into(),
+            None => format!("0/{}", self.dst_len),
+            Some(dst) if self.dst_len == host_len => dst.to_string(),
+            Some(dst) => format!("{dst}/{}", self.dst_len),
+        }
+    }
+}
