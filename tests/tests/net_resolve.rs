@@ -121,3 +121,19 @@ fn bad_flags_exit_2() {
     assert_eq!(code, 2);
     assert!(err.contains("cannot be used with"), "{err}");
 }
+
+/// glibc keeps the low 16 bits of a numeric service; `resolve` refuses instead of wrapping.
+#[test]
+fn numeric_ports_outside_the_16_bit_range_are_refused() {
+    for port in ["65536", "99999", "-1", "18446744073709551616"] {
+        let (code, out, err) = resolve(&["-4", "--", "localhost", port]);
+        assert_eq!(code, 2, "{port}: {out}");
+        assert!(out.is_empty(), "{port}: {out}");
+        assert!(err.contains(&format!("port {port} is out of range")), "{port}: {err}");
+    }
+    for (port, shown) in [("0", "port 0 "), ("65535", "port 65535 "), ("080", "port 80 ")] {
+        let (code, out, err) = resolve(&["-4", "localhost", port]);
+        assert_eq!(code, 0, "{port}: {err}");
+        assert!(out.contains(shown), "{port}: {out}");
+    }
+}

@@ -18,7 +18,9 @@ printing one line per result like the lecture's program: `IPV4 : 127.0.0.1`. Wit
 each line also shows the port and the socket type. With --gethostbyname, use the legacy
 gethostbyname(3) instead: IPv4 only.
 
-Exit status: 0 on success; 2 when the name does not resolve (the gai_strerror or hstrerror
+A numeric SERVICE outside 0-65535 is refused (glibc would wrap it silently).
+
+Exit status: 0 on success; 2 when the name does not resolve, the port is out of range (the gai_strerror or hstrerror
 message is printed on stderr) or the command line is invalid.";
 
 #[derive(Parser, Debug)]
@@ -80,7 +82,25 @@ fn hints_from(args: &Args) -> Hints {
         .canonical(args.canonical)
 }
 
+/// A numeric service must be a port, 0–65535. glibc's getaddrinfo reads it with `strtoul`
+/// and keeps the low 16 bits: `99999` would silently become port 34463, `65536` port 0.
+fn check_numeric_port(service: &str) -> Result<(), String> {
+    let digits = service.strip_prefix(['-', '+']).unwrap_or(service);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(()); // a service name such as `http`: /etc/services decides
+    }
+    match service.parse::<u64>() {
+        Ok(port) if port <= u64::from(u16::MAX) => Ok(()),
+        _ => Err(format!(
+            "port {service} is out of range: a port is a number from 0 to 65535"
+        )),
+    }
+}
+
 fn run_getaddrinfo(args: &Args) -> Result<(), String> {
+    if let Some(service) = &args.service {
+        check_numeric_port(service)?;
+    }
     let results = gai::getaddrinfo(Some(&args.host), args.service.as_deref(), hints_from(args))
         .map_err(|e| format!("getaddrinfo: {e}"))?;
     if args.canonical {
