@@ -48,7 +48,7 @@ fn lecture_slash_24() {
         row(&out, "HostMax"),
         "HostMax: 192.168.0.254 11000000.10101000.00000000 .11111110"
     );
-    assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 254 (Private Internet)");
+    assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 254 (Private Internet, RFC 1918)");
     assert!(out.lines().any(|l| l == "=>"), "{out}");
 }
 
@@ -68,7 +68,7 @@ fn lecture_slash_16_given_as_a_netmask() {
         row(&out, "HostMax"),
         "HostMax: 192.168.255.254 11000000.10101000 .11111111.11111110"
     );
-    assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 65534 (Private Internet)");
+    assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 65534 (Private Internet, RFC 1918)");
     assert!(row(&out, "Network").ends_with("(Class C)"), "{out}");
 }
 
@@ -80,7 +80,10 @@ fn prefix_off_an_octet_boundary() {
         row(&out, "Network"),
         "Network: 172.16.0.0/12 10101100.0001 0000.00000000.00000000 (Class B)"
     );
-    assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 1048574 (Private Internet)");
+    assert_eq!(
+        row(&out, "Hosts/Net"),
+        "Hosts/Net: 1048574 (Private Internet, RFC 1918)"
+    );
 }
 
 #[test]
@@ -90,7 +93,7 @@ fn slash_31_point_to_point() {
     assert!(row(&out, "Broadcast").starts_with("Broadcast: none"), "{out}");
     assert!(row(&out, "HostMin").starts_with("HostMin: 10.0.0.0 "), "{out}");
     assert!(row(&out, "HostMax").starts_with("HostMax: 10.0.0.1 "), "{out}");
-    assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 2 (Private Internet)");
+    assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 2 (Private Internet, RFC 1918)");
 }
 
 #[test]
@@ -105,11 +108,21 @@ fn slash_32_single_host() {
 #[test]
 fn ranges_and_classes() {
     let cases = [
-        ("127.0.0.1/8", "(Loopback)", 'A'),
-        ("169.254.3.4/16", "(Link-Local)", 'B'),
-        ("224.0.0.251/24", "(Multicast)", 'D'),
-        ("10.1.2.3/8", "(Private Internet)", 'A'),
+        ("127.0.0.1/8", "(Loopback, RFC 1122)", 'A'),
+        ("169.254.3.4/16", "(Link-Local, RFC 3927)", 'B'),
+        ("224.0.0.251/24", "(Multicast, RFC 5771)", 'D'),
+        ("10.1.2.3/8", "(Private Internet, RFC 1918)", 'A'),
         ("1.1.1.1/24", "(Public Internet)", 'A'),
+        ("192.0.0.9/24", "(IETF Protocol Assignments, RFC 6890)", 'C'),
+        ("198.18.0.1/15", "(Benchmarking, RFC 2544)", 'C'),
+        ("100.64.1.1/10", "(Shared Address Space, RFC 6598)", 'A'),
+        ("203.0.113.7/24", "(Documentation (TEST-NET-3), RFC 5737)", 'C'),
+        // The network is described, not the typed address (Perl ipcalc: Class B, In Part …).
+        (
+            "192.168.0.1/1",
+            "(Public Internet, In Part Private Internet, RFC 1918 and 12 more special-purpose blocks)",
+            'B',
+        ),
     ];
     for (input, range, class) in cases {
         let (code, out, _) = ipcalc(&[input]);
@@ -135,16 +148,21 @@ fn ipv6_global_slash_64() {
     assert_eq!(row(&out, "First"), "First: 2a00:1450:4007:815::");
     assert_eq!(row(&out, "Last"), "Last: 2a00:1450:4007:815:ffff:ffff:ffff:ffff");
     assert_eq!(row(&out, "Addresses"), "Addresses: 2^64 = 18446744073709551616");
-    assert_eq!(row(&out, "Type"), "Type: Global Unicast");
+    assert_eq!(row(&out, "Type"), "Type: Global Unicast, RFC 4291");
 }
 
 #[test]
 fn ipv6_types_and_extremes() {
     let cases = [
-        ("fe80::9a90:96ff:fed2:650e/64", "Link-Local Unicast"),
+        ("fe80::9a90:96ff:fed2:650e/64", "Link-Local Unicast, RFC 4291"),
         ("fd00::2/64", "Unique Local Unicast (ULA), RFC 4193"),
-        ("::1/128", "Loopback"),
-        ("ff02::1/16", "Multicast"),
+        ("::1/128", "Loopback, RFC 4291"),
+        ("ff02::1/16", "Multicast, RFC 4291"),
+        ("2001:db8:1::1/48", "Documentation, RFC 3849"),
+        ("2001:2::5/48", "Benchmarking, RFC 5180"),
+        ("64:ff9b::1.2.3.4/96", "IPv4-IPv6 Translation, RFC 6052"),
+        ("2002:c000:204::1/48", "6to4, RFC 3056"),
+        ("3fff:1::/32", "Documentation, RFC 9637"),
     ];
     for (input, kind) in cases {
         let (code, out, _) = ipcalc(&[input]);
@@ -171,6 +189,12 @@ fn invalid_input_is_named_and_exits_2() {
         (&["2001:db8::1/129"], "prefix /129 is out of range"),
         (&["2001:db8:::1/64"], "invalid IPv6 address"),
         (&["10.0.0.1/abc"], "invalid prefix"),
+        (&["1.2.3.4", "/2x"], "invalid prefix '/2x'"),
+        (
+            &["::1", "ffff::"],
+            "invalid prefix 'ffff::': IPv6 has no dotted netmask",
+        ),
+        (&["::g"], "invalid IPv6 address '::g'"),
     ];
     for (args, needle) in cases {
         let (code, out, err) = ipcalc(args);

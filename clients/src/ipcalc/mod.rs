@@ -7,6 +7,7 @@
 //! same idea on 128 bits. This module turns the command line into one of the two, with
 //! error messages that name exactly what is wrong.
 
+pub mod special;
 pub mod table;
 pub mod v4;
 pub mod v6;
@@ -39,31 +40,46 @@ fn err<T>(message: String) -> Result<T, InputError> {
     Err(InputError(message))
 }
 
-/// Parse `ADDRESS/PREFIX`, `ADDRESS/NETMASK` or (`ADDRESS`, `NETMASK`|`PREFIX`).
+/// Parse `ADDRESS/PREFIX`, `ADDRESS/NETMASK` or (`ADDRESS`, `NETMASK`|`PREFIX`|`/PREFIX`).
+/// The address is checked first: it is the first thing to fix when both are wrong.
 pub fn parse_input(address: &str, mask: Option<&str>) -> Result<Network, InputError> {
     let (addr_text, mask_text) = match (address.split_once('/'), mask) {
         (Some(_), Some(extra)) => return err(format!("'{address}' already has a prefix; unexpected '{extra}'")),
-        (Some((a, m)), None) => (a, m),
-        (None, Some(m)) => (address, m),
-        (None, None) => {
-            return err(format!(
-                "'{address}' has no prefix: write ADDRESS/PREFIX (192.168.0.1/24) \
-                 or ADDRESS NETMASK (192.168.0.1 255.255.255.0)"
-            ))
-        }
+        (Some((a, m)), None) => (a, Some(m)),
+        // `ipcalc 1.2.3.4 /24`: the slash may come with the separate argument too.
+        (None, Some(m)) => (address, Some(m.strip_prefix('/').unwrap_or(m))),
+        (None, None) => (address, None),
     };
     if addr_text.contains(':') {
         let addr = v6::parse_ipv6(addr_text)?;
+        let mask_text = require_prefix(address, mask_text)?;
+        if mask_text.contains(':') {
+            return err(format!(
+                "invalid prefix '{mask_text}': IPv6 has no dotted netmask, write a prefix length \
+                 of 0 to 128 bits ({addr}/64)"
+            ));
+        }
         let prefix = parse_prefix(mask_text, 128)?;
         Ok(Network::V6(Net6 { addr, prefix }))
     } else {
         let addr = v4::parse_ipv4(addr_text, "address")?;
+        let mask_text = require_prefix(address, mask_text)?;
         let prefix = if mask_text.contains('.') {
             v4::prefix_of_netmask(v4::parse_ipv4(mask_text, "netmask")?)?
         } else {
             parse_prefix(mask_text, 32)?
         };
         Ok(Network::V4(Net4 { addr, prefix }))
+    }
+}
+
+fn require_prefix<'a>(address: &str, mask: Option<&'a str>) -> Result<&'a str, InputError> {
+    match mask {
+        Some(mask) => Ok(mask),
+        None => err(format!(
+            "'{address}' has no prefix: write ADDRESS/PREFIX (192.168.0.1/24) \
+             or ADDRESS NETMASK (192.168.0.1 255.255.255.0)"
+        )),
     }
 }
 
@@ -120,6 +136,20 @@ mod tests {
         assert!(e.0.contains("out of range"), "{e}");
         let e = parse_input("10.0.0.1/-1", None).expect_err("negative");
         assert!(e.0.contains("invalid prefix"), "{e}");
+    }
+
+    #[test]
+    fn messages_name_the_first_real_problem() {
+        assert_eq!(parse_input("1.2.3.4", Some("/24")), parse_input("1.2.3.4/24", None));
+        let e = parse_input("::1", Some("ffff::")).expect_err("v6 netmask");
+        assert!(
+            e.0.starts_with("invalid prefix 'ffff::': IPv6 has no dotted netmask"),
+            "{e}"
+        );
+        let e = parse_input("::g", None).expect_err("bad address, no prefix");
+        assert!(e.0.contains("invalid IPv6 address '::g'"), "{e}");
+        let e = parse_input("1.2.3.x", Some("abc")).expect_err("both bad");
+        assert!(e.0.contains("invalid IPv4 address"), "{e}");
     }
 
     #[test]

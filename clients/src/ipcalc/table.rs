@@ -52,7 +52,11 @@ pub fn render_v4(net: &Net4) -> String {
     );
     out.push_str("=>\n");
     let network = format!("{}/{p}", dotted(net.network()));
-    let class = format!("{} (Class {})", bits_v4(net.network(), p), class_of(net.addr));
+    let class = format!(
+        "{} (Class {})",
+        bits_v4(net.network(), p),
+        class_of(Ipv4Addr::from(net.network()))
+    );
     row(&mut out, "Network", &network, &class);
     match net.broadcast() {
         Some(b) => row(&mut out, "Broadcast", &dotted(b), &bits_v4(b, p)),
@@ -71,7 +75,7 @@ pub fn render_v4(net: &Net4) -> String {
         &dotted(net.host_max()),
         &bits_v4(net.host_max(), p),
     );
-    let range = format!("({})", range_of(net.addr));
+    let range = format!("({})", range_of(net));
     row(&mut out, "Hosts/Net", &net.hosts().to_string(), &range);
     out
 }
@@ -89,7 +93,7 @@ pub fn render_v6(net: &Net6) -> String {
     row(&mut out, "Last", &net.last().to_string(), "");
     let count = format!("2^{} = {}", net.size_log2(), net.size_decimal());
     row(&mut out, "Addresses", &count, "");
-    row(&mut out, "Type", type_of(net.addr), "");
+    row(&mut out, "Type", &type_of(net), "");
     out
 }
 
@@ -120,7 +124,7 @@ Network:   192.168.0.0/24         11000000.10101000.00000000 .00000000 (Class C)
 Broadcast: 192.168.0.255          11000000.10101000.00000000 .11111111
 HostMin:   192.168.0.1            11000000.10101000.00000000 .00000001
 HostMax:   192.168.0.254          11000000.10101000.00000000 .11111110
-Hosts/Net: 254                    (Private Internet)
+Hosts/Net: 254                    (Private Internet, RFC 1918)
 ";
         assert_eq!(text, expected);
     }
@@ -141,6 +145,6 @@ Hosts/Net: 254                    (Private Internet)
         );
         assert!(text.contains("Last:      fe80::ffff:ffff:ffff:ffff"), "{text}");
         assert!(text.contains("Addresses: 2^64 = 18446744073709551616"), "{text}");
-        assert!(text.contains("Type:      Link-Local Unicast"), "{text}");
+        assert!(text.contains("Type:      Link-Local Unicast, RFC 4291"), "{text}");
     }
 }

@@ -1,5 +1,5 @@
 //! IPv4 networks as `u32` arithmetic: netmask, wildcard, network, broadcast, host range,
-//! the address class of the 1980s (RFC 791) and the special ranges (RFC 1918, RFC 6890).
+//! the address class of the 1980s (RFC 791) and the special ranges ([`super::special`]).
 //!
 //! Read [`Net4`] first: every value in the lecture's table is one line here. Conventions
 //! (RFC 3021): a /31 is a point-to-point link with two usable hosts and no broadcast; a /32
@@ -80,21 +80,10 @@ pub fn class_of(addr: Ipv4Addr) -> char {
     }
 }
 
-/// What kind of range the address is in, in ipcalc's words.
-pub fn range_of(addr: Ipv4Addr) -> &'static str {
-    let [a, b, c, _] = addr.octets();
-    match (a, b, c) {
-        (0, _, _) => "This Network, RFC 1122",
-        (10, _, _) | (192, 168, _) => "Private Internet",
-        (172, 16..=31, _) => "Private Internet",
-        (100, 64..=127, _) => "Shared Address Space, RFC 6598",
-        (127, _, _) => "Loopback",
-        (169, 254, _) => "Link-Local",
-        (192, 0, 2) | (198, 51, 100) | (203, 0, 113) => "Documentation, RFC 5737",
-        (224..=239, _, _) => "Multicast",
-        (240..=255, _, _) => "Reserved, RFC 1112",
-        _ => "Public Internet",
-    }
+/// What the *network* is, in the IANA special-purpose registry's words with its RFC
+/// ("Private Internet, RFC 1918"), "Public Internet", or "In Part …" when it only overlaps.
+pub fn range_of(net: &Net4) -> String {
+    super::special::describe(u128::from(net.network()), net.prefix, 32, "Public Internet")
 }
 
 /// Parse a dotted quad with messages that name the bad part (`what` is "address" or
@@ -206,15 +195,20 @@ mod tests {
     #[test]
     fn classes_and_ranges() {
         let c = |s| class_of(parse_ipv4(s, "address").expect("addr"));
-        let r = |s| range_of(parse_ipv4(s, "address").expect("addr"));
+        let r = |s| range_of(&net(s, 32));
         assert_eq!([c("10.1.1.1"), c("172.16.0.1"), c("192.168.0.1")], ['A', 'B', 'C']);
         assert_eq!([c("224.0.0.1"), c("250.0.0.1")], ['D', 'E']);
-        assert_eq!(r("172.31.255.255"), "Private Internet");
+        assert_eq!(r("172.31.255.255"), "Private Internet, RFC 1918");
         assert_eq!(r("172.32.0.1"), "Public Internet");
-        assert_eq!(r("127.0.0.1"), "Loopback");
-        assert_eq!(r("169.254.1.1"), "Link-Local");
-        assert_eq!(r("239.1.1.1"), "Multicast");
+        assert_eq!(r("127.0.0.1"), "Loopback, RFC 1122");
+        assert_eq!(r("169.254.1.1"), "Link-Local, RFC 3927");
+        assert_eq!(r("239.1.1.1"), "Multicast, RFC 5771");
         assert_eq!(r("8.8.8.8"), "Public Internet");
+        // The network is described, not the typed address.
+        assert_eq!(
+            range_of(&net("192.168.0.1", 1)),
+            "Public Internet, In Part Private Internet, RFC 1918 and 12 more special-purpose blocks"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! IPv6 prefixes as `u128` arithmetic: network, first and last address, size, and the
-//! address type (RFC 4291, RFC 4193 for ULA).
+//! address type (RFC 4291 and the special-purpose registry, [`super::special`]).
 //!
 //! Same idea as [`super::v4`] on 128 bits, with two differences worth noticing: there is no
 //! broadcast (multicast replaces it), and a /64 holds 2^64 addresses, so sizes are shown as
@@ -50,29 +50,10 @@ impl Net6 {
     }
 }
 
-/// The type of an IPv6 address, most specific range first.
-pub fn type_of(addr: Ipv6Addr) -> &'static str {
-    let bits = u128::from(addr);
-    let in_prefix = |net: u128, len: u32| (bits ^ net) >> (128 - len) == 0;
-    if addr == Ipv6Addr::LOCALHOST {
-        "Loopback"
-    } else if addr == Ipv6Addr::UNSPECIFIED {
-        "Unspecified"
-    } else if in_prefix(0xffff << 32, 96) {
-        "IPv4-mapped"
-    } else if in_prefix(0x2001_0db8 << 96, 32) {
-        "Documentation, RFC 3849"
-    } else if in_prefix(0xfe80 << 112, 10) {
-        "Link-Local Unicast"
-    } else if in_prefix(0xfc00 << 112, 7) {
-        "Unique Local Unicast (ULA), RFC 4193"
-    } else if in_prefix(0xff00 << 112, 8) {
-        "Multicast"
-    } else if in_prefix(0x2000 << 112, 3) {
-        "Global Unicast"
-    } else {
-        "Reserved"
-    }
+/// What the *network* is, from the IANA IPv6 special-purpose registry and the RFC 4291
+/// address types, with the RFC ("Link-Local Unicast, RFC 4291").
+pub fn type_of(net: &Net6) -> String {
+    super::special::describe(u128::from(net.network()), net.prefix, 128, "Reserved, RFC 4291")
 }
 
 /// The eight groups written out in full, each four hex digits (no `::` shortcut).
@@ -124,14 +105,15 @@ mod tests {
 
     #[test]
     fn types() {
-        let t = |s| type_of(parse_ipv6(s).expect("addr"));
-        assert_eq!(t("::1"), "Loopback");
-        assert_eq!(t("fe80::1"), "Link-Local Unicast");
+        let t = |s| type_of(&net(s, 128));
+        assert_eq!(t("::1"), "Loopback, RFC 4291");
+        assert_eq!(t("fe80::1"), "Link-Local Unicast, RFC 4291");
         assert_eq!(t("fd00::2"), "Unique Local Unicast (ULA), RFC 4193");
-        assert_eq!(t("ff02::1"), "Multicast");
-        assert_eq!(t("2a00:1450:4007:815::2003"), "Global Unicast");
+        assert_eq!(t("ff02::1"), "Multicast, RFC 4291");
+        assert_eq!(t("2a00:1450:4007:815::2003"), "Global Unicast, RFC 4291");
         assert_eq!(t("2001:db8::1"), "Documentation, RFC 3849");
-        assert_eq!(t("::ffff:1.2.3.4"), "IPv4-mapped");
+        assert_eq!(t("::ffff:1.2.3.4"), "IPv4-mapped, RFC 4291");
+        assert_eq!(type_of(&net("2001:db8::1", 16)), "Global Unicast, RFC 4291");
     }
 
     #[test]
