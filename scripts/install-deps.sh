@@ -5,6 +5,8 @@
 #   curl    (HTTP and metrics tests)           gdb   (the gdb walkthrough's test)
 #   dnsmasq (dns-query tests; dnsmasq-base: the binary without a system service on port 53)
 #   prometheus_client (Python: checks the /metrics exposition format)
+#   ip (iproute2), ipcalc, sipcalc, dig (bind9-dnsutils): the real tools the network-basics
+#   clients are compared with (net_rtnetlink, net_ipcalc_tools, net_dns tests)
 set -euo pipefail
 
 missing=()
@@ -12,6 +14,11 @@ for tool in strace socat curl gdb; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+for tool in ipcalc sipcalc; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+command -v dig >/dev/null 2>&1 || missing+=(bind9-dnsutils)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"
