@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use clients::dns::message::build_query;
 use clients::dns::name::reverse_name;
 use clients::dns::print::{render, Meta};
@@ -19,53 +19,31 @@ use clients::dns::{config, DnsError, RecordType};
 const LONG_ABOUT: &str = "\
 Ask a DNS server about NAME, like `dig`: the query is built by hand (RFC 1035 header and
 question, an EDNS0 OPT record unless --no-edns), sent over UDP to port 53 and retried on
-timeout; a truncated answer (TC bit) is asked again over TCP. The answer's ID and question
-are checked, then it is printed in dig's layout (HEADER, QUESTION, ANSWER, AUTHORITY,
-ADDITIONAL, query time, server). The server is --server, else the first `nameserver` of
+timeout; a truncated answer (TC bit) is asked again over TCP. A reply with the wrong ID or
+question, or that does not parse, is ignored (and logged) until the timeout, as dig does.
+The answer is printed in dig's layout (HEADER, OPT PSEUDOSECTION with Extended DNS Errors,
+QUESTION, ANSWER, AUTHORITY, ADDITIONAL, query time, server). Types: A, NS, CNAME, SOA,
+PTR, MX, TXT, AAAA, SRV, CAA, ANY (asked over TCP, as dig does), and any other as TYPEnnn
+(shown in RFC 3597 form).
+Names are in presentation format: `.` is the root, `\\.` a dot inside a label, `\\DDD` a
+byte; the empty name is refused. The server is --server, else the first `nameserver` of
 /etc/resolv.conf. -x ADDRESS asks for the PTR record of an address.
 
 Exit status: 0 when an answer was received and printed, whatever its status (NXDOMAIN
 included, as dig does); 2 when there is no usable answer (timeout, connection refused,
-malformed or mismatched answer) or on invalid input.";
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-#[value(rename_all = "UPPER")]
-enum QType {
-    A,
-    Aaaa,
-    Cname,
-    Mx,
-    Ns,
-    Txt,
-    Ptr,
-    Soa,
-}
-
-impl From<QType> for RecordType {
-    fn from(q: QType) -> RecordType {
-        match q {
-            QType::A => RecordType::A,
-            QType::Aaaa => RecordType::Aaaa,
-            QType::Cname => RecordType::Cname,
-            QType::Mx => RecordType::Mx,
-            QType::Ns => RecordType::Ns,
-            QType::Txt => RecordType::Txt,
-            QType::Ptr => RecordType::Ptr,
-            QType::Soa => RecordType::Soa,
-        }
-    }
-}
+malformed answer over TCP) or on invalid input.";
 
 #[derive(Parser, Debug)]
 #[command(version, about = "Query a DNS server by hand and print the answer like dig")]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
-    /// The name to look up (example.com).
+    /// The name to look up (example.com; `.` is the root; `a\.b.example` has a dot inside
+    /// its first label, `\DDD` is a byte in decimal, as in dig and zone files).
     #[arg(required_unless_present = "reverse", conflicts_with = "reverse")]
     name: Option<String>,
-    /// Record type to ask for.
-    #[arg(long = "type", short = 't', value_enum, ignore_case = true, default_value = "A")]
-    qtype: QType,
+    /// Record type: A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV, CAA, ANY, or TYPEnnn.
+    #[arg(long = "type", short = 't', default_value = "A")]
+    qtype: RecordType,
     /// Reverse lookup: ask for the PTR record of this IPv4 or IPv6 address.
     #[arg(short = 'x', value_name = "ADDRESS")]
     reverse: Option<IpAddr>,
@@ -116,8 +94,8 @@ fn main() -> ExitCode {
 fn question(args: &Args) -> (String, RecordType) {
     match (args.reverse, &args.name) {
         (Some(addr), _) => (reverse_name(addr), RecordType::Ptr),
-        (None, Some(name)) => (name.clone(), args.qtype.into()),
-        (None, None) => (".".to_string(), args.qtype.into()),
+        (None, Some(name)) => (name.clone(), args.qtype),
+        (None, None) => (".".to_string(), args.qtype),
     }
 }
 
@@ -126,14 +104,16 @@ fn run(args: &Args) -> Result<(), DnsError> {
     let query = build_query(random_id(), &name, qtype, !args.norecurse, !args.no_edns)?;
     let opts = Options {
         server: args.server.unwrap_or_else(config::default_server),
-        tcp: args.tcp,
+        // dig sends ANY over TCP: over UDP servers answer it minimally (RFC 8482).
+        tcp: args.tcp || qtype == RecordType::Any,
         timeout: args.timeout,
         tries: args.tries,
     };
-    let answer = exchange(&query, &opts)?;
-    if answer.retried_over_tcp {
+    let mut say_truncated = || {
         println!(";; Truncated, retrying in TCP mode.");
-    }
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+    };
+    let answer = exchange(&query, &opts, &mut say_truncated)?;
     let meta = Meta {
         server: opts.server,
         transport: answer.transport,

@@ -5,7 +5,8 @@
 //!
 //! 1. [`name`] — names on the wire and compression pointers (the dangerous part).
 //! 2. [`message`] — the 12-byte header, the question, the records; build and parse.
-//! 3. [`rdata`] — what each record type carries (A, AAAA, MX, TXT, SOA, …).
+//! 3. [`rdata`] — what each record type carries (A, AAAA, MX, TXT, SOA, SRV, CAA, …), and
+//!    [`edns`] — the OPT record's options (Extended DNS Errors).
 //! 4. [`transport`] — `socket`/`connect`/`send`/`recv` over UDP with a timeout and retries,
 //!    checking each answer's ID and question; [`tcp`] (2-byte length prefix) when the answer
 //!    is truncated (TC bit).
@@ -16,6 +17,7 @@
 //! the network is bounds-checked: a hostile answer gives a [`DnsError`], never a panic.
 
 pub mod config;
+pub mod edns;
 pub mod message;
 pub mod name;
 pub mod print;
@@ -36,7 +38,10 @@ pub enum RecordType {
     Mx,
     Txt,
     Aaaa,
+    Srv,
     Opt,
+    Any,
+    Caa,
     Other(u16),
 }
 
@@ -51,7 +56,10 @@ impl RecordType {
             RecordType::Mx => 15,
             RecordType::Txt => 16,
             RecordType::Aaaa => 28,
+            RecordType::Srv => 33,
             RecordType::Opt => 41,
+            RecordType::Any => 255,
+            RecordType::Caa => 257,
             RecordType::Other(code) => code,
         }
     }
@@ -66,9 +74,32 @@ impl RecordType {
             15 => RecordType::Mx,
             16 => RecordType::Txt,
             28 => RecordType::Aaaa,
+            33 => RecordType::Srv,
             41 => RecordType::Opt,
+            255 => RecordType::Any,
+            257 => RecordType::Caa,
             other => RecordType::Other(other),
         }
+    }
+}
+
+/// A type as typed on the command line: a mnemonic (`mx`, `SRV`, any case) or the RFC 3597
+/// generic form `TYPEnnn` for a type without a name here.
+impl std::str::FromStr for RecordType {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<RecordType, String> {
+        let upper = text.to_ascii_uppercase();
+        if let Some(number) = upper.strip_prefix("TYPE") {
+            return number
+                .parse::<u16>()
+                .map(RecordType::from_code)
+                .map_err(|_| format!("'{text}': TYPEnnn needs a number from 0 to 65535"));
+        }
+        let known = [1, 2, 5, 6, 12, 15, 16, 28, 33, 255, 257].map(RecordType::from_code);
+        known.into_iter().find(|t| t.to_string() == upper).ok_or_else(|| {
+            "unknown type: use A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV, CAA, ANY or TYPEnnn".to_string()
+        })
     }
 }
 
@@ -83,7 +114,10 @@ impl fmt::Display for RecordType {
             RecordType::Mx => "MX",
             RecordType::Txt => "TXT",
             RecordType::Aaaa => "AAAA",
+            RecordType::Srv => "SRV",
             RecordType::Opt => "OPT",
+            RecordType::Any => "ANY",
+            RecordType::Caa => "CAA",
             RecordType::Other(code) => return write!(f, "TYPE{code}"),
         };
         f.write_str(name)

@@ -36,8 +36,9 @@ impl Name {
     }
 }
 
-/// Presentation format, as dig prints it: `www.example.com.`, `.` for the root, special and
-/// non-printable bytes escaped (`\.`, `\\`, `\DDD`).
+/// Presentation format, as dig prints it (RFC 1035 §5.1): `www.example.com.`, `.` for the
+/// root; a byte that would mean something in a zone file (`.`, `\`, `"`, `;`, `(`, `)`,
+/// `@`, `$`) is escaped with a backslash, a space or non-printable byte as `\DDD` (decimal).
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.labels.is_empty() {
@@ -46,7 +47,7 @@ impl fmt::Display for Name {
         for label in &self.labels {
             for &b in label {
                 match b {
-                    b'.' | b'\\' | b'"' | b';' | b'(' | b')' => write!(f, "\\{}", b as char)?,
+                    b'.' | b'\\' | b'"' | b';' | b'(' | b')' | b'@' | b'$' => write!(f, "\\{}", b as char)?,
                     0x21..=0x7e => write!(f, "{}", b as char)?,
                     _ => write!(f, "\\{b:03}")?,
                 }
@@ -57,22 +58,68 @@ impl fmt::Display for Name {
     }
 }
 
-/// Encode `text` (`example.com` or `example.com.`) as uncompressed wire labels.
+/// Split a name in presentation format into raw labels: `\.` is a dot inside a label,
+/// `\DDD` the byte DDD (decimal), `\X` the character X. `.` alone is the root (no labels).
+pub fn parse_presentation(text: &str) -> Result<Vec<Vec<u8>>, DnsError> {
+    let bad = |why: String| DnsError::BadName(format!("'{text}': {why}"));
+    if text.is_empty() {
+        return Err(bad("empty name (write '.' for the root)".into()));
+    }
+    if text == "." {
+        return Ok(Vec::new());
+    }
+    let mut labels = Vec::new();
+    let mut label = Vec::new();
+    let mut bytes = text.bytes();
+    let mut ended_with_dot = false;
+    while let Some(b) = bytes.next() {
+        ended_with_dot = false;
+        match b {
+            b'.' => {
+                if label.is_empty() {
+                    return Err(bad("empty label (two dots in a row, or a leading dot)".into()));
+                }
+                labels.push(std::mem::take(&mut label));
+                ended_with_dot = true;
+            }
+            b'\\' => label.push(escaped_byte(&mut bytes).map_err(bad)?),
+            other => label.push(other),
+        }
+    }
+    if !ended_with_dot {
+        labels.push(label);
+    }
+    Ok(labels)
+}
+
+/// The byte after a backslash: three decimal digits (`\065` is `A`), or one character.
+fn escaped_byte(bytes: &mut std::str::Bytes) -> Result<u8, String> {
+    let first = bytes.next().ok_or("a backslash at the end")?;
+    if !first.is_ascii_digit() {
+        return Ok(first);
+    }
+    let mut value = u32::from(first - b'0');
+    for _ in 0..2 {
+        match bytes.next() {
+            Some(d) if d.is_ascii_digit() => value = value * 10 + u32::from(d - b'0'),
+            _ => return Err("\\DDD needs exactly three decimal digits".into()),
+        }
+    }
+    u8::try_from(value).map_err(|_| format!("\\{value} is more than 255"))
+}
+
+/// Encode `text` (`example.com`, `example.com.`, `a\.b.example`, `.`) as uncompressed wire
+/// labels. The empty string is refused: dig refuses it too, and `.` says "the root".
 pub fn encode_name(text: &str) -> Result<Vec<u8>, DnsError> {
     let bad = |why: String| DnsError::BadName(format!("'{text}': {why}"));
-    let trimmed = text.strip_suffix('.').unwrap_or(text);
-    let mut out = Vec::with_capacity(trimmed.len() + 2);
-    if !trimmed.is_empty() {
-        for label in trimmed.split('.') {
-            if label.is_empty() {
-                return Err(bad("empty label (two dots in a row, or a leading dot)".into()));
-            }
-            if label.len() > MAX_LABEL {
-                return Err(bad(format!("label of {} bytes, more than {MAX_LABEL}", label.len())));
-            }
-            out.push(label.len() as u8);
-            out.extend_from_slice(label.as_bytes());
+    let labels = parse_presentation(text)?;
+    let mut out = Vec::with_capacity(text.len() + 2);
+    for label in labels {
+        if label.len() > MAX_LABEL {
+            return Err(bad(format!("label of {} bytes, more than {MAX_LABEL}", label.len())));
         }
+        out.push(label.len() as u8);
+        out.extend_from_slice(&label);
     }
     out.push(0);
     if out.len() > MAX_NAME {
@@ -174,6 +221,11 @@ mod tests {
     #[test]
     fn encode_refuses_bad_names() {
         assert!(encode_name("a..b").is_err());
+        assert!(encode_name("").is_err());
+        assert!(encode_name(".a").is_err());
+        assert!(encode_name("a\\").is_err());
+        assert!(encode_name("a\\25").is_err());
+        assert!(encode_name("a\\256").is_err());
         assert!(encode_name(&"x".repeat(64)).is_err());
         let long = vec!["abcdefghij"; 30].join(".");
         assert!(encode_name(&long).is_err());
@@ -210,6 +262,17 @@ mod tests {
             .expect_err("too long")
             .to_string()
             .contains("longer"));
+    }
+
+    #[test]
+    fn presentation_escapes_are_read() {
+        assert_eq!(
+            encode_name("a\\.b.example").expect("escaped dot"),
+            b"\x03a.b\x07example\x00"
+        );
+        assert_eq!(encode_name("\\065\\\\x.").expect("decimal"), b"\x03A\\x\x00");
+        let (name, _) = read_name(&encode_name("a\\@b\\$c.\\195").expect("valid"), 0).expect("reads");
+        assert_eq!(name.to_string(), "a\\@b\\$c.\\195.");
     }
 
     #[test]

@@ -5,7 +5,9 @@
 use std::fmt::Write;
 use std::net::SocketAddr;
 
+use super::edns;
 use super::message::{Header, Message, Record, AA, AD, CD, QR, RA, RD, TC};
+use super::rdata::RData;
 use super::{class_name, RecordType};
 
 /// What dig shows below the sections: how the answer came.
@@ -82,6 +84,11 @@ fn opt_pseudosection(out: &mut String, opt: &Record) {
     let flags = if opt.ttl & 0x8000 != 0 { " do" } else { "" };
     let _ = writeln!(out, ";; OPT PSEUDOSECTION:");
     let _ = writeln!(out, "; EDNS: version: {version}, flags:{flags}; udp: {}", opt.class);
+    if let RData::Raw(options) = &opt.data {
+        for line in edns::ede_lines(options) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
 }
 
 pub fn render(query_text: &str, m: &Message, meta: &Meta) -> String {

@@ -1,5 +1,6 @@
 //! Record data (RDATA): what each record type carries, parsed from exactly its RDLENGTH bytes
-//! and shown as dig shows it (RFC 1035 §3.3, RFC 3596 for AAAA, RFC 6891 for OPT).
+//! and shown as dig shows it (RFC 1035 §3.3, RFC 3596 for AAAA, RFC 2782 for SRV, RFC 8659
+//! for CAA, RFC 6891 for OPT, RFC 3597 `\# LEN HEX` for any other type).
 //!
 //! Names inside RDATA (CNAME, NS, PTR, MX, SOA) may be compressed and point anywhere earlier
 //! in the message, so they are read from the whole message; but the bytes they occupy in
@@ -33,6 +34,19 @@ pub enum RData {
         expire: u32,
         minimum: u32,
     },
+    /// RFC 2782: where a service runs (`_sip._udp.example.com`).
+    Srv {
+        priority: u16,
+        weight: u16,
+        port: u16,
+        target: Name,
+    },
+    /// RFC 8659: which certificate authorities may issue for the name.
+    Caa {
+        flags: u8,
+        tag: Vec<u8>,
+        value: Vec<u8>,
+    },
     /// Anything else, and OPT options: raw bytes.
     Raw(Vec<u8>),
 }
@@ -62,11 +76,19 @@ pub fn parse_rdata(msg: &[u8], start: usize, len: usize, rtype: RecordType) -> R
             expire: r.u32()?,
             minimum: r.u32()?,
         },
-        RecordType::Opt | RecordType::Other(_) => return Ok(RData::Raw(rdata.to_vec())),
+        RecordType::Srv => RData::Srv {
+            priority: r.u16()?,
+            weight: r.u16()?,
+            port: r.u16()?,
+            // RFC 2782: the target is never compressed, but accepting a pointer is harmless.
+            target: r.name()?,
+        },
+        RecordType::Caa => caa(rdata)?,
+        RecordType::Opt | RecordType::Any | RecordType::Other(_) => return Ok(RData::Raw(rdata.to_vec())),
     };
     let has_names = matches!(
         rtype,
-        RecordType::Cname | RecordType::Ns | RecordType::Ptr | RecordType::Mx | RecordType::Soa
+        RecordType::Cname | RecordType::Ns | RecordType::Ptr | RecordType::Mx | RecordType::Soa | RecordType::Srv
     );
     if has_names && r.pos != end {
         return Err(DnsError::Malformed(format!(
@@ -81,6 +103,19 @@ fn fixed<const N: usize>(rdata: &[u8], what: &str) -> Result<[u8; N], DnsError> 
     rdata
         .try_into()
         .map_err(|_| DnsError::Malformed(format!("{what} RDATA is {} bytes, expected {N}", rdata.len())))
+}
+
+/// CAA: a flags byte, a tag length, the tag, then the value to the end of RDATA.
+fn caa(rdata: &[u8]) -> Result<RData, DnsError> {
+    let short = || DnsError::Malformed(format!("CAA RDATA of {} bytes is too short", rdata.len()));
+    let (&flags, rest) = rdata.split_first().ok_or_else(short)?;
+    let (&tag_len, rest) = rest.split_first().ok_or_else(short)?;
+    let tag = rest.get(..usize::from(tag_len)).ok_or_else(short)?;
+    Ok(RData::Caa {
+        flags,
+        tag: tag.to_vec(),
+        value: rest[usize::from(tag_len)..].to_vec(),
+    })
 }
 
 fn character_strings(mut rdata: &[u8]) -> Result<Vec<Vec<u8>>, DnsError> {
@@ -134,13 +169,22 @@ impl fmt::Display for RData {
             } => {
                 write!(f, "{mname} {rname} {serial} {refresh} {retry} {expire} {minimum}")
             }
+            RData::Srv {
+                priority,
+                weight,
+                port,
+                target,
+            } => write!(f, "{priority} {weight} {port} {target}"),
+            RData::Caa { flags, tag, value } => {
+                write!(f, "{flags} {} {}", String::from_utf8_lossy(tag), quoted(value))
+            }
             RData::Raw(bytes) => {
-                // RFC 3597's generic form for types we do not know.
+                // RFC 3597's generic form for types we do not know, upper-case hex like dig.
                 write!(f, "\\# {}", bytes.len())?;
                 if !bytes.is_empty() {
                     f.write_str(" ")?;
                 }
-                bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
+                bytes.iter().try_for_each(|b| write!(f, "{b:02X}"))
             }
         }
     }
@@ -171,6 +215,15 @@ mod tests {
         assert_eq!(
             parse(&[1, 2], RecordType::Other(99)).expect("raw").to_string(),
             "\\# 2 0102"
+        );
+        let srv = parse(b"\x00\x01\x00\x02\x13\xc4\x03sip\x04test\x00", RecordType::Srv).expect("SRV");
+        assert_eq!(srv.to_string(), "1 2 5060 sip.test.");
+        let caa = parse(b"\x00\x05issueca.test", RecordType::Caa).expect("CAA");
+        assert_eq!(caa.to_string(), "0 issue \"ca.test\"");
+        assert!(parse(b"\x00\x09iss", RecordType::Caa).is_err());
+        assert_eq!(
+            parse(&[0xab], RecordType::Other(65400)).expect("raw").to_string(),
+            "\\# 1 AB"
         );
     }
 

@@ -6,9 +6,10 @@
 //! `ECONNREFUSED`), `sendto`, then `recvfrom` with `SO_RCVTIMEO` set to what is left of the
 //! attempt. The TCP side is in [`super::tcp`].
 //!
-//! Every answer goes through [`check_answer`]: one with the wrong ID or for another question
-//! is *ignored* (it may be forged, RFC 5452) and we keep waiting until the deadline; one that
-//! is malformed is an error at once. The whole exchange, retries and TCP included, ends by
+//! Every answer goes through [`check_answer`]: one with the wrong ID, for another question,
+//! or that does not even parse is *ignored* and logged (it may be forged or garbage from
+//! anyone, RFC 5452; dig does the same) and we keep waiting until the deadline, where the
+//! error says what was ignored. The whole exchange, retries and TCP included, ends by
 //! `Options::timeout`: no path can hang. Read [`exchange`] first.
 
 use std::collections::hash_map::RandomState;
@@ -85,8 +86,16 @@ pub fn expectation(query: &[u8]) -> Result<Expect, DnsError> {
 }
 
 /// Decide whether `bytes` answers `expect`: ID first (cheap, and says nothing about the
-/// rest), then QR, then the question, then TC, and only then the full parse.
-pub fn check_answer(bytes: &[u8], expect: &Expect) -> Result<Verdict, DnsError> {
+/// rest), then QR, then the question, then TC, and only then the full parse. A reply that
+/// cannot be parsed is not an answer either: it is ignored, with the reason.
+pub fn check_answer(bytes: &[u8], expect: &Expect) -> Verdict {
+    match judge(bytes, expect) {
+        Ok(verdict) => verdict,
+        Err(e) => Verdict::Ignore(format!("a {}-byte reply that does not parse ({e})", bytes.len())),
+    }
+}
+
+fn judge(bytes: &[u8], expect: &Expect) -> Result<Verdict, DnsError> {
     let header = parse_header(&mut Reader::new(bytes))?;
     if header.id != expect.id {
         return Ok(Verdict::Ignore(format!(
@@ -115,8 +124,10 @@ fn same_question(questions: &[Question], q: &Question) -> bool {
     }
 }
 
-/// Send `query` and return the first acceptable answer, over UDP then TCP if truncated.
-pub fn exchange(query: &[u8], opts: &Options) -> Result<Answer, DnsError> {
+/// Send `query` and return the first acceptable answer, over UDP then TCP if truncated;
+/// `on_truncated` runs before the TCP attempt (dig prints `;; Truncated, retrying in TCP
+/// mode.` there, so the line appears even when TCP then fails).
+pub fn exchange(query: &[u8], opts: &Options, on_truncated: &mut dyn FnMut()) -> Result<Answer, DnsError> {
     let expect = expectation(query)?;
     let start = Instant::now();
     let deadline = start + opts.timeout;
@@ -133,7 +144,10 @@ pub fn exchange(query: &[u8], opts: &Options) -> Result<Answer, DnsError> {
                     retried_over_tcp,
                 });
             }
-            UdpOutcome::Truncated => retried_over_tcp = true,
+            UdpOutcome::Truncated => {
+                retried_over_tcp = true;
+                on_truncated();
+            }
         }
     }
     let (bytes, message) = tcp_exchange(query, &expect, opts.server, deadline)?;
@@ -191,7 +205,7 @@ fn udp_exchange(query: &[u8], expect: &Expect, opts: &Options, start: Instant) -
                 }
                 Err(e) => return Err(DnsError::Io(format!("recv from {}: {e}", opts.server))),
             };
-            match check_answer(&buf[..n], expect)? {
+            match check_answer(&buf[..n], expect) {
                 Verdict::Accept(message) => return Ok(UdpOutcome::Answer(buf[..n].to_vec(), message)),
                 Verdict::Truncated => return Ok(UdpOutcome::Truncated),
                 Verdict::Ignore(why) => {
@@ -208,7 +222,7 @@ fn udp_exchange(query: &[u8], expect: &Expect, opts: &Options, start: Instant) -
     );
     if let Some(last) = ignored.last() {
         why.push_str(&format!(
-            "; ignored {} {} that did not match the query, last: {last}",
+            "; ignored {} {} that did not match the query or did not parse, last: {last}",
             ignored.len(),
             if ignored.len() == 1 { "reply" } else { "replies" }
         ));
@@ -236,23 +250,21 @@ mod tests {
     fn verdicts() {
         let query = build_query(7, "a.test", RecordType::A, true, false).expect("query");
         let expect = expectation(&query).expect("expect");
-        assert!(matches!(
-            check_answer(&answer_to(&query), &expect),
-            Ok(Verdict::Accept(_))
-        ));
+        assert!(matches!(check_answer(&answer_to(&query), &expect), Verdict::Accept(_)));
         let mut wrong_id = answer_to(&query);
         wrong_id[1] = 8;
-        assert!(matches!(check_answer(&wrong_id, &expect), Ok(Verdict::Ignore(w)) if w.contains("id 8")));
-        assert!(matches!(check_answer(&query, &expect), Ok(Verdict::Ignore(_))));
+        assert!(matches!(check_answer(&wrong_id, &expect), Verdict::Ignore(w) if w.contains("id 8")));
+        assert!(matches!(check_answer(&query, &expect), Verdict::Ignore(_)));
         let mut tc = answer_to(&query);
         tc[2] |= 0x02;
-        assert!(matches!(check_answer(&tc, &expect), Ok(Verdict::Truncated)));
+        assert!(matches!(check_answer(&tc, &expect), Verdict::Truncated));
         let mut other = answer_to(&query);
         other[13] = b'b';
-        assert!(matches!(check_answer(&other, &expect), Ok(Verdict::Ignore(_))));
+        assert!(matches!(check_answer(&other, &expect), Verdict::Ignore(_)));
         let mut upper = answer_to(&query);
         upper[13] = b'A';
-        assert!(matches!(check_answer(&upper, &expect), Ok(Verdict::Accept(_))));
-        assert!(check_answer(&[0, 7, 0x80], &expect).is_err());
+        assert!(matches!(check_answer(&upper, &expect), Verdict::Accept(_)));
+        let short = check_answer(&[0, 7, 0x80], &expect);
+        assert!(matches!(short, Verdict::Ignore(w) if w.contains("3-byte reply that does not parse")));
     }
 }
