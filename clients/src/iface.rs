@@ -1,4 +1,9 @@
-//! Network interfaces and their addresses, as `ip address` shows them, from `getifaddrs(3)`.
+//! Network interfaces and their addresses from `getifaddrs(3)`: the simple view of
+//! `ifaces --getifaddrs` (the default view asks rtnetlink, see [`crate::rtnl_link`]).
+//!
+//! What getifaddrs cannot show: an address's scope (guessed here from its value by
+//! [`scope_of`]; the kernel may say otherwise), its flags (secondary, nodad, …), the queueing
+//! discipline, a veth's peer; and one field serves as both broadcast and point-to-point peer.
 //!
 //! `getifaddrs` returns one entry per (interface, address): an `AF_PACKET` entry carries the
 //! MAC address, `AF_INET`/`AF_INET6` entries an IP address and its netmask. glibc builds the
@@ -117,11 +122,14 @@ fn add_entry(iface: &mut Interface, entry: &InterfaceAddress) {
     } else {
         return;
     };
+    // One union field holds the broadcast or the point-to-point peer, and glibc fills it
+    // with the address itself when the kernel sent no IFA_BROADCAST: that is no broadcast.
     let broadcast = entry
         .broadcast
         .as_ref()
         .and_then(|b| b.as_sockaddr_in())
-        .map(|b| IpAddr::V4(b.ip()));
+        .map(|b| IpAddr::V4(b.ip()))
+        .filter(|&b| b != addr);
     let label = entry.interface_name.clone();
     iface.addrs.push(IfAddr {
         addr,

@@ -3,7 +3,8 @@
 //! The kernel's routing subsystem answers on a datagram socket of family `AF_NETLINK`,
 //! protocol `NETLINK_ROUTE`. A *dump* is one request and many replies:
 //!
-//! 1. `socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)`, `bind` (the kernel picks our port id);
+//! 1. `socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE)` (`ip` says `SOCK_RAW`: for netlink the
+//!    two are the same), `bind` with port id 0 (the kernel picks ours: `getsockname` shows it);
 //! 2. `send` one message `RTM_GETLINK`, `RTM_GETADDR` or `RTM_GETROUTE` with the flags
 //!    `NLM_F_REQUEST | NLM_F_DUMP` and a sequence number;
 //! 3. `recv` datagrams, each holding several messages (`RTM_NEWLINK`, `RTM_NEWADDR`,
@@ -33,7 +34,7 @@ pub fn dump(request: RouteNetlinkMessage) -> io::Result<Vec<RouteNetlinkMessage>
     receive_until_done(&socket, sequence)
 }
 
-/// `socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)` then `bind` with port id 0: the kernel
+/// `socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE)` then `bind` with port id 0: the kernel
 /// assigns one (our "address" on the netlink bus).
 fn open_route_socket() -> io::Result<Socket> {
     let mut socket = Socket::new(NETLINK_ROUTE)?;

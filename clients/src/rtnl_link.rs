@@ -94,15 +94,8 @@ impl Address {
 
 /// Two dumps, `RTM_GETLINK` then `RTM_GETADDR`, as `ip address` does them.
 pub fn links_and_addresses() -> io::Result<(Vec<Link>, Vec<Address>)> {
-    let links = netlink::dump(RouteNetlinkMessage::GetLink(LinkMessage::default()))?;
+    let links = links()?;
     let addresses = netlink::dump(RouteNetlinkMessage::GetAddress(AddressMessage::default()))?;
-    let links = links
-        .into_iter()
-        .filter_map(|m| match m {
-            RouteNetlinkMessage::NewLink(l) => Some(decode_link(&l)),
-            _ => None,
-        })
-        .collect();
     let addresses = addresses
         .into_iter()
         .filter_map(|m| match m {
@@ -111,6 +104,16 @@ pub fn links_and_addresses() -> io::Result<(Vec<Link>, Vec<Address>)> {
         })
         .collect();
     Ok((links, addresses))
+}
+
+/// One `RTM_GETLINK` dump: every interface (`routes` needs their names).
+pub fn links() -> io::Result<Vec<Link>> {
+    let replies = netlink::dump(RouteNetlinkMessage::GetLink(LinkMessage::default()))?;
+    let links = replies.into_iter().filter_map(|m| match m {
+        RouteNetlinkMessage::NewLink(l) => Some(decode_link(&l)),
+        _ => None,
+    });
+    Ok(links.collect())
 }
 
 /// Copy the header fields and the attributes `ip address` prints into a [`Link`].

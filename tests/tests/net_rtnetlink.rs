@@ -347,3 +347,33 @@ fn ifaces_match_ip_address_field_by_field() {
         links.len()
     );
 }
+
+/// The simple `--getifaddrs` view lists the same addresses (without peer, scope or flags),
+/// and no longer invents a broadcast for an address that has none.
+#[test]
+fn getifaddrs_view_lists_the_same_addresses() {
+    let ns = lab_namespace("gifa");
+    let addresses = |text: &str| -> Vec<String> {
+        let mut list: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with("    inet"))
+            .map(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                match words.as_slice() {
+                    [_, local, "peer", peer, ..] => {
+                        let prefix = peer.rsplit_once('/').map_or("", |(_, p)| p);
+                        format!("{local}/{prefix}")
+                    }
+                    [_, address, ..] => address.to_string(),
+                    _ => String::new(),
+                }
+            })
+            .collect();
+        list.sort();
+        list
+    };
+    let rtnetlink = ns.ours("ifaces", &[]);
+    let simple = ns.ours("ifaces", &["--getifaddrs"]);
+    assert_eq!(addresses(&simple), addresses(&rtnetlink), "{simple}\n{rtnetlink}");
+    assert!(simple.contains("    inet 100.64.1.1/10 scope global va\n"), "{simple}");
+}

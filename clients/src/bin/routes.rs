@@ -82,7 +82,7 @@ fn main() -> ExitCode {
 
 /// Interface names from an `RTM_GETLINK` dump, then the routes of an `RTM_GETROUTE` dump.
 fn from_rtnetlink(ipv6: bool, filter: TableFilter) -> std::io::Result<Vec<String>> {
-    let (links, _) = rtnl_link::links_and_addresses()?;
+    let links = rtnl_link::links()?;
     let names: HashMap<u32, String> = links.into_iter().map(|l| (l.index, l.name)).collect();
     // Like `ip route show table all`, every table also means both families unless -6.
     let family = match (ipv6, filter) {
