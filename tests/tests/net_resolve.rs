@@ -137,3 +137,66 @@ fn numeric_ports_outside_the_16_bit_range_are_refused() {
         assert!(out.contains(shown), "{port}: {out}");
     }
 }
+
+/// Our lines rebuilt from Python's `socket.getaddrinfo` (glibc underneath) on the same
+/// arguments: same addresses, same order, same ports and socket types.
+#[test]
+fn results_match_python_getaddrinfo() {
+    const SCRIPT: &str = r#"
+import socket, sys
+host, service, family, dgram = sys.argv[1], sys.argv[2] or None, sys.argv[3], sys.argv[4] == "1"
+fam = {"4": socket.AF_INET, "6": socket.AF_INET6, "": socket.AF_UNSPEC}[family]
+kind = socket.SOCK_DGRAM if dgram else socket.SOCK_STREAM
+for f, t, _, _, addr in socket.getaddrinfo(host, service, fam, kind):
+    label = "IPV4" if f == socket.AF_INET else "IPV6"
+    if service is None:
+        print(f"{label} : {addr[0]}")
+    else:
+        print(f"{label} : {addr[0]} port {addr[1]} {'DGRAM' if t == socket.SOCK_DGRAM else 'STREAM'}")
+"#;
+    let cases: [(&str, &str, &str, bool); 10] = [
+        ("localhost", "", "", false),
+        ("127.0.0.1", "", "", false),
+        ("::1", "", "", false),
+        ("localhost", "80", "", false),
+        ("localhost", "http", "4", false),
+        ("::1", "domain", "", true),
+        ("127.0.0.1", "0", "4", false),
+        ("127.0.0.1", "65535", "", true),
+        ("localhost", "ssh", "", false),
+        ("127.0.0.2", "8080", "4", false),
+    ];
+    for (host, service, family, dgram) in cases {
+        let py = std::process::Command::new("python3")
+            .args(["-c", SCRIPT, host, service, family, if dgram { "1" } else { "0" }])
+            .output()
+            .expect("run python3");
+        assert!(py.status.success(), "python: {}", String::from_utf8_lossy(&py.stderr));
+        let mut args = vec![host];
+        if !service.is_empty() {
+            args.push(service);
+        }
+        match family {
+            "4" => args.push("-4"),
+            "6" => args.push("-6"),
+            _ => {}
+        }
+        if dgram {
+            args.push("--dgram");
+        }
+        let (code, out, err) = resolve(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let collapse = |t: &str| -> Vec<String> {
+            t.lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect()
+        };
+        let theirs = collapse(&String::from_utf8_lossy(&py.stdout));
+        assert!(!theirs.is_empty(), "{args:?}: python found nothing");
+        assert_eq!(
+            collapse(&out),
+            theirs,
+            "{args:?}: resolve (left) vs Python getaddrinfo (right)"
+        );
+    }
+}
