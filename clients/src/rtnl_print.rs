@@ -276,3 +276,69 @@ fn lifetime(seconds: u32) -> String {
         format!("{seconds}sec")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v4(local: &str, address: &str, prefix_len: u8) -> Address {
+        Address {
+            index: 3,
+            prefix_len,
+            local: local.parse().ok(),
+            address: address.parse().ok(),
+            flags: 0x80, // permanent
+            label: Some("va".into()),
+            ..Address::default()
+        }
+    }
+
+    #[test]
+    fn addresses_like_ip() {
+        let peer = v4("10.40.0.1", "10.40.0.2", 32);
+        assert_eq!(
+            render_address(&peer),
+            "    inet 10.40.0.1 peer 10.40.0.2/32 scope global va\n"
+        );
+        let mut secondary = v4("192.0.2.2", "192.0.2.2", 24);
+        secondary.flags |= 0x01;
+        secondary.scope = 253;
+        assert_eq!(
+            render_address(&secondary),
+            "    inet 192.0.2.2/24 scope link secondary va\n"
+        );
+        let mut v6 = v4("", "2001:db8::1", 64);
+        v6.label = None;
+        v6.flags = 0x02 | 0x40; // nodad, tentative, not permanent
+        v6.lifetimes = Some((u32::MAX, 600));
+        assert_eq!(
+            render_address(&v6),
+            "    inet6 2001:db8::1/64 scope global nodad tentative dynamic\n       \
+             valid_lft forever preferred_lft 600sec\n"
+        );
+    }
+
+    #[test]
+    fn link_header_with_peer_down() {
+        let va = Link {
+            index: 5,
+            name: "vc".into(),
+            flags: 0x1 | 0x2 | 0x1000, // UP, BROADCAST, MULTICAST; no RUNNING
+            link: Some(4),
+            ..Link::default()
+        };
+        let vd = Link {
+            index: 4,
+            name: "vd".into(),
+            ..Link::default()
+        };
+        let all = [vd, va.clone()];
+        let text = render_link(&va, &all, &[]);
+        assert!(
+            text.starts_with("5: vc@vd: <NO-CARRIER,BROADCAST,MULTICAST,UP,M-DOWN>\n"),
+            "{text}"
+        );
+        assert_eq!(operstate_name(3), "LOWERLAYERDOWN");
+        assert_eq!(hw_address(&[0xd6, 0xfa, 0, 1, 2, 3]), "d6:fa:00:01:02:03");
+    }
+}

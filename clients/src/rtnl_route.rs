@@ -284,3 +284,59 @@ impl Route {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_like_ip() {
+        let blackhole = Route {
+            kind: 6,
+            dst: "203.0.113.0".parse().ok(),
+            dst_len: 24,
+            table: TABLE_MAIN,
+            protocol: RTPROT_BOOT,
+            ..Route::default()
+        };
+        assert_eq!(
+            blackhole.render(TableFilter::Only(TABLE_MAIN)),
+            "blackhole 203.0.113.0/24"
+        );
+        let connected = Route {
+            kind: RTN_UNICAST,
+            dst: "192.0.2.0".parse().ok(),
+            dst_len: 24,
+            table: 100,
+            protocol: 2,
+            scope: 253,
+            dev: Some("va".into()),
+            prefsrc: "192.0.2.1".parse().ok(),
+            flags: 0x10,
+            ..Route::default()
+        };
+        assert_eq!(
+            connected.render(TableFilter::All),
+            "192.0.2.0/24 dev va table 100 proto kernel scope link src 192.0.2.1 linkdown"
+        );
+        let default6 = Route {
+            ipv6: true,
+            kind: RTN_UNICAST,
+            gateway: "fe80::1".parse().ok(),
+            dev: Some("eth0".into()),
+            protocol: 9,
+            metric: Some(1024),
+            pref: Some("medium"),
+            table: TABLE_MAIN,
+            ..Route::default()
+        };
+        assert_eq!(
+            default6.render(TableFilter::Only(TABLE_MAIN)),
+            "default via fe80::1 dev eth0 proto ra metric 1024 pref medium"
+        );
+        assert!(!TableFilter::Only(TABLE_MAIN).keeps(&connected));
+        assert!(TableFilter::All.keeps(&connected));
+        assert_eq!(type_name(8), "prohibit");
+        assert_eq!(protocol_name(200), "200");
+    }
+}
