@@ -7,7 +7,8 @@
 //! 2. [`ipcalc`] — addresses, netmasks and prefixes as plain integer arithmetic.
 //! 3. [`netlink`] — rtnetlink, the socket `ip` talks to the kernel over (`AF_NETLINK`, a
 //!    dump request, a receive loop until `NLMSG_DONE`); [`rtnl_link`] + [`rtnl_print`] turn
-//!    its answers into `ip address`, [`rtnl_route`] into `ip route`. The simpler views:
+//!    its answers into `ip address`, [`rtnl_route`] into `ip route`, with the words of
+//!    [`rtnl_names`]. The simpler views:
 //!    [`iface`] (`getifaddrs(3)`) and [`route`] (`/proc/net/route`), and what they cannot show.
 //! 4. [`dns`] — what `getaddrinfo` does underneath: a DNS query built by hand, sent over
 //!    UDP/53 (TCP when truncated), its answer parsed with name compression.
@@ -28,6 +29,7 @@ pub mod netlink;
 pub mod relay;
 pub mod route;
 pub mod rtnl_link;
+pub mod rtnl_names;
 pub mod rtnl_print;
 pub mod rtnl_route;
 pub mod stdin;

@@ -11,6 +11,7 @@ use std::fmt::Write;
 use std::net::IpAddr;
 
 use crate::rtnl_link::{Address, Link};
+use crate::rtnl_names::{link_type_name, operstate_name, scope_name};
 
 /// `IFF_*` bits in the order `ip` prints them (`<linux/if.h>`).
 const IFF_NAMES: [(u32, &str); 18] = [
@@ -75,51 +76,6 @@ pub fn link_flags(flags: u32, peer_down: bool) -> Vec<String> {
         names.push("M-DOWN".to_string());
     }
     names
-}
-
-/// `IF_OPER_*` (RFC 2863) as `ip` names them.
-pub fn operstate_name(state: u8) -> String {
-    const NAMES: [&str; 7] = [
-        "UNKNOWN",
-        "NOTPRESENT",
-        "DOWN",
-        "LOWERLAYERDOWN",
-        "TESTING",
-        "DORMANT",
-        "UP",
-    ];
-    NAMES
-        .get(usize::from(state))
-        .map_or_else(|| format!("0x{state:x}"), |n| n.to_string())
-}
-
-/// `RT_SCOPE_*` as `ip` names them (shared with routes).
-pub fn scope_name(scope: u8) -> String {
-    match scope {
-        0 => "global".into(),
-        200 => "site".into(),
-        253 => "link".into(),
-        254 => "host".into(),
-        255 => "nowhere".into(),
-        other => other.to_string(),
-    }
-}
-
-/// `ARPHRD_*` hardware types as `ip` names them after `link/`.
-pub fn link_type_name(link_type: u16) -> String {
-    match link_type {
-        1 => "ether".into(),
-        768 => "ipip".into(),
-        769 => "tunnel6".into(),
-        772 => "loopback".into(),
-        776 => "sit".into(),
-        778 => "gre".into(),
-        801 => "ieee802.11".into(),
-        823 => "gre6".into(),
-        0xfffe => "none".into(),
-        0xffff => "void".into(),
-        other => format!("[{other}]"),
-    }
 }
 
 /// A hardware address: colon-separated hex, or an IP address for IP tunnels.

@@ -19,7 +19,7 @@ use netlink_packet_route::route::{RouteAddress, RouteAttribute, RouteMessage, Ro
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use crate::netlink;
-use crate::rtnl_print::scope_name;
+use crate::rtnl_names::{protocol_name, scope_name, table_name, type_name};
 
 /// `RT_TABLE_MAIN`: the table `ip route` shows unless told otherwise.
 pub const TABLE_MAIN: u32 = 254;
@@ -152,67 +152,6 @@ impl TableFilter {
     }
 }
 
-/// `RTN_*` route types as `ip` names them.
-pub fn type_name(kind: u8) -> String {
-    const NAMES: [&str; 12] = [
-        "none",
-        "unicast",
-        "local",
-        "broadcast",
-        "anycast",
-        "multicast",
-        "blackhole",
-        "unreachable",
-        "prohibit",
-        "throw",
-        "nat",
-        "xresolve",
-    ];
-    NAMES
-        .get(usize::from(kind))
-        .map_or_else(|| kind.to_string(), |n| n.to_string())
-}
-
-/// `RTPROT_*` as `ip` names them (`/usr/share/iproute2/rt_protos`).
-pub fn protocol_name(protocol: u8) -> String {
-    let name = match protocol {
-        0 => "unspec",
-        1 => "redirect",
-        2 => "kernel",
-        3 => "boot",
-        4 => "static",
-        8 => "gated",
-        9 => "ra",
-        10 => "mrt",
-        11 => "zebra",
-        12 => "bird",
-        13 => "dnrouted",
-        14 => "xorp",
-        15 => "ntk",
-        16 => "dhcp",
-        18 => "keepalived",
-        42 => "babel",
-        99 => "openr",
-        186 => "bgp",
-        187 => "isis",
-        188 => "ospf",
-        189 => "rip",
-        192 => "eigrp",
-        other => return other.to_string(),
-    };
-    name.to_string()
-}
-
-/// Table numbers as `ip` names them (`/etc/iproute2/rt_tables`).
-pub fn table_name(table: u32) -> String {
-    match table {
-        253 => "default".into(),
-        254 => "main".into(),
-        255 => "local".into(),
-        other => other.to_string(),
-    }
-}
-
 /// `RTNH_F_*` next-hop flags as `ip` prints them.
 pub fn route_flags(flags: u32) -> Vec<&'static str> {
     const NAMES: [(u32, &str); 6] = [
@@ -336,7 +275,5 @@ mod tests {
         );
         assert!(!TableFilter::Only(TABLE_MAIN).keeps(&connected));
         assert!(TableFilter::All.keeps(&connected));
-        assert_eq!(type_name(8), "prohibit");
-        assert_eq!(protocol_name(200), "200");
     }
 }
