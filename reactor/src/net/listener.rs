@@ -11,6 +11,7 @@
 //! copy of the listener does not pull the file out from under its parent.
 
 use super::{ListenAddr, Peer, Stream};
+use crate::{Bug, Bugs};
 use nix::sys::socket::{self, sockopt, AddressFamily, Backlog, SockFlag, SockType, SockaddrStorage};
 use std::io;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
@@ -37,8 +38,13 @@ pub enum Listener {
 impl Listener {
     /// socket + setsockopt + bind + listen on `addr`.
     pub fn bind(addr: &ListenAddr) -> io::Result<Listener> {
+        Listener::bind_with(addr, Bugs::NONE)
+    }
+
+    /// `bind`, with the lecture's bugs that live here (`backlog-2`) switched on or not.
+    pub fn bind_with(addr: &ListenAddr, bugs: Bugs) -> io::Result<Listener> {
         match addr {
-            ListenAddr::Tcp(host_port) => bind_tcp(host_port).map(Listener::Tcp),
+            ListenAddr::Tcp(host_port) => bind_tcp(host_port, bugs).map(Listener::Tcp),
             ListenAddr::Unix(path) => bind_unix(path),
         }
     }
@@ -115,7 +121,7 @@ impl Drop for Listener {
 
 /// Resolve HOST:PORT and bind the first address that works, like the lecture's loop over
 /// the `getaddrinfo` results.
-fn bind_tcp(host_port: &str) -> io::Result<TcpListener> {
+fn bind_tcp(host_port: &str, bugs: Bugs) -> io::Result<TcpListener> {
     let addrs = host_port.to_socket_addrs().map_err(|e| {
         io::Error::new(
             e.kind(),
@@ -124,7 +130,7 @@ fn bind_tcp(host_port: &str) -> io::Result<TcpListener> {
     })?;
     let mut last_error = None;
     for addr in addrs {
-        match listen_on(addr) {
+        match listen_on(addr, bugs) {
             Ok(listener) => return Ok(listener),
             Err(e) => last_error = Some(io::Error::new(e.kind(), format!("bind {addr}: {e}"))),
         }
@@ -133,7 +139,7 @@ fn bind_tcp(host_port: &str) -> io::Result<TcpListener> {
 }
 
 /// The four system calls of a TCP server, one by one.
-fn listen_on(addr: SocketAddr) -> io::Result<TcpListener> {
+fn listen_on(addr: SocketAddr, bugs: Bugs) -> io::Result<TcpListener> {
     let family = if addr.is_ipv4() {
         AddressFamily::Inet
     } else {
@@ -142,7 +148,12 @@ fn listen_on(addr: SocketAddr) -> io::Result<TcpListener> {
     let fd: OwnedFd = socket::socket(family, SockType::Stream, SockFlag::SOCK_CLOEXEC, None)?;
     socket::setsockopt(&fd, sockopt::ReuseAddr, &true)?;
     socket::bind(fd.as_raw_fd(), &SockaddrStorage::from(addr))?;
-    socket::listen(&fd, Backlog::new(BACKLOG)?)?;
+    let backlog = if bugs.has(Bug::Backlog2) {
+        2 // BUG backlog-2: the lecture's `listen(listen_sock, 2)`; a burst overflows the queue
+    } else {
+        BACKLOG
+    };
+    socket::listen(&fd, Backlog::new(backlog)?)?;
     Ok(TcpListener::from(fd))
 }
 

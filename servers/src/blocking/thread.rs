@@ -15,7 +15,7 @@
 
 use super::{admit, prepare, Acceptor, Next, Options, Session};
 use log::{debug, info, warn};
-use reactor::{Peer, Stream};
+use reactor::{Bug, Peer, Stream};
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
@@ -33,8 +33,15 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: Arc<S>, options: &Option
     loop {
         match acceptor.wait()? {
             Next::Client(stream, peer) => {
-                threads.retain(|t| !t.is_finished()); // joined implicitly: the thread is done
-                let Some(stream) = admit(stream, &peer, threads.len(), options) else {
+                let admitted = if options.bugs.has(Bug::ThreadPerClientUncapped) {
+                    // BUG thread-per-client-uncapped: the lecture's `pthread_create` per client,
+                    // no cap and no join: handles (and finished threads' stacks) pile up.
+                    Some(stream)
+                } else {
+                    threads.retain(|t| !t.is_finished()); // joined implicitly: the thread is done
+                    admit(stream, &peer, threads.len(), options)
+                };
+                let Some(stream) = admitted else {
                     continue;
                 };
                 next_id += 1;
