@@ -43,7 +43,7 @@ pub fn run(addr: &str, clients: u32, pid: Option<i32>, hold: Duration) -> io::Re
         println!("all connected, then:  server {}", proc::describe(pid));
     }
     let tally = check_all(&mut crowd);
-    let alive = pid.map(|pid| proc::status_field(pid, "Threads").is_some());
+    let alive = pid.map(proc::alive);
     println!(
         "echo check: {} answered, {} refused with a message, {} lost (EOF, reset or silence)",
         tally.answered, tally.refused, tally.lost
@@ -74,7 +74,7 @@ fn check_all(crowd: &mut [TcpStream]) -> Tally {
         let _ = stream.write_all(b"ping\n");
     }
     for stream in crowd.iter_mut() {
-        let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
         let mut answer = [0u8; 5];
         match stream.read(&mut answer) {
             Ok(n) if n > 0 && answer[..n] == b"ping\n"[..n] => tally.answered += 1,

@@ -94,20 +94,20 @@ fn read_until_end(mut stream: TcpStream) -> (u64, &'static str) {
 
 /// A sends (at most 64 MiB) and never reads; B times small round trips meanwhile.
 pub fn stuck_reader(addr: &str, rounds: u32) -> io::Result<()> {
-    let mut stuck = connect(addr, Duration::from_secs(3))?;
+    let mut stuck = connect(addr, Duration::from_secs(2))?;
     let flooder = thread::spawn(move || -> u64 {
         let chunk = vec![b's'; 256 * 1024];
         let mut sent = 0u64;
         while sent < 64 << 20 {
             match stuck.write(&chunk) {
                 Ok(n) => sent += n as u64,
-                Err(_) => break, // blocked 3 s: everything is full
+                Err(_) => break, // blocked 2 s: everything is full
             }
         }
         sent
     });
     thread::sleep(Duration::from_millis(500)); // let A fill every buffer on the way
-    let mut other = connect(addr, Duration::from_secs(1))?;
+    let mut other = connect(addr, Duration::from_secs(2))?;
     let mut latencies = Vec::new();
     let mut timeouts = 0;
     for round in 1..=rounds {
@@ -119,8 +119,8 @@ pub fn stuck_reader(addr: &str, rounds: u32) -> io::Result<()> {
             println!("other client, round {round}: echo in {us} us");
         } else {
             timeouts += 1;
-            println!("other client, round {round}: NO ECHO within 1 s");
-            if timeouts >= 3 {
+            println!("other client, round {round}: NO ECHO within 2 s");
+            if timeouts >= 2 {
                 println!("(giving up: the server is stuck)");
                 break;
             }

@@ -23,3 +23,14 @@ pub fn describe(pid: i32) -> String {
         _ => "gone".to_string(),
     }
 }
+
+/// Is the process running (not gone, not a zombie waiting for its parent's `waitpid`)?
+pub fn alive(pid: i32) -> bool {
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+        return false;
+    };
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("State:"))
+        .is_some_and(|state| !matches!(state.trim_start().chars().next(), Some('Z' | 'X')))
+}
