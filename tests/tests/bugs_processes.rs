@@ -213,3 +213,23 @@ fn naive_join_refuses_to_listen_beyond_loopback() {
     assert!(!status.success() && !out.contains("listening on"), "{out}");
     assert!(err.contains("only runs on loopback"), "{err}");
 }
+
+#[test]
+fn demo_bug_script_prints_the_symptom_beside_its_absence() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = std::process::Command::new("bash")
+        .args(["scripts/demo-bug.sh", "no-reap"])
+        .current_dir(&root)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run scripts/demo-bug.sh");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    let row = text
+        .lines()
+        .find(|l| l.contains("zombies (Z) after 5 clients"))
+        .unwrap_or_else(|| panic!("no zombie row in:\n{text}"));
+    let figures: Vec<&str> = row.split_whitespace().rev().take(2).collect();
+    assert_eq!(figures, ["0", "5"], "fixed 0, buggy 5: {row}");
+    assert!(text.contains("<defunct>"), "the ps lines with Z: {text}");
+}

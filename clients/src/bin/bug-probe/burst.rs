@@ -114,6 +114,8 @@ fn report(samples: &[Sample], failed: u32) {
         ("retransmitted", retransmitted.to_string()),
         ("no_echo", no_echo.len().to_string()),
         ("failed", failed.to_string()),
+        ("connect_p50_ms", percentile(&connects, 50).to_string()),
+        ("connect_max_ms", percentile(&connects, 100).to_string()),
         ("p50_ms", percentile(&echoes, 50).to_string()),
         ("max_ms", percentile(&echoes, 100).to_string()),
     ]);

@@ -95,7 +95,8 @@ fn read_until_end(mut stream: TcpStream) -> (u64, &'static str) {
 /// A sends (at most 64 MiB) and never reads; B times small round trips meanwhile.
 pub fn stuck_reader(addr: &str, rounds: u32) -> io::Result<()> {
     let mut stuck = connect(addr, Duration::from_secs(2))?;
-    let flooder = thread::spawn(move || -> u64 {
+    // The stuck client stays connected (and unread) until the rounds are over.
+    let flooder = thread::spawn(move || -> (u64, TcpStream) {
         let chunk = vec![b's'; 256 * 1024];
         let mut sent = 0u64;
         while sent < 64 << 20 {
@@ -104,7 +105,7 @@ pub fn stuck_reader(addr: &str, rounds: u32) -> io::Result<()> {
                 Err(_) => break, // blocked 2 s: everything is full
             }
         }
-        sent
+        (sent, stuck)
     });
     thread::sleep(Duration::from_millis(500)); // let A fill every buffer on the way
     let mut other = connect(addr, Duration::from_secs(2))?;
@@ -127,7 +128,7 @@ pub fn stuck_reader(addr: &str, rounds: u32) -> io::Result<()> {
         }
     }
     drop(other);
-    let sent = flooder.join().unwrap_or(0);
+    let sent = flooder.join().map_or(0, |(sent, _stuck)| sent);
     latencies.sort_unstable();
     let median = latencies
         .get(latencies.len() / 2)
