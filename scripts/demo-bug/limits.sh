@@ -135,7 +135,7 @@ demo_unbounded_outbox() {
     compare "silent member disconnected" "$(result "$buggy" silent_disconnected)" "$(result "$fixed" silent_disconnected)"
     see_also "watch -n0.5 grep VmRSS /proc/PID/status" \
         "ss -tmn 'sport = :PORT'      # the silent member's Recv-Q full; the rest is in the server" \
-        "RUST_LOG=debug ... chat-server   # fixed: 'output over the limit, disconnected (too slow)'"
+        "the fixed server's stderr: 'guest-1: output over the limit, disconnected (too slow)'"
 }
 
 demo_thread_per_client_uncapped() {
