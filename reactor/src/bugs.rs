@@ -100,7 +100,7 @@ impl Bug {
             Bug::ForkNoExit | Bug::NoReap | Bug::ParentKeepsSocket => "servers/src/blocking/fork.rs",
             Bug::Backlog2 => "reactor/src/net/listener.rs (listen_on)",
             Bug::ReadOnce => "reactor/src/reactor/io.rs (read_ready)",
-            Bug::IgnoreShortWrite | Bug::BlockingWrite => "reactor/src/reactor/io.rs (flush)",
+            Bug::IgnoreShortWrite | Bug::BlockingWrite => "reactor/src/reactor/io.rs (write_pending)",
             Bug::NoFdsetsizeGuard => "reactor/src/backend/select.rs (register)",
             Bug::Sigpipe => "servers/src/bugs.rs (sigpipe_disposition)",
             Bug::NaiveJoin => "servers/src/proto/http/serve.rs (respond) and site.rs (open_beneath)",

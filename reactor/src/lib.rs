@@ -49,6 +49,10 @@
 //! 7. **select cannot watch fd >= `FD_SETSIZE` (1024)**: that connection is refused with a log
 //!    line and a closed socket (`backend/select.rs`, `accept.rs`).
 //! 8. **`EMFILE` on accept must not spin**: pause accepting, log, keep serving (`accept.rs`).
+//!
+//! Rules 2, 4 and 7 can be broken on purpose, to watch what they prevent: `--bug read-once`,
+//! `ignore-short-write`, `blocking-write`, `unbounded-outbox`, `no-fdsetsize-guard`
+//! (`bugs.rs`, docs/bugs.md).
 
 mod backend;
 mod bugs;

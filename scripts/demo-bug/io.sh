@@ -112,5 +112,5 @@ demo_blocking_write() {
     compare "other client: median round trip (us)" "$(result "$buggy" median_us)" "$(result "$fixed" median_us)"
     see_also "cat /proc/PID/wchan; cat /proc/PID/stack   # wait_woken < sk_stream_wait_memory < tcp_sendmsg: asleep in write(2)" \
         "strace -p PID                 # a write(...) that does not return" \
-        "gdb -p PID -batch -ex bt      # reactor::Reactor::flush -> Outbox::flush_to -> write"
+        "gdb -p PID -batch -ex bt      # Reactor::flush -> write_pending -> Outbox::flush_to -> send"
 }

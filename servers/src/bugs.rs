@@ -107,3 +107,32 @@ pub fn applies_to(bug: Bug, model: Model) -> bool {
         Bug::Backlog2 | Bug::Sigpipe | Bug::NaiveJoin => true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn naive_join_runs_only_on_loopback_or_a_unix_socket() {
+        for ok in ["127.0.0.1:0", "127.0.0.2:8080", "[::1]:0", "localhost:0"] {
+            assert!(refuse_unsafe_exposure(&ListenAddr::tcp(ok)).is_ok(), "{ok}");
+        }
+        assert!(refuse_unsafe_exposure(&ListenAddr::Unix("/tmp/x.sock".into())).is_ok());
+        for refused in ["0.0.0.0:0", "[::]:0"] {
+            let error = refuse_unsafe_exposure(&ListenAddr::tcp(refused)).err();
+            assert!(
+                error.is_some_and(|e| e.to_string().contains("only runs on loopback")),
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_bug_applies_to_the_models_whose_code_holds_it() {
+        assert!(applies_to(Bug::NoReap, Model::Fork) && !applies_to(Bug::NoReap, Model::Epoll));
+        assert!(applies_to(Bug::NoFdsetsizeGuard, Model::Select) && !applies_to(Bug::NoFdsetsizeGuard, Model::Poll));
+        assert!(applies_to(Bug::ReadOnce, Model::Epoll) && !applies_to(Bug::ReadOnce, Model::Thread));
+        use clap::ValueEnum;
+        assert!(Model::value_variants().iter().all(|&m| applies_to(Bug::Backlog2, m)));
+    }
+}
