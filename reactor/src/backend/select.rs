@@ -9,7 +9,8 @@
 //! `fd_set` is a fixed bitmap of `FD_SETSIZE` (1024) bits: an fd of 1024 or more cannot be
 //! watched at all (writing its bit would overflow the set; nix's `FdSet::insert` panics).
 //! Readiness rule 7: `register` refuses such an fd with an error the reactor turns into a
-//! log line and a closed socket.
+//! log line and a closed socket. `--bug no-fdsetsize-guard` skips that check, to watch the
+//! panic it prevents (docs/bugs.md).
 
 use super::Backend;
 use crate::{Bug, Bugs, Event, Interest, Token};

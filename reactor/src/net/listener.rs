@@ -3,7 +3,8 @@
 //! `bind(2)`, `listen(2)` — with a backlog of 1024 rather than the lecture's 2, so a burst of
 //! clients is queued by the kernel instead of refused — then `accept(2)`. A `HOST:PORT` is
 //! resolved with `getaddrinfo(3)` (through std) and each result is tried in turn, as in the
-//! lecture's loop.
+//! lecture's loop. `--bug backlog-2` puts the lecture's 2 back, to watch a burst of connects
+//! wait for SYN retransmissions (docs/bugs.md).
 //!
 //! A UNIX listener owns its path: a stale socket file left by a crashed server is removed at
 //! bind time (after checking nobody answers on it), and the file is removed again when the

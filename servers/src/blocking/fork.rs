@@ -12,6 +12,9 @@
 //!   zombie until its parent calls `waitpid`. SIGCHLD arrives through the self-pipe and the
 //!   loop calls `waitpid(-1, WNOHANG)` until no exited child is left.
 //!
+//! `--bug fork-no-exit`, `--bug no-reap` and `--bug parent-keeps-socket` switch each of those
+//! three lecture bugs back on, beside the line that fixes it (docs/bugs.md).
+//!
 //! The process is single-threaded when it forks (no logger thread, no runtime), which is
 //! what makes fork safe here: a child of a multi-threaded process may only call
 //! async-signal-safe functions.

@@ -5,6 +5,8 @@
 //! past the cap a new client is told so and closed, rather than the server dying of
 //! `EAGAIN` from `clone(2)`.
 //!
+//! `--bug thread-per-client-uncapped` is the lecture's version: no cap, no join (docs/bugs.md).
+//!
 //! Shutdown: a thread blocked in `read` cannot be cancelled. The main thread keeps the
 //! descriptor number of every client socket and calls `shutdown(SHUT_RDWR)` on each: the
 //! blocked reads return 0, the sessions end, and the main thread joins them all before
