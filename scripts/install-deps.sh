@@ -5,6 +5,7 @@
 #   curl    (HTTP and metrics tests)           gdb   (the gdb walkthrough's test)
 #   dnsmasq (dns-query tests; dnsmasq-base: the binary without a system service on port 53)
 #   prometheus_client (Python: checks the /metrics exposition format)
+#   procps, iproute2 (ps and ss: make demo-bug and its test)
 set -euo pipefail
 
 missing=()
@@ -12,6 +13,9 @@ for tool in strace socat curl gdb; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
+# ps and ss: make demo-bug shows zombies and listeners with them (a test runs one demo).
+command -v ps >/dev/null 2>&1 || missing+=(procps)
+command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"
