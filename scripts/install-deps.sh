@@ -7,6 +7,7 @@
 #   prometheus_client (Python: checks the /metrics exposition format)
 #   ip (iproute2), ipcalc, sipcalc, dig (bind9-dnsutils): the real tools the network-basics
 #   clients are compared with (net_rtnetlink, net_ipcalc_tools, net_dns tests)
+#   procps, and ss from iproute2 (make demo-bug and its test)
 set -euo pipefail
 
 missing=()
@@ -19,6 +20,9 @@ for tool in ipcalc sipcalc; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 command -v dig >/dev/null 2>&1 || missing+=(bind9-dnsutils)
+# ps and ss: make demo-bug shows zombies and listeners with them (a test runs one demo).
+command -v ps >/dev/null 2>&1 || missing+=(procps)
+command -v ss >/dev/null 2>&1 || command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"

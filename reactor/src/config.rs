@@ -30,6 +30,8 @@ pub struct Config {
     pub busy_message: Vec<u8>,
     /// How long a graceful shutdown may spend flushing before closing what is left.
     pub shutdown_grace: Duration,
+    /// The lecture's bugs switched back on (`--bug NAME`, `bugs.rs`); none by default.
+    pub bugs: crate::Bugs,
 }
 
 impl Default for Config {
@@ -42,6 +44,7 @@ impl Default for Config {
             idle_timeout: None,
             busy_message: b"server busy: too many connections, try again later\n".to_vec(),
             shutdown_grace: Duration::from_secs(2),
+            bugs: crate::Bugs::NONE,
         }
     }
 }

@@ -22,6 +22,7 @@
 //! | `signal.rs`   | SIGINT/SIGTERM -> self-pipe -> a readable event |
 //! | `net/`        | `listener.rs` (socket, bind, listen, accept), `stream.rs` (read, write, cork), TCP and UNIX |
 //! | `config.rs`   | limits: connections, output high-water mark, input, idle timeout |
+//! | `bugs.rs`     | the lecture's bugs, switched on with `--bug NAME` (docs/bugs.md) |
 //!
 //! # Reading order
 //!
@@ -48,8 +49,13 @@
 //! 7. **select cannot watch fd >= `FD_SETSIZE` (1024)**: that connection is refused with a log
 //!    line and a closed socket (`backend/select.rs`, `accept.rs`).
 //! 8. **`EMFILE` on accept must not spin**: pause accepting, log, keep serving (`accept.rs`).
+//!
+//! Rules 2, 4 and 7 can be broken on purpose, to watch what they prevent: `--bug read-once`,
+//! `ignore-short-write`, `blocking-write`, `unbounded-outbox`, `no-fdsetsize-guard`
+//! (`bugs.rs`, docs/bugs.md).
 
 mod backend;
+mod bugs;
 mod config;
 mod conn;
 mod ctx;
@@ -64,6 +70,7 @@ mod timer;
 mod token;
 
 pub use crate::backend::{Backend, BackendKind, EpollBackend, PollBackend, SelectBackend};
+pub use crate::bugs::{Bug, Bugs};
 pub use crate::config::{Config, Overflow};
 pub use crate::ctx::Ctx;
 pub use crate::event::Event;

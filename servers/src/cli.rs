@@ -64,6 +64,9 @@ pub struct ServerArgs {
     /// Most clients served at once; the next ones are told so and closed.
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_connections: u64,
+
+    #[command(flatten)]
+    pub bugs: crate::bugs::BugArgs,
 }
 
 impl ServerArgs {
@@ -89,6 +92,7 @@ impl ServerArgs {
         reactor::Config {
             max_connections: self.max_connections(),
             idle_timeout: self.idle_timeout(),
+            bugs: self.bugs.set(),
             ..reactor::Config::default()
         }
     }
@@ -104,7 +108,20 @@ pub fn init_logging() {
 /// Bind, then print the one `listening on ADDR` line and flush it: scripts and tests wait
 /// for that line to know the server is ready and which port it got.
 pub fn bind_and_announce(addr: &ListenAddr) -> io::Result<Listener> {
-    let listener = Listener::bind(addr)?;
+    bind_and_announce_with(addr, reactor::Bugs::NONE)
+}
+
+/// Start a server: switch on the bugs it was asked for (loudly, `bugs.rs`), then bind and
+/// announce.
+pub fn listen(server: &ServerArgs, addr: &ListenAddr) -> io::Result<Listener> {
+    let bugs = server.bugs.set();
+    crate::bugs::switch_on(bugs, server.model, addr)?;
+    bind_and_announce_with(addr, bugs)
+}
+
+/// `bind_and_announce`, with the bugs that live in the listener (`backlog-2`).
+pub fn bind_and_announce_with(addr: &ListenAddr, bugs: reactor::Bugs) -> io::Result<Listener> {
+    let listener = Listener::bind_with(addr, bugs)?;
     let mut out = io::stdout().lock();
     writeln!(out, "listening on {}", listener.local_addr_string()?)?;
     out.flush()?;

@@ -15,6 +15,7 @@
 //! → `reactive/echo.rs` → `bin/echo-server.rs`.
 
 pub mod blocking;
+pub mod bugs;
 pub mod cli;
 pub mod proto;
 pub mod reactive;

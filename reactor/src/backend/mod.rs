@@ -20,7 +20,7 @@ pub use self::epoll::EpollBackend;
 pub use self::poll::PollBackend;
 pub use self::select::SelectBackend;
 
-use crate::{Event, Interest, Token};
+use crate::{Bugs, Event, Interest, Token};
 use std::fmt;
 use std::io;
 use std::os::fd::RawFd;
@@ -63,8 +63,13 @@ impl BackendKind {
 
     /// Build a fresh backend of this kind.
     pub fn create(self) -> io::Result<Box<dyn Backend>> {
+        self.create_with(Bugs::NONE)
+    }
+
+    /// Build a fresh backend, with the lecture's bugs that live in one (`no-fdsetsize-guard`).
+    pub fn create_with(self, bugs: Bugs) -> io::Result<Box<dyn Backend>> {
         Ok(match self {
-            BackendKind::Select => Box::new(SelectBackend::new()),
+            BackendKind::Select => Box::new(SelectBackend::with_bugs(bugs)),
             BackendKind::Poll => Box::new(PollBackend::new()),
             BackendKind::Epoll => Box::new(EpollBackend::new()?),
         })

@@ -9,10 +9,11 @@
 //! `fd_set` is a fixed bitmap of `FD_SETSIZE` (1024) bits: an fd of 1024 or more cannot be
 //! watched at all (writing its bit would overflow the set; nix's `FdSet::insert` panics).
 //! Readiness rule 7: `register` refuses such an fd with an error the reactor turns into a
-//! log line and a closed socket.
+//! log line and a closed socket. `--bug no-fdsetsize-guard` skips that check, to watch the
+//! panic it prevents (docs/bugs.md).
 
 use super::Backend;
-use crate::{Event, Interest, Token};
+use crate::{Bug, Bugs, Event, Interest, Token};
 use nix::sys::select::{select, FdSet, FD_SETSIZE};
 use nix::sys::time::TimeVal;
 use std::io;
@@ -25,13 +26,20 @@ pub struct SelectBackend {
     watched: Vec<Option<(Token, Interest)>>,
     /// How many entries of `watched` are Some.
     count: usize,
+    /// The lecture's bugs; only `no-fdsetsize-guard` lives here.
+    bugs: Bugs,
 }
 
 impl SelectBackend {
     pub fn new() -> SelectBackend {
+        SelectBackend::with_bugs(Bugs::NONE)
+    }
+
+    pub fn with_bugs(bugs: Bugs) -> SelectBackend {
         SelectBackend {
             watched: Vec::new(),
             count: 0,
+            bugs,
         }
     }
 
@@ -97,7 +105,13 @@ impl Backend for SelectBackend {
     }
 
     fn register(&mut self, fd: RawFd, token: Token, interest: Interest) -> io::Result<()> {
-        let index = Self::check_fits(fd)?;
+        let index = if self.bugs.has(Bug::NoFdsetsizeGuard) {
+            // BUG no-fdsetsize-guard: accept any fd; FD_SET(1024) will not fit (C: memory
+            // corruption; nix: a panic in build_fd_sets that kills the whole server).
+            usize::try_from(fd).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?
+        } else {
+            Self::check_fits(fd)?
+        };
         if self.watched.len() <= index {
             self.watched.resize(index + 1, None);
         }

@@ -3,7 +3,8 @@
 //! `bind(2)`, `listen(2)` — with a backlog of 1024 rather than the lecture's 2, so a burst of
 //! clients is queued by the kernel instead of refused — then `accept(2)`. A `HOST:PORT` is
 //! resolved with `getaddrinfo(3)` (through std) and each result is tried in turn, as in the
-//! lecture's loop.
+//! lecture's loop. `--bug backlog-2` puts the lecture's 2 back, to watch a burst of connects
+//! wait for SYN retransmissions (docs/bugs.md).
 //!
 //! A UNIX listener owns its path: a stale socket file left by a crashed server is removed at
 //! bind time (after checking nobody answers on it), and the file is removed again when the
@@ -11,6 +12,7 @@
 //! copy of the listener does not pull the file out from under its parent.
 
 use super::{ListenAddr, Peer, Stream};
+use crate::{Bug, Bugs};
 use nix::sys::socket::{self, sockopt, AddressFamily, Backlog, SockFlag, SockType, SockaddrStorage};
 use std::io;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
@@ -37,8 +39,13 @@ pub enum Listener {
 impl Listener {
     /// socket + setsockopt + bind + listen on `addr`.
     pub fn bind(addr: &ListenAddr) -> io::Result<Listener> {
+        Listener::bind_with(addr, Bugs::NONE)
+    }
+
+    /// `bind`, with the lecture's bugs that live here (`backlog-2`) switched on or not.
+    pub fn bind_with(addr: &ListenAddr, bugs: Bugs) -> io::Result<Listener> {
         match addr {
-            ListenAddr::Tcp(host_port) => bind_tcp(host_port).map(Listener::Tcp),
+            ListenAddr::Tcp(host_port) => bind_tcp(host_port, bugs).map(Listener::Tcp),
             ListenAddr::Unix(path) => bind_unix(path),
         }
     }
@@ -115,7 +122,7 @@ impl Drop for Listener {
 
 /// Resolve HOST:PORT and bind the first address that works, like the lecture's loop over
 /// the `getaddrinfo` results.
-fn bind_tcp(host_port: &str) -> io::Result<TcpListener> {
+fn bind_tcp(host_port: &str, bugs: Bugs) -> io::Result<TcpListener> {
     let addrs = host_port.to_socket_addrs().map_err(|e| {
         io::Error::new(
             e.kind(),
@@ -124,7 +131,7 @@ fn bind_tcp(host_port: &str) -> io::Result<TcpListener> {
     })?;
     let mut last_error = None;
     for addr in addrs {
-        match listen_on(addr) {
+        match listen_on(addr, bugs) {
             Ok(listener) => return Ok(listener),
             Err(e) => last_error = Some(io::Error::new(e.kind(), format!("bind {addr}: {e}"))),
         }
@@ -133,7 +140,7 @@ fn bind_tcp(host_port: &str) -> io::Result<TcpListener> {
 }
 
 /// The four system calls of a TCP server, one by one.
-fn listen_on(addr: SocketAddr) -> io::Result<TcpListener> {
+fn listen_on(addr: SocketAddr, bugs: Bugs) -> io::Result<TcpListener> {
     let family = if addr.is_ipv4() {
         AddressFamily::Inet
     } else {
@@ -142,7 +149,12 @@ fn listen_on(addr: SocketAddr) -> io::Result<TcpListener> {
     let fd: OwnedFd = socket::socket(family, SockType::Stream, SockFlag::SOCK_CLOEXEC, None)?;
     socket::setsockopt(&fd, sockopt::ReuseAddr, &true)?;
     socket::bind(fd.as_raw_fd(), &SockaddrStorage::from(addr))?;
-    socket::listen(&fd, Backlog::new(BACKLOG)?)?;
+    let backlog = if bugs.has(Bug::Backlog2) {
+        2 // BUG backlog-2: the lecture's `listen(listen_sock, 2)`; a burst overflows the queue
+    } else {
+        BACKLOG
+    };
+    socket::listen(&fd, Backlog::new(backlog)?)?;
     Ok(TcpListener::from(fd))
 }
 

@@ -11,7 +11,7 @@
 use super::{Reactor, READ_BUDGET};
 use crate::conn::Conn;
 use crate::outbox::Flush;
-use crate::{CloseReason, Ctx, Handler, Token};
+use crate::{Bug, Bugs, CloseReason, Ctx, Handler, Token};
 use log::{debug, warn};
 use std::io::{self, Read};
 use std::os::fd::AsRawFd;
@@ -31,6 +31,11 @@ impl<H: Handler> Reactor<H> {
                 Ok(n) => {
                     conn.last_active = self.now;
                     self.deliver(token, n);
+                    if self.limits.bugs.has(Bug::ReadOnce) {
+                        // BUG read-once: one read per event. select and poll report the rest
+                        // again (level-triggered); edge-triggered epoll never does: a stall.
+                        return;
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -174,7 +179,7 @@ impl<H: Handler> Reactor<H> {
         let written_before = conn.outbox.written();
         // Once drained, a closing connection is closed and a shutdown one sends its FIN.
         let fin_follows = conn.closing.is_some() || conn.shutdown_pending;
-        let flushed = match conn.outbox.flush_to(&mut conn.stream, fin_follows) {
+        let flushed = match write_pending(token, conn, fin_follows, self.limits.bugs) {
             Ok(flushed) => {
                 // A peer that is still taking our output (a long download) is not idle.
                 if conn.outbox.written() != written_before {
@@ -216,7 +221,9 @@ impl<H: Handler> Reactor<H> {
             return true;
         };
         let buffered = conn.outbox.buffered();
-        if buffered > self.limits.max_output {
+        // BUG unbounded-outbox: without the limit, a peer that never reads costs unbounded memory.
+        let unbounded = self.limits.bugs.has(Bug::UnboundedOutbox);
+        if buffered > self.limits.max_output && !unbounded {
             match self.limits.overflow {
                 crate::Overflow::Backpressure => {
                     if !conn.paused {
@@ -267,4 +274,25 @@ fn send_fin<S>(token: Token, conn: &mut Conn<S>) {
             debug!("{token}: shutdown(SHUT_WR): {e}");
         }
     }
+}
+
+/// Write the outbox: `write(2)`/`sendfile(2)` until drained or `WouldBlock` (rule 4). Two of
+/// the lecture's bugs (`--bug`, docs/bugs.md) sit beside the correct call.
+fn write_pending<S>(token: Token, conn: &mut Conn<S>, fin_follows: bool, bugs: Bugs) -> io::Result<Flush> {
+    if bugs.has(Bug::BlockingWrite) {
+        // BUG blocking-write: a blocking socket; a peer that stops reading stops the loop.
+        let _ = conn.stream.set_nonblocking(false);
+        let result = conn.outbox.flush_to(&mut conn.stream, fin_follows);
+        let _ = conn.stream.set_nonblocking(true);
+        return result;
+    }
+    let result = conn.outbox.flush_to(&mut conn.stream, fin_follows);
+    if bugs.has(Bug::IgnoreShortWrite) && matches!(result, Ok(Flush::Blocked)) {
+        // BUG ignore-short-write: what the kernel did not take is thrown away.
+        let lost = conn.outbox.buffered();
+        warn!("{token}: short write, {lost} bytes dropped (--bug ignore-short-write)");
+        conn.outbox.clear();
+        return Ok(Flush::Drained);
+    }
+    result
 }

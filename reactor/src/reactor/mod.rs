@@ -103,7 +103,7 @@ impl<H: Handler> Reactor<H> {
     /// A reactor over a fresh backend of `kind`.
     pub fn new(kind: BackendKind, handler: H, limits: Config) -> stdio::Result<Reactor<H>> {
         Ok(Reactor {
-            backend: kind.create()?,
+            backend: kind.create_with(limits.bugs)?,
             handler,
             conns: Slab::new(),
             listeners: Vec::new(),

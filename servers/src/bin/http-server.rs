@@ -44,9 +44,10 @@ fn main() {
     cli::raise_fd_limit();
     let root = args.root.clone().unwrap_or_else(|| PathBuf::from(DEMO_SITE));
     let site = Site::open(&root).unwrap_or_else(|e| cli::fail(&format!("root {}", root.display()), &e));
+    let site = site.with_bugs(args.server.bugs.set());
     log::info!("serving files from {}", site.root_path().display());
     let addr = args.server.listen_addr("127.0.0.1:8080");
-    let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
+    let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let header_timeout = Duration::from_secs(args.header_timeout);
     let result = match args.server.model.backend() {
         Some(kind) => reactive::run(

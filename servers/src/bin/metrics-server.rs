@@ -53,7 +53,7 @@ fn main() {
         }
         listener
     });
-    let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
+    let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let result = match args.server.model.backend() {
         Some(kind) => reactive::metrics::run(
             kind,

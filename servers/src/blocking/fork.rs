@@ -12,6 +12,9 @@
 //!   zombie until its parent calls `waitpid`. SIGCHLD arrives through the self-pipe and the
 //!   loop calls `waitpid(-1, WNOHANG)` until no exited child is left.
 //!
+//! `--bug fork-no-exit`, `--bug no-reap` and `--bug parent-keeps-socket` switch each of those
+//! three lecture bugs back on, beside the line that fixes it (docs/bugs.md).
+//!
 //! The process is single-threaded when it forks (no logger thread, no runtime), which is
 //! what makes fork safe here: a child of a multi-threaded process may only call
 //! async-signal-safe functions.
@@ -22,7 +25,7 @@ use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{fork, ForkResult, Pid};
 use reactor::signal::{SignalPipe, STOP_SIGNALS};
-use reactor::{Peer, Stream};
+use reactor::{Bug, Bugs, Peer, Stream};
 use std::collections::HashSet;
 use std::io;
 
@@ -33,27 +36,41 @@ pub const SIGCHLD: Signal = Signal::SIGCHLD;
 /// and wait for all of them.
 pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -> io::Result<()> {
     let mut children: HashSet<Pid> = HashSet::new();
+    let bugs = options.bugs;
+    // Only with --bug parent-keeps-socket: the client sockets the parent forgot to close.
+    let mut kept: Vec<Stream> = Vec::new();
     loop {
         match acceptor.wait()? {
             Next::Client(stream, peer) => {
-                reap_children(&mut children);
-                let Some(stream) = admit(stream, &peer, children.len(), options) else {
+                reap_children(&mut children, bugs);
+                let Some(mut stream) = admit(stream, &peer, children.len(), options) else {
                     continue;
                 };
                 // SAFETY: this process is single-threaded (see the module doc), so the child
                 // may run ordinary Rust code.
                 match unsafe { fork() } {
+                    Ok(ForkResult::Child) if bugs.has(Bug::ForkNoExit) => {
+                        // BUG fork-no-exit: the lecture's child serves its client and falls out
+                        // of its `if (!c)` block, back into the accept loop: one more server.
+                        serve_one(&mut stream, &peer, session, options);
+                        drop(stream);
+                        children.clear(); // the parent's children are not ours to reap
+                    }
                     // The child never returns, so it may take the acceptor with it.
                     Ok(ForkResult::Child) => child_main(acceptor, stream, peer, session, options),
                     Ok(ForkResult::Parent { child }) => {
                         debug!("forked child {child} for {peer}");
-                        drop(stream); // the parent's copy: only the child talks to this client
+                        if bugs.has(Bug::ParentKeepsSocket) {
+                            kept.push(stream); // BUG parent-keeps-socket: the parent's copy stays open
+                        } else {
+                            drop(stream); // the parent's copy: only the child talks to this client
+                        }
                         children.insert(child);
                     }
                     Err(e) => refuse(stream, &peer, &format!("fork: {e}"), options),
                 }
             }
-            Next::Signal(SIGCHLD) => reap_children(&mut children),
+            Next::Signal(SIGCHLD) => reap_children(&mut children, bugs),
             Next::Signal(_) => {}
             Next::Stop => break,
         }
@@ -71,19 +88,27 @@ fn child_main<S: Session>(acceptor: Acceptor, mut stream: Stream, peer: Peer, se
     ours.push(SIGCHLD);
     SignalPipe::restore_default(&ours);
     drop(acceptor); // close the listener (its UNIX file stays: only the parent may remove it)
-    let code = match prepare(&stream, options).and_then(|_| session(&mut stream, &peer)) {
+    let code = serve_one(&mut stream, &peer, session, options);
+    // SAFETY: _exit(2) ends the process at once; nothing of ours needs unwinding.
+    unsafe { libc::_exit(code) }
+}
+
+/// Serve one client on its blocking socket; the exit code says how it went.
+fn serve_one<S: Session>(stream: &mut Stream, peer: &Peer, session: &S, options: &Options) -> i32 {
+    match prepare(stream, options).and_then(|_| session(stream, peer)) {
         Ok(()) => 0,
         Err(e) => {
             warn!("{peer}: {e}");
             1
         }
-    };
-    // SAFETY: _exit(2) ends the process at once; nothing of ours needs unwinding.
-    unsafe { libc::_exit(code) }
+    }
 }
 
 /// waitpid(-1, WNOHANG) until no exited child is left: no zombies.
-fn reap_children(children: &mut HashSet<Pid>) {
+fn reap_children(children: &mut HashSet<Pid>, bugs: Bugs) {
+    if bugs.has(Bug::NoReap) {
+        return; // BUG no-reap: nobody calls waitpid; every finished child stays a zombie
+    }
     loop {
         match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
             Ok(WaitStatus::StillAlive) => return,

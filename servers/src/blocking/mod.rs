@@ -41,6 +41,8 @@ pub struct Options {
     pub max_connections: usize,
     /// What a refused client is told.
     pub busy_message: Vec<u8>,
+    /// The lecture's bugs switched back on (`--bug NAME`); none by default.
+    pub bugs: reactor::Bugs,
 }
 
 impl Options {
@@ -49,6 +51,7 @@ impl Options {
             idle_timeout: args.idle_timeout(),
             max_connections: args.max_connections(),
             busy_message: reactor::Config::default().busy_message,
+            bugs: args.bugs.set(),
         }
     }
 }

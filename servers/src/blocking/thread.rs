@@ -5,6 +5,8 @@
 //! past the cap a new client is told so and closed, rather than the server dying of
 //! `EAGAIN` from `clone(2)`.
 //!
+//! `--bug thread-per-client-uncapped` is the lecture's version: no cap, no join (docs/bugs.md).
+//!
 //! Shutdown: a thread blocked in `read` cannot be cancelled. The main thread keeps the
 //! descriptor number of every client socket and calls `shutdown(SHUT_RDWR)` on each: the
 //! blocked reads return 0, the sessions end, and the main thread joins them all before
@@ -15,7 +17,7 @@
 
 use super::{admit, prepare, Acceptor, Next, Options, Session};
 use log::{debug, info, warn};
-use reactor::{Peer, Stream};
+use reactor::{Bug, Peer, Stream};
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
@@ -33,8 +35,15 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: Arc<S>, options: &Option
     loop {
         match acceptor.wait()? {
             Next::Client(stream, peer) => {
-                threads.retain(|t| !t.is_finished()); // joined implicitly: the thread is done
-                let Some(stream) = admit(stream, &peer, threads.len(), options) else {
+                let admitted = if options.bugs.has(Bug::ThreadPerClientUncapped) {
+                    // BUG thread-per-client-uncapped: the lecture's `pthread_create` per client,
+                    // no cap and no join: handles (and finished threads' stacks) pile up.
+                    Some(stream)
+                } else {
+                    threads.retain(|t| !t.is_finished()); // joined implicitly: the thread is done
+                    admit(stream, &peer, threads.len(), options)
+                };
+                let Some(stream) = admitted else {
                     continue;
                 };
                 next_id += 1;

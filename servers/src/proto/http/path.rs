@@ -64,6 +64,17 @@ pub fn safe_path(target: &str) -> Result<SafePath, PathError> {
     })
 }
 
+/// Only for `--bug naive-join` (docs/bugs.md): the target as the lecture's server used it,
+/// its leading `/` skipped and nothing checked, so `/../secret.txt` names `../secret.txt`.
+pub fn naive_path(target: &str) -> SafePath {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    SafePath {
+        rel: PathBuf::from(path.trim_start_matches('/')),
+        raw: path.to_string(),
+        trailing_slash: path.ends_with('/'),
+    }
+}
+
 /// `http://host:port/path?q` -> `/path?q`; `http://host` -> `/`; origin-form unchanged.
 fn strip_absolute_form(target: &str) -> &str {
     let lower_starts = |prefix: &str| {

@@ -15,6 +15,7 @@
 
 use nix::errno::Errno;
 use nix::fcntl::{openat2, OFlag, OpenHow, ResolveFlag};
+use reactor::{Bug, Bugs};
 use std::fs::{File, Metadata};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -28,6 +29,8 @@ pub struct Site {
     root: OwnedFd,
     /// Its canonical path, for logs and the `realpath` fallback.
     root_path: PathBuf,
+    /// The lecture's bugs; only `naive-join` lives here (and in `serve.rs`).
+    bugs: Bugs,
 }
 
 /// What a path names under the root.
@@ -59,7 +62,17 @@ impl Site {
         Ok(Site {
             root: dir.into(),
             root_path,
+            bugs: Bugs::NONE,
         })
+    }
+
+    /// The same site with the lecture's bugs switched on (`--bug naive-join`).
+    pub fn with_bugs(self, bugs: Bugs) -> Site {
+        Site { bugs, ..self }
+    }
+
+    pub fn bugs(&self) -> Bugs {
+        self.bugs
     }
 
     pub fn root_path(&self) -> &Path {
@@ -89,6 +102,10 @@ impl Site {
         let how = OpenHow::new()
             .flags(OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC | OFlag::O_NOCTTY)
             .resolve(ResolveFlag::RESOLVE_BENEATH | ResolveFlag::RESOLVE_NO_MAGICLINKS);
+        if self.bugs.has(Bug::NaiveJoin) {
+            // BUG naive-join: root + "/" + path, opened as it comes: `..` climbs out of the root.
+            return File::open(self.root_path.join(rel));
+        }
         match openat2(&self.root, rel, how) {
             Ok(fd) => Ok(File::from(fd)),
             Err(Errno::ENOSYS) => self.open_checked_by_realpath(rel),
