@@ -42,6 +42,11 @@ impl Model {
     }
 }
 
+/// Where a server listens when neither `--listen` nor `--unix` is given: loopback, port 0.
+/// On a shared lab machine a fixed default port would make two students' servers collide;
+/// the kernel picks a free port and the `listening on ADDR` line says which.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:0";
+
 /// Flags every server takes (`#[command(flatten)]` them into a binary's own).
 #[derive(Args, Debug, Clone)]
 pub struct ServerArgs {
@@ -49,7 +54,8 @@ pub struct ServerArgs {
     #[arg(long, value_enum, default_value_t = Model::Epoll)]
     pub model: Model,
 
-    /// TCP address to listen on; port 0 lets the kernel choose (printed on stdout).
+    /// TCP address to listen on [default: 127.0.0.1:0]; port 0 lets the kernel pick a free
+    /// port, printed on stdout as `listening on ADDR`.
     #[arg(long, value_name = "HOST:PORT", conflicts_with = "unix")]
     pub listen: Option<String>,
 

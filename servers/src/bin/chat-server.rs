@@ -56,7 +56,7 @@ fn main() {
     cli::raise_fd_limit();
     let protocol: Protocol = args.protocol.parse().unwrap_or_default();
     let max_output = usize::try_from(args.max_output).unwrap_or(DEFAULT_MAX_OUTPUT);
-    let addr = args.server.listen_addr("127.0.0.1:7001");
+    let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let config = reactive::chat::config(args.server.reactor_config(), max_output);
     let result = match args.server.model {

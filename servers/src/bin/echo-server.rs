@@ -24,7 +24,7 @@ fn main() {
     let args = Args::parse();
     cli::init_logging();
     cli::raise_fd_limit();
-    let addr = args.server.listen_addr("127.0.0.1:7000");
+    let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let result = match args.server.model.backend() {
         Some(kind) => reactive::run(kind, listener, EchoHandler, args.server.reactor_config()),

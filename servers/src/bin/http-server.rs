@@ -5,8 +5,9 @@
 //! http-server --model epoll --root ./public --listen 127.0.0.1:8080
 //! listening on 127.0.0.1:8080
 //! ```
-//! Without `--root` it serves the small demo site in `servers/www`, so `http-server` alone
-//! shows a page at <http://127.0.0.1:8080/>. Try `curl -v`, `http-get -i`, or a browser; run
+//! Without `--root` it serves the small demo site in `servers/www`, and without `--listen`
+//! it takes a free port (`listening on 127.0.0.1:PORT`), so `http-server` alone shows a page
+//! at `http://127.0.0.1:PORT/`. Try `curl -v`, `http-get -i`, or a browser; run
 //! it under `strace -f` to watch `sendfile(2)` and `openat2(2)`. The protocol is in
 //! `proto/http/`, the drivers in `reactive/http.rs` and `blocking/http.rs`.
 
@@ -45,7 +46,7 @@ fn main() {
     let root = args.root.clone().unwrap_or_else(|| PathBuf::from(DEMO_SITE));
     let site = Site::open(&root).unwrap_or_else(|e| cli::fail(&format!("root {}", root.display()), &e));
     log::info!("serving files from {}", site.root_path().display());
-    let addr = args.server.listen_addr("127.0.0.1:8080");
+    let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let header_timeout = Duration::from_secs(args.header_timeout);
     let result = match args.server.model.backend() {

@@ -42,7 +42,7 @@ fn main() {
     }
     cli::init_logging();
     cli::raise_fd_limit();
-    let addr = args.server.listen_addr("127.0.0.1:7070");
+    let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let http = args.http.as_deref().map(|host_port| {
         let addr = ListenAddr::tcp(host_port);
         let listener =
