@@ -14,7 +14,7 @@ fn parse(bytes: &[u8]) -> Parsed {
 
 fn status_of(bytes: &[u8]) -> Option<Status> {
     match parse(bytes) {
-        Parsed::Invalid(status) => Some(status),
+        Parsed::Invalid(status, _why) => Some(status),
         _ => None,
     }
 }
