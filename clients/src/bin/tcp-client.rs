@@ -6,6 +6,10 @@
 //! the server sends is printed. EOF on stdin half-closes the connection (`shutdown(SHUT_WR)`)
 //! and the client still prints the rest of the server's output until it closes.
 //!
+//! Like `nc -v`, it says on stderr where it connected (`connected to 127.0.0.1:7000`), so
+//! stdout carries only what the server sent; when every address fails, each one is named
+//! with its error.
+//!
 //! Exit status: 0 when the server closed cleanly, 1 when the connection failed or was lost,
 //! 2 for bad arguments.
 
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
 /// Connect, relay until the server closes, report how it ended.
 fn run(args: &Args) -> Result<(), String> {
     let (stream, peer) = connect(args)?;
+    eprintln!("connected to {peer}");
     let kind: BackendKind = args.model.parse()?;
     let mut reactor = Reactor::new(kind, Relay::new(), Config::default()).map_err(|e| e.to_string())?;
     reactor.watch_signals(&[]).map_err(|e| e.to_string())?;
