@@ -64,11 +64,11 @@ pub struct ServerArgs {
     pub unix: Option<PathBuf>,
 
     /// Close connections that send nothing for SECS seconds.
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", value_parser = at_least_one)]
     pub idle_timeout: Option<u64>,
 
     /// Most clients served at once; the next ones are told so and closed.
-    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = at_least_one)]
     pub max_connections: u64,
 }
 
@@ -97,6 +97,16 @@ impl ServerArgs {
             idle_timeout: self.idle_timeout(),
             ..reactor::Config::default()
         }
+    }
+}
+
+/// A count or a duration that must be 1 or more, with a message a person can read (clap's
+/// own range check answers "0 is not in 1..18446744073709551615").
+pub fn at_least_one(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("expected a whole number, 1 or more".to_string()),
     }
 }
 

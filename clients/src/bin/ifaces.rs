@@ -15,7 +15,9 @@ with its prefix length. Data from getifaddrs(3) and /sys/class/net.
 Exit status: 0 on success; 1 when getifaddrs fails; 2 on an invalid command line.";
 
 #[derive(Parser, Debug)]
-#[command(version, about = "List network interfaces and addresses like `ip address`")]
+#[command(name = env!("CARGO_BIN_NAME"), version, about = "List network interfaces and addresses like `ip address`", after_help = r#"Examples:
+  ifaces
+  ifaces lo"#)]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
     /// Show only this interface (e.g. lo).

@@ -18,7 +18,9 @@ Exit status: 0 on success; 1 when the file cannot be read; 2 when it is not in t
 format (the line number and the reason are printed) or the command line is invalid.";
 
 #[derive(Parser, Debug)]
-#[command(version, about = "Show the routing table like `ip route`")]
+#[command(name = env!("CARGO_BIN_NAME"), version, about = "Show the routing table like `ip route`", after_help = r#"Examples:
+  routes
+  routes -6"#)]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
     /// IPv6 routes (/proc/net/ipv6_route) instead of IPv4.

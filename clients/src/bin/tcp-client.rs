@@ -24,8 +24,13 @@ use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
 #[command(
+    name = env!("CARGO_BIN_NAME"),
     version,
-    about = "Relay stdin to a TCP or UNIX socket and the socket to stdout, in one thread"
+    about = "Relay stdin to a TCP or UNIX socket and the socket to stdout, in one thread",
+    after_help = r#"Examples:
+  tcp-client 127.0.0.1 PORT                 prints `connected to 127.0.0.1:PORT` on stderr
+  tcp-client localhost echo                 a service name, looked up in /etc/services
+  tcp-client --unix /tmp/echo.sock < lines.txt"#
 )]
 struct Args {
     /// Server host name or address (resolved with getaddrinfo).

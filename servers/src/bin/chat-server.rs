@@ -32,7 +32,14 @@ fork, select, poll or epoll.";
 
 /// Chat server: one room; lines from a member go to every other member.
 #[derive(Parser, Debug)]
-#[command(version)]
+#[command(name = env!("CARGO_BIN_NAME"), version,
+    mut_arg("model", |a| a.help("Concurrency model (not iterative: a room needs its members connected at once)")), after_help = r#"Models: thread, fork, select, poll, epoll. Not iterative: it serves one client at a time,
+so a room of several members cannot exist (chat-server says why and exits 2).
+
+Examples:
+  chat-server --model epoll                prints `listening on 127.0.0.1:PORT`
+  chat-server --model thread --protocol json --listen 127.0.0.1:7001
+Then: chat-client --nick ada 127.0.0.1 PORT"#)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,

@@ -14,7 +14,11 @@ use servers::reactive::{self, echo::EchoHandler};
 
 /// Echo server: every byte received is sent back.
 #[derive(Parser, Debug)]
-#[command(version)]
+#[command(name = env!("CARGO_BIN_NAME"), version, after_help = r#"Examples:
+  echo-server --model select               prints `listening on 127.0.0.1:PORT` (a free port)
+  echo-server --model fork --listen [::1]:7000
+  echo-server --model epoll --unix /tmp/echo.sock
+Then, in another terminal: tcp-client 127.0.0.1 PORT"#)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,

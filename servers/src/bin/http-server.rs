@@ -25,7 +25,10 @@ const DEMO_SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www");
 
 /// HTTP/1.1 static file server.
 #[derive(Parser, Debug)]
-#[command(version)]
+#[command(name = env!("CARGO_BIN_NAME"), version, after_help = r#"Examples:
+  http-server                              the demo site, on 127.0.0.1:PORT (a free port)
+  http-server --model thread --root ./public --listen 127.0.0.1:8080
+Then: curl -v http://127.0.0.1:PORT/   or   http-get -i http://127.0.0.1:PORT/"#)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,
@@ -35,7 +38,7 @@ struct Args {
     root: Option<PathBuf>,
 
     /// Seconds a client may take to send a complete request head (then 408 and close).
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = cli::at_least_one)]
     header_timeout: u64,
 }
 
