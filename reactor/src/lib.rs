@@ -48,6 +48,9 @@
 //! 7. **select cannot watch fd >= `FD_SETSIZE` (1024)**: that connection is refused with a log
 //!    line and a closed socket (`backend/select.rs`, `accept.rs`).
 //! 8. **`EMFILE` on accept must not spin**: pause accepting, log, keep serving (`accept.rs`).
+//!
+//! Each rule has a test named after it, on every backend it applies to: `rule_1_…` to
+//! `rule_6_…` in `tests/rules.rs`, `rule_7_…` and `rule_8_…` in `tests/rules_fds.rs`.
 
 mod backend;
 mod config;
