@@ -308,8 +308,8 @@ fn strace_compare_shows_the_contrast() {
     let (code, out, err) = run_script(
         "strace-compare.sh",
         &[],
+        // No STRACE_CLIENT: the default must be the lock-step client, equal round trips.
         &[
-            ("STRACE_CLIENT", "python"),
             ("STRACE_CONNECTIONS", "4"),
             ("STRACE_ROUNDS", "10"),
             ("TRACE_DIR", &dir),
@@ -363,6 +363,10 @@ fn strace_compare_shows_the_contrast() {
         "epoll never selects:\n{out}"
     );
     assert!(count(&rows, "poll", "poll", &out) > 1, "poll waits in poll:\n{out}");
+    assert!(
+        out.contains("at start-up Rust's runtime polls fds") && out.contains("FIONBIO"),
+        "the poll and ioctl rows are explained:\n{out}"
+    );
     assert!(
         count(&rows, "epoll_wait", "epoll", &out) > 0,
         "epoll waits in epoll_wait:\n{out}"
