@@ -119,7 +119,11 @@ pub fn init_logging() {
 
 /// Bind, then print the one `listening on ADDR` line and flush it: scripts and tests wait
 /// for that line to know the server is ready and which port it got.
+///
+/// SIGINT/SIGTERM are caught from before that line on (`signal::catch_stop_early`): a
+/// script may send SIGTERM as soon as it reads the line, before the loop is set up.
 pub fn bind_and_announce(addr: &ListenAddr) -> io::Result<Listener> {
+    reactor::signal::catch_stop_early()?;
     let listener = Listener::bind(addr)?;
     let mut out = io::stdout().lock();
     writeln!(out, "listening on {}", listener.local_addr_string()?)?;
