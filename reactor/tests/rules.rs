@@ -321,7 +321,13 @@ fn rule_6_a_signal_interrupting_the_wait_is_retried_by_the_loop() {
             peer.write_all(b"after").expect("write");
             peer
         });
-        turn_until(&mut r, "data after the signal", |r| !r.handler().data.is_empty());
+        // Long waits (not turn_until's short steps), so that the signal finds the thread
+        // inside the wait, not between two turns: only a wait can return EINTR.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while r.handler().data.is_empty() {
+            assert!(Instant::now() < deadline, "{kind}: timed out waiting for the data");
+            r.turn_within(Some(Duration::from_secs(5))).expect("turn");
+        }
         let _peer = kicker.join().expect("join");
         assert_eq!(r.stats().interrupted_waits, 1, "{kind}: EINTR not seen or not counted");
         assert_eq!(r.handler().data[0].1, b"after", "{kind}");
