@@ -5,40 +5,76 @@
 #
 # Starts chat-server, then alice, bob and carol as three chat-client processes whose stdin
 # is a little script (lines with pauses): they join, rename, talk, send a private message
-# and leave. Every line any of them prints (and every server log line) is shown as it
-# happens, stamped with the time and who saw it, so you can follow one message from its
-# sender to each receiver. Takes about 7 seconds. Needs the debug build (make builds it).
+# and leave. Every line a member types ("alice >"), every line it receives ("alice |") and
+# every server log line is shown as it happens, on one clock (seconds since the server
+# started), so you can follow one message from its sender to each receiver, and see what
+# each answer answers. Takes about 7 seconds. Needs the debug build (make builds it).
 MODEL=${1:-epoll}
 source "$(dirname "$0")/lib.sh"
 SERVER=$(lab_bin chat-server)
 CLIENT=$(lab_bin chat-client)
 lab_tmpdir
 
-# stamp WHO: prefix each line of stdin with the time and WHO.
+# One clock for everything: seconds since the server started listening (T0), the way
+# demo.sh stamps its transcript. What a member types is shown with ">", what it receives
+# with "|", the server's log lines with the time the server itself wrote on them.
+exec 3>&1 # the terminal: member() writes its typed lines there, its stdout feeds the client
+
+# rel US: "+1.234s" since T0 ("-0.004s" for a line the server wrote just before).
+rel() {
+    local d=$(($1 - T0)) sign=+
+    ((d < 0)) && sign=- d=$((-d))
+    printf '%s%d.%03ds' "$sign" $((d / 1000000)) $((d % 1000000 / 1000))
+}
+
+# stamp WHO: prefix each line of stdin with the time it arrived and WHO.
 stamp() {
+    local line
     while IFS= read -r line; do
-        printf '%s %-7s| %s\n' "$(date +%H:%M:%S.%3N)" "$1" "$line"
+        printf '%8s  %-7s| %s\n' "$(rel "$(now_us)")" "$1" "$line"
     done
 }
 
+# stamp_server: the server's stderr, each line on the common clock by its own timestamp
+# (env_logger's "[2026-01-01T10:00:00.123Z INFO  target] message"), without a second one.
+stamp_server() {
+    local line ts rest us
+    while IFS= read -r line; do
+        if [[ $line =~ ^\[([^ ]+)\ +([A-Z]+)\ +[^]]*\]\ (.*)$ ]]; then
+            ts=${BASH_REMATCH[1]} rest=${BASH_REMATCH[3]}
+            [[ ${BASH_REMATCH[2]} == INFO ]] || rest="${BASH_REMATCH[2]}: $rest"
+            us=$(date -u -d "$ts" +%s%6N 2>/dev/null) || us=$(now_us)
+            printf '%8s  %-7s| %s\n' "$(rel "$us")" server "$rest"
+        else
+            printf '%8s  %-7s| %s\n' "$(rel "$(now_us)")" server "$line"
+        fi
+    done
+}
+
+T0=$(now_us)
 start_server "$LAB_TMP" "$SERVER" --model "$MODEL" --listen 127.0.0.1:0
-# The server's log, shown as it is written, stamped like the members' lines.
-tail -n +1 -f "$LAB_TMP/server.err" > >(stamp server) &
+# The server's log, shown as it is written.
+tail -n +1 -f "$LAB_TMP/server.err" > >(stamp_server) &
 LAB_PIDS+=("$!")
 HOST=${SERVER_ADDR%:*}
 PORT=$SERVER_PORT
-echo "chat-server --model $MODEL listening on $SERVER_ADDR; three members join:"
+echo "chat-server --model $MODEL listening on $SERVER_ADDR; three members join."
+echo "Times are since the server started; NAME > is what NAME types, NAME | what NAME sees."
+echo "(alice starts as chat-client --nick alice: the client sends /nick alice on arrival.)"
 echo
 
 # member NAME [chat-client flags] <<< "script": each script line is either `sleep N` or a
-# line to type.
+# line to type (shown, stamped, as it is typed).
 member() {
-    local name=$1
+    local name=$1 line
     shift
     while IFS= read -r line; do
         case "$line" in
             sleep\ *) sleep "${line#sleep }" ;;
-            *) printf '%s\n' "$line" ;;
+            *)
+                printf '%8s  %-7s> %s\n' "$(rel "$(now_us)")" "$name" "$line" >&3
+                printf '%s\n' "$line"
+                ;;
         esac
     done | "$CLIENT" "$@" "$HOST" "$PORT" 2>&1 | stamp "$name"
 }
@@ -80,7 +116,7 @@ SCRIPT
 members+=("$!")
 wait "${members[@]}" 2>/dev/null || true
 sleep 0.3
-echo
-echo "carol's script ended (stdin EOF): the client sent /quit for her. Done."
 stop_server "$SERVER_PID"
 sleep 0.2 # let the last server lines through the stamper
+echo
+echo "carol's script ended with no /quit: at stdin EOF chat-client sent /quit for her. Done."

@@ -27,7 +27,8 @@ LINES=3
 STAGGER_US=100000 # between the starts of A, B and C
 GAP_US=400000     # between two lines of one client
 LINGER_US=400000  # a client stays connected this long after its last line
-SNAPSHOT_US=600000
+SNAPSHOT_FROM_US=300000  # the snapshot waits from here (C started at 0.2 s)…
+SNAPSHOT_UNTIL_US=1100000 # …until the state is settled, at most until here (A leaves at 1.2 s)
 
 SERVER_BIN=$(lab_bin echo-server)
 CLIENT_BIN=$(lab_bin tcp-client)
@@ -42,12 +43,14 @@ note() {
     printf '%s\t%s\t%s\t%s\n' "${t/./}" "$1" "$2" "$3" >>"$DIR/events"
 }
 
-# run_client NAME START_US: at START_US, connect with tcp-client and send NAME1..NAME3 on
-# schedule; stamp every answer. Stdin EOF makes tcp-client half-close (shutdown(SHUT_WR)).
+# run_client NAME START_US: at START_US, connect with tcp-client and, once it says it is
+# connected, send NAME1..NAME3 on schedule; stamp the connection, every line sent and every
+# answer. Stdin EOF makes tcp-client half-close (shutdown(SHUT_WR)).
 run_client() {
     local name=$1 start=$2 i line status=0
     sleep_until_us "$start"
     {
+        wait_connected "$name"
         for ((i = 1; i <= LINES; i++)); do
             sleep_until_us $((start + (i - 1) * GAP_US))
             note "$name" sent "$name$i"
@@ -57,7 +60,7 @@ run_client() {
         note "$name" eof ""
     } | {
         # Explicit <&0: a background command would otherwise get /dev/null as stdin.
-        "$CLIENT_BIN" 127.0.0.1 "$SERVER_PORT" <&0 &
+        "$CLIENT_BIN" 127.0.0.1 "$SERVER_PORT" <&0 2> >(client_stderr "$name") &
         echo $! >"$DIR/$name.pid"
         wait $!
     } | while IFS= read -r line; do
@@ -66,7 +69,82 @@ run_client() {
     note "$name" closed "$status"
 }
 
+# client_stderr NAME: tcp-client's stderr. "connected to ADDR" (its connect(2) returned) is
+# stamped and lets the lines go; anything else is an error worth showing.
+client_stderr() {
+    local line
+    while IFS= read -r line; do
+        if [[ $line == "connected to "* ]]; then
+            note "$1" connected "${line#connected to }"
+            : >"$DIR/$1.connected"
+        else
+            note "$1" error "$line"
+        fi
+    done
+}
+
+# wait_connected NAME: until tcp-client has said "connected to" (5 s at most: a client that
+# cannot connect exits, and its error is in the transcript).
+wait_connected() {
+    local deadline=$(($(now_us) + 5000000))
+    until [[ -e $DIR/$1.connected ]] || (($(now_us) > deadline)); do
+        sleep 0.005
+    done
+}
+
 # ---- looking inside the server -------------------------------------------------------------
+
+# socket_count PID: how many sockets PID holds (/proc/PID/fd links "socket:[inode]").
+socket_count() {
+    find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -lname 'socket:*' 2>/dev/null | wc -l
+}
+
+# answered NAME: NAME got at least one answer.
+answered() {
+    grep -q $'\t'"$1"$'\tgot\t' "$DIR/events" 2>/dev/null
+}
+
+# settled: is the server in the state the snapshot is meant to show? Every client connected
+# and, per model: iterative serves A (listener + A's socket; B and C in the backlog); fork has
+# three children holding one socket each and a parent holding only the listener; thread has
+# a thread per client; the reactor holds the listener and three clients. A fixed sleep could
+# catch a child just forked, before it closed the listener (1 run in 3 on a busy machine).
+settled() {
+    local name pid kids=()
+    for name in "${CLIENTS[@]}"; do
+        [[ -e $DIR/$name.connected ]] || return 1
+        [[ $MODEL == iterative && $name != A ]] || answered "$name" || return 1
+    done
+    case $MODEL in
+    iterative) (($(socket_count "$SERVER_PID") == 2)) ;;
+    fork)
+        mapfile -t kids < <(children_of "$SERVER_PID")
+        ((${#kids[@]} == ${#CLIENTS[@]})) && (($(socket_count "$SERVER_PID") == 1)) || return 1
+        for pid in "${kids[@]}"; do
+            (($(socket_count "$pid") == 1)) || return 1
+        done
+        ;;
+    thread)
+        (($(find "/proc/$SERVER_PID/task" -mindepth 1 -maxdepth 1 | wc -l) == 1 + ${#CLIENTS[@]})) &&
+            (($(socket_count "$SERVER_PID") == 1 + ${#CLIENTS[@]}))
+        ;;
+    *) (($(socket_count "$SERVER_PID") == 1 + ${#CLIENTS[@]})) ;;
+    esac
+}
+
+# wait_until_settled: poll `settled` between SNAPSHOT_FROM_US and SNAPSHOT_UNTIL_US;
+# SETTLED=no when time ran out (the snapshot then says so).
+wait_until_settled() {
+    SETTLED=yes
+    sleep_until_us $((T0 + SNAPSHOT_FROM_US))
+    until settled; do
+        if (($(now_us) > T0 + SNAPSHOT_UNTIL_US)); then
+            SETTLED=no
+            return
+        fi
+        sleep 0.01
+    done
+}
 
 # Copy, as fast as possible, what the snapshot shows (the clients keep moving): the server's
 # threads, its children, the descriptors of every process involved, the TCP table rows.
@@ -202,6 +280,8 @@ print_transcript() {
         case $name in A) lane=0 ;; B) lane=1 ;; *) lane=2 ;; esac
         printf -v pad '%*s' $((lane * 18)) ''
         case $what in
+        connected) text="connected to $text (connect(2) returned: the kernel completed the handshake)" ;;
+        error) text="tcp-client: $text" ;;
         sent) text="sent \"$text\"" ;;
         got) text="got  \"$text\"" ;;
         eof) text="EOF (no more lines: half-close)" ;;
@@ -253,8 +333,9 @@ TXT
     thread)
         cat <<'TXT'
   One thread per client ("client-1", "client-2"… in /proc/PID/task above), in one process:
-  they share memory and one fd table (each client socket shows twice: the main thread keeps a
-  dup(2) of it, to shutdown() it and wake its thread on SIGTERM). Each
+  they share memory and one fd table, so each client socket shows once, owned by its thread.
+  The main thread only notes each socket's number (no dup(2): that would cost a descriptor
+  per client), to shutdown() them on SIGTERM and wake the threads blocked in read(). Each
   thread blocks in its own read(); the kernel runs whichever has data, while the main thread
   waits in poll(2) on [listener, signal pipe] to accept the next. Cheaper than fork, but each
   thread costs a stack and a kernel task, so their number is capped (--max-connections).
@@ -296,7 +377,7 @@ for i in "${!CLIENTS[@]}"; do
     LAB_PIDS+=($!)
 done
 
-sleep_until_us $((T0 + SNAPSHOT_US))
+wait_until_settled
 SNAPSHOT_AT=$(now_us)
 capture
 
@@ -312,6 +393,10 @@ heading "Transcript (time since A started; one lane per client)"
 print_transcript
 
 heading "Inside the server at $(rel_time "$SNAPSHOT_AT"), all three clients connected (from /proc)"
+if [[ $SETTLED == no ]]; then
+    printf '  %s(the machine is busy: the server had not reached its steady state by %s, so what\n' "$C_RED" "$(rel_time $((T0 + SNAPSHOT_UNTIL_US)))"
+    printf '   follows may show it mid-way, e.g. a child that has not closed the listener yet)%s\n' "$C_RESET"
+fi
 snapshot
 
 heading "What the server logged (RUST_LOG=debug, same clock)"

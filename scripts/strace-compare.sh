@@ -8,13 +8,17 @@
 #   MODEL.trace     every call: "PID HH:MM:SS.micros syscall(args) = result"
 #   MODEL.summary   strace's table: calls, errors and time per syscall, all processes summed
 #
-# Workload: CONNECTIONS clients opened at once, then ROUNDS rounds of one SIZE-byte echo on
-# each (a small Python client, in lock step), so every model serves exactly the same requests.
-# When `loadgen` is built it is used instead for DURATION seconds (`STRACE_CLIENT=python`
-# forces the Python client): counts then scale with each model's speed under strace.
+# Workload (the default): CONNECTIONS clients opened at once, then ROUNDS rounds of one
+# SIZE-byte echo on each, in lock step (a small Python client): every model serves exactly
+# the same round trips, and between two rounds the server has nothing to do, so each column
+# shows the textbook pattern of its model (one wait per turn, one read and one write per
+# message). STRACE_CLIENT=loadgen runs `loadgen` for DURATION seconds instead: a flood, where
+# the columns serve different numbers of round trips (each model's speed under strace) and
+# several messages are often read per wait.
 #
 # Environment (defaults): STRACE_CONNECTIONS (20), STRACE_ROUNDS (200), STRACE_SIZE (64),
-# STRACE_DURATION (1), STRACE_CLIENT (auto|python|loadgen), TRACE_DIR (target/traces),
+# STRACE_DURATION (1, loadgen only), STRACE_CLIENT (auto = python when python3 is there,
+# else loadgen | python | loadgen), TRACE_DIR (target/traces),
 # REACTOR_LAB_PROFILE (release when target/release/echo-server exists, else debug).
 # Run time: about 10-20 s on a quiet machine (tracing slows every syscall tenfold or more).
 
@@ -43,18 +47,21 @@ require_strace() {
     fi
 }
 
-# python (fixed round trips, the default) or loadgen (fixed duration, when it is built).
+# python (lock step, fixed round trips: the default) or loadgen (a flood for a fixed duration).
 pick_client() {
     local choice=${STRACE_CLIENT:-auto}
     LOADGEN="$LAB_ROOT/target/$REACTOR_LAB_PROFILE/loadgen"
     case $choice in
-    auto) [[ -x $LOADGEN ]] && choice=loadgen || choice=python ;;
+    auto) command -v python3 >/dev/null && choice=python || choice=loadgen ;;
     loadgen) [[ -x $LOADGEN ]] || die "$LOADGEN not found: build it (make release)" ;;
     python) ;;
     *) die "STRACE_CLIENT must be auto, python or loadgen, not $choice" ;;
     esac
     if [[ $choice == python ]] && ! command -v python3 >/dev/null; then
-        die "python3 is needed for the workload client (or build loadgen)"
+        die "python3 is needed for the lock-step client (or STRACE_CLIENT=loadgen)"
+    fi
+    if [[ $choice == loadgen && ! -x $LOADGEN ]]; then
+        die "$LOADGEN not found and no python3: build it (make release) or install python3"
     fi
     CLIENT=$choice
 }
@@ -252,9 +259,24 @@ TXT
         cat <<'TXT'
            each ready socket is read until EAGAIN (rule 2). Under strace the server is slowed
            far more than loadgen, so the next message is usually there already: few EAGAINs,
-           many round trips per wait (STRACE_CLIENT=python runs lock-step rounds instead).
+           many round trips per wait (the default lock-step client shows one per wait).
 TXT
     fi
+}
+
+# The rows a student asks about: calls that are not the workload's.
+rows_note() {
+    cat <<TXT
+  poll:    select and epoll show 1 poll, not theirs: at start-up Rust's runtime polls fds
+           0, 1 and 2 once to check they are open (and reopens /dev/null where they are not).
+           The poll model adds one per turn; thread and fork add the accept loop's
+           poll([listener, signal pipe]) before each accept.
+  ioctl:   FIONBIO. The reactor: ioctl(fd, FIONBIO, [1]) once per accepted socket (and the
+           listener), to make it non-blocking. Thread and fork: ioctl(fd, FIONBIO, [0]) per
+           client, saying "blocking" (their listener is non-blocking; BSD and macOS pass
+           that on to accepted sockets), next to setsockopt(SO_RCVTIMEO) for --idle-timeout
+           (servers/src/blocking/mod.rs, prepare).
+TXT
 }
 
 explain() {
@@ -300,5 +322,6 @@ heading "System calls per model (all processes and threads of the server)"
 print_table
 heading "What to look for"
 explain
+rows_note
 printf '\nFull traces and summaries: %s/{%s}.{trace,summary}\n' "${TRACE_DIR#"$LAB_ROOT"/}" "$(IFS=,; printf '%s' "${MODELS[*]}")"
 printf 'Walkthrough: docs/walkthroughs.md\n'

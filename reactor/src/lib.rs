@@ -26,12 +26,22 @@
 //!
 //! # Reading order
 //!
-//! 1. `backend/select.rs` — the lecture's multiplexed server, as one `poll()` method.
-//! 2. `backend/mod.rs` — the trait all three backends share; then `poll.rs`, `epoll.rs`.
-//! 3. `handler.rs` and `ctx.rs` — the contract a server writes against.
-//! 4. `reactor/mod.rs` — `turn()`: wait, dispatch, timers, reap. Then `accept.rs`, `io.rs`.
-//! 5. `outbox.rs`, `close.rs` — short writes, backpressure, closing safely.
+//! Each file uses only names introduced by the files before it (the same order as the
+//! README's, which continues into the servers):
 //!
+//! 1. `token.rs`, `interest.rs`, `event.rs` — the words of the kernel interface: `Token`
+//!    (which connection), `Interest` (readable, writable), `Event` (what a wait returned).
+//! 2. `backend/mod.rs` — the `Backend` trait all three share: register, deregister, poll.
+//! 3. `backend/select.rs` — the wait of the lecture's multiplexed server: `FD_ZERO`/`FD_SET`,
+//!    `select(2)`, `FD_ISSET`, `FD_SETSIZE`; then `poll.rs` and `epoll.rs`, the same wait.
+//! 4. The readiness rules below: what every caller of a backend must respect.
+//! 5. `net/` (`Peer`, `Stream`, `Listener`), `timer.rs`, then `handler.rs` and `ctx.rs` — the
+//!    contract a server writes against.
+//! 6. `outbox.rs` (pending output: short writes, backpressure) and `conn.rs` (one
+//!    connection's record).
+//! 7. `reactor/mod.rs` — the loop itself, `turn()`: wait, dispatch, timers, reap (the rest
+//!    of the lecture's multiplexed server). Then `accept.rs`, `io.rs`, `apply.rs`, `close.rs`.
+
 //! # Readiness rules
 //!
 //! 1. **Events can be spurious.** `WouldBlock` means "not now", never an error
@@ -50,6 +60,8 @@
 //!    line and a closed socket (`backend/select.rs`, `accept.rs`).
 //! 8. **`EMFILE` on accept must not spin**: pause accepting, log, keep serving (`accept.rs`).
 //!
+//! Each rule has a test named after it, on every backend it applies to: `rule_1_…` to
+//! `rule_6_…` in `tests/rules.rs`, `rule_7_…` and `rule_8_…` in `tests/rules_fds.rs`.
 //! Rules 2, 4 and 7 can be broken on purpose, to watch what they prevent: `--bug read-once`,
 //! `ignore-short-write`, `blocking-write`, `unbounded-outbox`, `no-fdsetsize-guard`
 //! (`bugs.rs`, docs/bugs.md).

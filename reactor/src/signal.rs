@@ -25,6 +25,9 @@ static WRITE_FD: AtomicI32 = AtomicI32::new(-1);
 /// must decide whether to stop (an atomic store is async-signal-safe).
 static STOP_REQUESTED: AtomicBool = AtomicBool::new(false);
 
+/// The stop signal caught before any pipe existed (see [`catch_stop_early`]), or 0.
+static EARLY_STOP: AtomicI32 = AtomicI32::new(0);
+
 /// A client socket to `shutdown(2)` when SIGINT/SIGTERM arrives (-1: none); see
 /// [`shutdown_on_stop`].
 static SHUTDOWN_ON_STOP: AtomicI32 = AtomicI32::new(-1);
@@ -60,7 +63,24 @@ extern "C" fn on_signal(signum: libc::c_int) {
         let byte = signum as u8;
         // SAFETY: write(2) is async-signal-safe; the buffer is a local byte.
         unsafe { libc::write(fd, (&byte as *const u8).cast(), 1) };
+    } else if signum == libc::SIGINT || signum == libc::SIGTERM {
+        // No pipe yet: remember it; `SignalPipe::install` passes it on.
+        EARLY_STOP.store(signum, Ordering::SeqCst);
     }
+}
+
+/// Catch SIGINT/SIGTERM from now on, before the loop and its pipe exist. A server prints
+/// `listening on ADDR` as soon as it is bound, and a script may send SIGTERM right after
+/// reading that line: without this, a signal landing before the loop installs its pipe
+/// would kill the server with the default action (exit 143, the UNIX socket file left
+/// behind). Caught early, it is handed to the pipe when the pipe is installed.
+pub fn catch_stop_early() -> io::Result<()> {
+    let action = SigAction::new(SigHandler::Handler(on_signal), SaFlags::empty(), SigSet::empty());
+    for signal in STOP_SIGNALS {
+        // SAFETY: the handler only makes async-signal-safe calls (atomics, write, shutdown).
+        unsafe { sigaction(signal, &action) }?;
+    }
+    Ok(())
 }
 
 /// The read end of the self-pipe, and the signals routed into it.
@@ -82,6 +102,13 @@ impl SignalPipe {
         for &signal in signals {
             // SAFETY: the handler only calls write(2) on a descriptor, async-signal-safe.
             unsafe { sigaction(signal, &action) }?;
+        }
+        // A stop caught before this pipe existed (`catch_stop_early`): deliver it now.
+        let early = EARLY_STOP.swap(0, Ordering::SeqCst);
+        if early != 0 {
+            let byte = early as u8;
+            // SAFETY: write(2) on the pipe's write end we just stored; a local byte.
+            unsafe { libc::write(WRITE_FD.load(Ordering::SeqCst), (&byte as *const u8).cast(), 1) };
         }
         Ok(SignalPipe { read: File::from(read) })
     }

@@ -1,6 +1,8 @@
 //! The readiness rules of `lib.rs`, each checked on a real reactor over socketpairs, on every
-//! backend it applies to. These drive `Reactor::turn` one turn at a time, so each test can say
-//! exactly what one turn must (and must not) do.
+//! backend it applies to: one test named `rule_N_…` per rule (at least). These drive
+//! `Reactor::turn` one turn at a time, so each test can say exactly what one turn must (and
+//! must not) do. Rules 7 and 8 change the whole process's descriptor table, so they live in
+//! `rules_fds.rs`, a test binary of their own.
 
 use reactor::{BackendKind, CloseReason, Config, Ctx, Handler, Overflow, Peer, Reactor, Stream, Token};
 use std::io::{ErrorKind, Read, Write};
@@ -18,6 +20,11 @@ struct Recorder {
     timers: Vec<(Token, u64)>,
     /// On data from this token, abort that one.
     abort_on_data: Option<(Token, Token)>,
+    /// On data from this token, read everything from this duplicate of another connection's
+    /// socket, behind the reactor's back (rule 1: its event becomes spurious).
+    steal_on_data: Vec<(Token, UnixStream)>,
+    /// What was stolen.
+    stolen: Vec<u8>,
     echo: bool,
 }
 
@@ -29,6 +36,13 @@ impl Handler for Recorder {
         if let Some((from, victim)) = self.abort_on_data {
             if from == token {
                 ctx.abort(victim);
+            }
+        }
+        if let Some((_, dup)) = self.steal_on_data.iter_mut().find(|(from, _)| *from == token) {
+            let mut buf = [0u8; 4096];
+            // The reactor made the socket non-blocking; its duplicate shares that flag.
+            while let Ok(n @ 1..) = dup.read(&mut buf) {
+                self.stolen.extend_from_slice(&buf[..n]);
             }
         }
         if input.starts_with(b"timer") {
@@ -80,6 +94,58 @@ fn turn_until(r: &mut Reactor<Recorder>, what: &str, done: impl Fn(&Reactor<Reco
             r.backend_name()
         );
         r.turn_within(Some(STEP)).expect("turn");
+    }
+}
+
+#[test]
+fn rule_1_a_spurious_readiness_is_not_an_error_on_every_backend() {
+    for kind in BackendKind::ALL {
+        let mut r = reactor(kind, Config::default(), false);
+        let (ours_a, theirs_a) = UnixStream::pair().expect("socketpair");
+        let (ours_b, theirs_b) = UnixStream::pair().expect("socketpair");
+        let (dup_a, dup_b) = (theirs_a.try_clone().expect("dup"), theirs_b.try_clone().expect("dup"));
+        let a = r.add_stream(Stream::Unix(theirs_a), Peer::Local("a"), ()).expect("add");
+        let b = r.add_stream(Stream::Unix(theirs_b), Peer::Local("b"), ()).expect("add");
+        // Whichever is dispatched first empties the other's socket: the kernel reported the
+        // other readable in this same turn, but by its turn there is nothing to read. (The
+        // same happens for real when another process shares the socket, or with epoll after
+        // a wake-up for data already consumed.)
+        r.handler_mut().steal_on_data = vec![(a, dup_b), (b, dup_a)];
+        (&ours_a).write_all(b"aaa").expect("write");
+        (&ours_b).write_all(b"bbb").expect("write");
+        std::thread::sleep(Duration::from_millis(20)); // both readable before the turn
+        let events_before = r.stats().events;
+        r.turn_within(Some(STEP))
+            .expect("a spurious event must not fail the turn");
+        let handler = r.handler();
+        assert_eq!(
+            r.stats().events - events_before,
+            2,
+            "{kind}: both sockets reported in one turn"
+        );
+        assert_eq!(
+            handler.data.len(),
+            1,
+            "{kind}: one delivery, the other was stolen: {:?}",
+            handler.data
+        );
+        assert_eq!(
+            handler.stolen.len(),
+            3,
+            "{kind}: the second socket was emptied before its turn"
+        );
+        assert!(
+            handler.closed.is_empty(),
+            "{kind}: WouldBlock treated as an error: {:?}",
+            handler.closed
+        );
+        // The robbed connection is still served.
+        let robbed = if handler.data[0].0 == a { &ours_b } else { &ours_a };
+        let mut robbed = robbed;
+        robbed.write_all(b"after").expect("write");
+        turn_until(&mut r, "data after the spurious event", |r| r.handler().data.len() == 2);
+        assert_eq!(r.handler().data[1].1, b"after", "{kind}");
+        assert_eq!(r.connection_count(), 2, "{kind}");
     }
 }
 
@@ -255,7 +321,13 @@ fn rule_6_a_signal_interrupting_the_wait_is_retried_by_the_loop() {
             peer.write_all(b"after").expect("write");
             peer
         });
-        turn_until(&mut r, "data after the signal", |r| !r.handler().data.is_empty());
+        // Long waits (not turn_until's short steps), so that the signal finds the thread
+        // inside the wait, not between two turns: only a wait can return EINTR.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while r.handler().data.is_empty() {
+            assert!(Instant::now() < deadline, "{kind}: timed out waiting for the data");
+            r.turn_within(Some(Duration::from_secs(5))).expect("turn");
+        }
         let _peer = kicker.join().expect("join");
         assert_eq!(r.stats().interrupted_waits, 1, "{kind}: EINTR not seen or not counted");
         assert_eq!(r.handler().data[0].1, b"after", "{kind}");

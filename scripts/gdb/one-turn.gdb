@@ -1,9 +1,9 @@
 # A scripted tour of the reactor's loop, on top of reactor.gdb (load that first):
 #
 #   rust-gdb -q -batch -x scripts/gdb/reactor.gdb -x scripts/gdb/one-turn.gdb \
-#       --args target/debug/echo-server --model select --listen 127.0.0.1:7070
+#       --args target/debug/echo-server --model select --listen 127.0.0.1:0
 #
-# then, while it waits, connect a client (tcp-client 127.0.0.1 7070) and type one line.
+# then, while it waits, connect a client (tcp-client 127.0.0.1 PORT, the port of its `listening on` line) and type one line.
 # tests/tests/demos.rs runs exactly this with a scripted client.
 
 # Turn 1 starts; nothing has happened yet.

@@ -7,8 +7,10 @@
 #
 #   events      the events the last wait returned          (in turn or dispatch)
 #   stats       turns, accepted, refused, interrupted waits
-#   conns       the slab of connections (socket, buffers, interest)
-#   to-wait     run to the wait of this turn and stop just after it returns
+#   conns       one line per connection: token, fd, peer, unread input, pending output,
+#               registered interest, state (a pretty-printer also shows any `Conn` so)
+#   to-wait     run to the next wait and stop just after it returns (other breakpoints
+#               are passed over): the value returned is the number of ready descriptors
 #   to-handler  run to the handler's on_data (the echo protocol) and show its input
 #   bytes EXPR  a &[u8] or Vec<u8> as text (e.g. `bytes input`)
 #
@@ -125,41 +127,195 @@ class TokenPrinter:
         return "Token(%d)" % n
 
 
+# ---- connections as a student thinks of them --------------------------------------------
+# A Conn printed by gdb is ~50 lines of nested std types, the fd seven levels down. These
+# helpers walk the debug info instead (field names, Rust enum variants) and ConnPrinter
+# prints one line: fd, peer, unread input, pending output, interest, state.
+
+
+def fields_of(value):
+    """The named, non-artificial fields of a struct (of a Rust enum: its active variant)."""
+    t = value.type.strip_typedefs()
+    if t.code not in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_UNION):
+        return []
+    return [f for f in t.fields() if f.name and not f.artificial]
+
+
+def variant(value):
+    """(name, payload) of a Rust enum value's active variant."""
+    fields = fields_of(value)
+    if len(fields) > 1:  # gdb listed every variant: the printed value names the active one
+        m = re.match(r"[^({]*::(\w+)", value.format_string(max_depth=0))
+        fields = [f for f in fields if m and f.name == m.group(1)] or fields
+    f = fields[0]
+    return f.name, value[f]
+
+
+def find_field(value, name, depth=0):
+    """The first field called `name`, searched depth-first through nested structs/enums."""
+    if depth > 12:
+        return None
+    for f in fields_of(value):
+        try:
+            child = value[f]
+        except gdb.error:
+            continue  # an inactive enum variant
+        if f.name == name:
+            return child
+        found = find_field(child, name, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def as_int(value):
+    """An integer, unwrapping newtypes such as I32NotAllOnes(6)."""
+    while fields_of(value):
+        value = value[fields_of(value)[0]]
+    return int(value)
+
+
+def vec_len(value):
+    printer = gdb.default_visualizer(value)
+    m = re.search(r"size=(\d+)", printer.to_string() if printer else "")
+    return int(m.group(1)) if m else int(value["len"])
+
+
+def peer_text(peer):
+    kind, payload = variant(peer)
+    try:
+        if kind == "Tcp":
+            family, addr = variant(payload["__0"])
+            addr = addr["__0"]
+            octets = [int(addr["ip"]["octets"][i]) for i in range(4 if family == "V4" else 16)]
+            port = int(addr["port"])
+            if family == "V4":
+                return "%s:%d" % (".".join(map(str, octets)), port)
+            import ipaddress
+            return "[%s]:%d" % (ipaddress.IPv6Address(bytes(octets)), port)
+    except gdb.error:
+        pass
+    text = payload.format_string(max_depth=2)
+    return "%s %s" % (kind.lower(), text)
+
+
+class ConnPrinter:
+    """reactor::conn::Conn<S>: fd, peer, unread input, pending output, interest, state."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def state(self):
+        v = self.value
+        if bool(v["dead"]):
+            return "closed, slot freed at the end of this turn"
+        if variant(v["closing"])[0] == "Some":
+            return "closing once its output is written"
+        if bool(v["paused"]):
+            return "paused: output over the high-water mark, not read (backpressure)"
+        if bool(v["read_closed"]):
+            return "peer sent EOF"
+        return "open"
+
+    def to_string(self):
+        v = self.value
+        fd = find_field(v["stream"], "fd")
+        interest = [name.upper() for name in ("readable", "writable") if bool(v["registered"][name])]
+        return "fd %s, peer %s, %d bytes unread in inbuf, %d bytes pending out, interest %s, %s" % (
+            as_int(fd) if fd is not None else "?",
+            peer_text(v["peer"]),
+            vec_len(v["inbuf"]),
+            int(v["outbox"]["buffered"]),
+            "|".join(interest) or "none",
+            self.state(),
+        )
+
+
+def connections(slab):
+    """(token number, Conn value) for each occupied slot of the reactor's Slab<Conn>."""
+    printer = gdb.default_visualizer(slab["entries"])
+    for index, (_, entry) in enumerate(printer.children()):
+        kind, payload = variant(entry)
+        if kind == "Occupied":
+            yield index, payload["__0"]
+
+
+class Conns(gdb.Command):
+    """conns: one line per connection of the Reactor (token, fd, peer, unread input, pending
+    output, registered interest, state). `print self.conns` shows the raw slab."""
+
+    def __init__(self):
+        super().__init__("conns", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        frame = reactor_frame()
+        conns = list(connections(frame.read_var("self").dereference()["conns"]))
+        print("%d connection(s)" % len(conns))
+        for token, conn in conns:
+            print("  Token(%d): %s" % (token, ConnPrinter(conn).to_string()))
+
+
+def reactor_frame():
+    """The nearest frame of a Reactor method (turn, dispatch, read_ready…)."""
+    frame = gdb.selected_frame()
+    while frame is not None:
+        if re.match(r"reactor::reactor::Reactor<", frame.name() or ""):
+            return frame
+        frame = frame.older()
+    raise gdb.GdbError("no Reactor in this backtrace: stop in turn or dispatch first")
+
+
+class RunTo(gdb.Command):
+    """Run to the next call of a function, passing over the other breakpoints (they would
+    stop the run early, e.g. dispatch for another event), then maybe finish it."""
+
+    def __init__(self, name, regex, finish, show):
+        super().__init__(name, gdb.COMMAND_RUNNING)
+        self.regex, self.finish, self.show = regex, finish, show
+
+    def invoke(self, arg, from_tty):
+        others = [b for b in gdb.breakpoints() if b.enabled]
+        for b in others:
+            b.enabled = False
+        try:
+            gdb.execute("break-matching -t " + self.regex)
+            gdb.execute("continue")
+        finally:
+            for b in others:
+                if b.is_valid():
+                    b.enabled = True
+        if self.finish:
+            gdb.execute("finish")
+        if self.show:
+            gdb.execute(self.show)
+
+
 def lookup_printer(value):
-    if value.type.strip_typedefs().name == "reactor::token::Token":
+    name = value.type.strip_typedefs().name or ""
+    if name == "reactor::token::Token":
         return TokenPrinter(value)
+    if name.startswith("reactor::conn::Conn<"):
+        return ConnPrinter(value)
     return None
 
 
 gdb.pretty_printers.append(lookup_printer)
 BreakMatching()
 Bytes()
+Conns()
+# gdb takes a command's help from its class docstring: one small class per command.
+type("ToWait", (RunTo,), {"__doc__": """to-wait: run into the next wait_for_events (the select/poll/epoll_wait
+call), passing over the other breakpoints, and stop when it returns: the value returned is
+Ok(number of ready descriptors). Then `events` lists them."""})(
+    "to-wait", r"^reactor::reactor::Reactor<.*>::wait_for_events<.*>$", True, None)
+type("ToHandler", (RunTo,), {"__doc__": """to-handler: run to the handler's on_data (the protocol: here echo), passing
+over the other breakpoints, and print the bytes it was given."""})(
+    "to-handler", r"^servers::reactive::.*::on_data$", False, "bytes input")
 for name, doc in [
     ("events", "The events the last wait (select/poll/epoll_wait) returned: one per ready fd."),
     ("stats", "Counters of the loop: turns, accepted and refused connections, interrupted waits."),
-    ("conns", "The slab of connections: socket, unread input, pending output, interest."),
 ]:
-    # gdb takes a command's help from its class docstring: one small class per command.
     type(name, (ReactorField,), {"__doc__": doc})(name, name)
-end
-
-define to-wait
-  break-matching -t ^reactor::reactor::Reactor<.*>::wait_for_events<.*>$
-  continue
-  finish
-end
-document to-wait
-From a stop in turn: run into wait_for_events (the select/poll/epoll_wait call) and
-stop when it returns, with the number of ready descriptors as the value returned.
-end
-
-define to-handler
-  break-matching -t ^servers::reactive::.*::on_data$
-  continue
-  bytes input
-end
-document to-handler
-Run to the handler's on_data (the protocol: here echo) and print the bytes it was given.
 end
 
 # The start of a turn: turn() is turn_within(None) in this reactor, so stop in the body.

@@ -42,6 +42,11 @@ impl Model {
     }
 }
 
+/// Where a server listens when neither `--listen` nor `--unix` is given: loopback, port 0.
+/// On a shared lab machine a fixed default port would make two students' servers collide;
+/// the kernel picks a free port and the `listening on ADDR` line says which.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:0";
+
 /// Flags every server takes (`#[command(flatten)]` them into a binary's own).
 #[derive(Args, Debug, Clone)]
 pub struct ServerArgs {
@@ -49,7 +54,8 @@ pub struct ServerArgs {
     #[arg(long, value_enum, default_value_t = Model::Epoll)]
     pub model: Model,
 
-    /// TCP address to listen on; port 0 lets the kernel choose (printed on stdout).
+    /// TCP address to listen on [default: 127.0.0.1:0]; port 0 lets the kernel pick a free
+    /// port, printed on stdout as `listening on ADDR`.
     #[arg(long, value_name = "HOST:PORT", conflicts_with = "unix")]
     pub listen: Option<String>,
 
@@ -58,11 +64,11 @@ pub struct ServerArgs {
     pub unix: Option<PathBuf>,
 
     /// Close connections that send nothing for SECS seconds.
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", value_parser = at_least_one)]
     pub idle_timeout: Option<u64>,
 
     /// Most clients served at once; the next ones are told so and closed.
-    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = at_least_one)]
     pub max_connections: u64,
 
     #[command(flatten)]
@@ -98,6 +104,16 @@ impl ServerArgs {
     }
 }
 
+/// A count or a duration that must be 1 or more, with a message a person can read (clap's
+/// own range check answers "0 is not in 1..18446744073709551615").
+pub fn at_least_one(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("expected a whole number, 1 or more".to_string()),
+    }
+}
+
 /// Logs to stderr; `RUST_LOG` overrides the default level (info).
 pub fn init_logging() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
@@ -107,6 +123,9 @@ pub fn init_logging() {
 
 /// Bind, then print the one `listening on ADDR` line and flush it: scripts and tests wait
 /// for that line to know the server is ready and which port it got.
+///
+/// SIGINT/SIGTERM are caught from before that line on (`signal::catch_stop_early`): a
+/// script may send SIGTERM as soon as it reads the line, before the loop is set up.
 pub fn bind_and_announce(addr: &ListenAddr) -> io::Result<Listener> {
     bind_and_announce_with(addr, reactor::Bugs::NONE)
 }
@@ -121,6 +140,7 @@ pub fn listen(server: &ServerArgs, addr: &ListenAddr) -> io::Result<Listener> {
 
 /// `bind_and_announce`, with the bugs that live in the listener (`backlog-2`).
 pub fn bind_and_announce_with(addr: &ListenAddr, bugs: reactor::Bugs) -> io::Result<Listener> {
+    reactor::signal::catch_stop_early()?;
     let listener = Listener::bind_with(addr, bugs)?;
     let mut out = io::stdout().lock();
     writeln!(out, "listening on {}", listener.local_addr_string()?)?;

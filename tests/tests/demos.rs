@@ -112,6 +112,8 @@ struct Lane {
     got: Vec<(u64, String)>,
     sent: Vec<u64>,
     eof: u64,
+    /// When tcp-client said "connected to": the first line is sent after it.
+    connected: u64,
 }
 
 fn lanes(model: &str, out: &str) -> HashMap<char, Lane> {
@@ -121,8 +123,10 @@ fn lanes(model: &str, out: &str) -> HashMap<char, Lane> {
             got: Vec::new(),
             sent: Vec::new(),
             eof: u64::MAX,
+            connected: u64::MAX,
         });
         match event.what.as_str() {
+            "connected" => lane.connected = event.micros,
             "got" => lane.got.push((event.micros, event.text)),
             "sent" => lane.sent.push(event.micros),
             "EOF" => lane.eof = event.micros,
@@ -137,6 +141,10 @@ fn lanes(model: &str, out: &str) -> HashMap<char, Lane> {
         let expected: Vec<String> = (1..=3).map(|i| format!("{name}{i}")).collect();
         assert_eq!(answers, expected, "{model}: client {name}'s answers, in:\n{out}");
         assert_eq!(lane.sent.len(), 3, "{model}: client {name} sent 3 lines, in:\n{out}");
+        assert!(
+            lane.connected <= lane.sent[0],
+            "{model}: client {name} is shown sending before it connected, in:\n{out}"
+        );
     }
     lanes
 }
@@ -213,10 +221,17 @@ fn demo_concurrent_models_answer_every_client_at_once() {
                 3,
                 "{model}: one child process per client:\n{inside}"
             ),
-            "thread" => assert!(
-                inside.contains("4 thread(s)") && inside.contains("client-3"),
-                "{model}: the main thread and one per client:\n{inside}"
-            ),
+            "thread" => {
+                assert!(
+                    inside.contains("4 thread(s)") && inside.contains("client-3"),
+                    "{model}: the main thread and one per client:\n{inside}"
+                );
+                assert_eq!(
+                    inside.matches("connection to A").count(),
+                    1,
+                    "{model}: one fd table, each client socket once:\n{inside}"
+                );
+            }
             _ => {
                 assert!(
                     inside.contains("1 thread(s)") && inside.contains("child processes: none"),
@@ -293,8 +308,8 @@ fn strace_compare_shows_the_contrast() {
     let (code, out, err) = run_script(
         "strace-compare.sh",
         &[],
+        // No STRACE_CLIENT: the default must be the lock-step client, equal round trips.
         &[
-            ("STRACE_CLIENT", "python"),
             ("STRACE_CONNECTIONS", "4"),
             ("STRACE_ROUNDS", "10"),
             ("TRACE_DIR", &dir),
@@ -348,6 +363,10 @@ fn strace_compare_shows_the_contrast() {
         "epoll never selects:\n{out}"
     );
     assert!(count(&rows, "poll", "poll", &out) > 1, "poll waits in poll:\n{out}");
+    assert!(
+        out.contains("at start-up Rust's runtime polls fds") && out.contains("FIONBIO"),
+        "the poll and ioctl rows are explained:\n{out}"
+    );
     assert!(
         count(&rows, "epoll_wait", "epoll", &out) > 0,
         "epoll waits in epoll_wait:\n{out}"

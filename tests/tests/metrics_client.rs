@@ -62,7 +62,7 @@ fn every_subcommand_in_every_encoding_on_every_model() {
 }
 
 #[test]
-fn dump_shows_the_frames_as_hex() {
+fn dump_shows_each_message_field_by_field_in_every_encoding() {
     let (server, _) = start("epoll");
     client(&server, "text", &[], &["desc", "cpu", "gauge"]);
     let (code, out, err) = client(
@@ -72,13 +72,48 @@ fn dump_shows_the_frames_as_hex() {
         &["val", "cpu", "0.5", "--timestamp", "1700000000000"],
     );
     assert_eq!((code, out.as_str()), (Some(0), "OK cpu 0.5\n"), "{err}");
-    // The frame documented in servers/src/proto/metrics/binary.rs.
-    let sent = "> 27 bytes sent:\nb5 4d 01 01 14 00 00 00 00 00 00 00 e0 3f 00 68\ne5 cf 8b 01 00 00 03 63 70 75 a5\n";
+    // The frame documented in servers/src/proto/metrics/binary.rs and docs/metrics-protocol.md.
+    let sent = "> sent 27 bytes: one binary frame
+  b5 4d 01 01 14 00                  header: magic, version 1, type VAL, payload 20 bytes
+  00 00 00 00 00 00 e0 3f            value 0.5 (f64 LE)
+  00 68 e5 cf 8b 01 00 00            timestamp 1700000000000 (i64 LE)
+  03 63 70 75                        name \"cpu\" (str8)
+  a5                                 canary
+";
     assert!(err.starts_with(sent), "stderr was:\n{err}");
+    let received = "< received 15 bytes: one binary frame
+  b5 4d 01 80 08 00                  header: magic, version 1, type OK, payload 8 bytes
+  07 63 70 75 20 30 2e 35            message \"cpu 0.5\" (str8)
+  a5                                 canary
+";
+    assert!(err.contains(received), "{err}");
+    // Text and JSON: the line as sent or received, then its fields; never hex.
+    let (code, _, err) = client(&server, "text", &["--dump"], &["val", "cpu", "2"]);
+    assert_eq!(code, Some(0), "{err}");
     assert!(
-        err.contains("< 15 bytes received:\nb5 4d 01 80 08 00 07 63 70 75 20 30 2e 35 a5"),
+        err.contains("> sent 10 bytes: one text line \"VAL cpu 2\\n\"\n  VAL "),
         "{err}"
     );
+    assert!(err.contains("< received ") && err.contains("status: ok"), "{err}");
+    let (code, _, err) = client(&server, "json", &["--dump"], &["get", "cpu"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("> sent 32 bytes: one JSON line") && err.contains("\"param\": \"cpu\""),
+        "{err}"
+    );
+    assert!(err.contains("< received ") && err.contains("\"ok\": true"), "{err}");
+    assert!(!err.contains("b5 4d"), "no binary frame in a JSON exchange: {err}");
+}
+
+#[test]
+fn unix_socket_like_the_other_clients() {
+    let dir = tests::TempDir::new("metrics-client-unix");
+    let path = dir.path().join("m.sock");
+    let path = path.to_str().expect("utf-8");
+    let _server = Server::start("metrics-server", &["--model", "poll", "--unix", path]);
+    let (status, out, err) = run_client("metrics-client", &["--unix", path, "desc", "up", "gauge"], b"");
+    assert!(status.success(), "{err}");
+    assert_eq!(out, "OK described up\n");
 }
 
 #[test]

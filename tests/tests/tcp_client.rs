@@ -17,6 +17,11 @@ fn relays_stdin_and_prints_everything_on_each_backend() {
         let (status, out, err) = run_client("tcp-client", &["--model", model, host, port], &input);
         assert!(status.success(), "{model}: {err}");
         assert_eq!(out.as_bytes(), &input[..], "{model}: echo printed differs");
+        assert_eq!(
+            err.lines().next(),
+            Some(format!("connected to {}", server.addr).as_str()),
+            "{model}: like nc -v, the address connected to goes to stderr"
+        );
     }
 }
 
@@ -47,6 +52,7 @@ fn unix_socket() {
     let (status, out, err) = run_client("tcp-client", &["--unix", path_str], b"over unix\n");
     assert!(status.success(), "{err}");
     assert_eq!(out, "over unix\n");
+    assert!(err.starts_with(&format!("connected to unix:{path_str}\n")), "{err}");
 }
 
 #[test]

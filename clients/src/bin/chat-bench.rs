@@ -23,7 +23,9 @@ use std::time::{Duration, Instant};
 
 /// Load generator for chat-server.
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None)]
+#[command(name = env!("CARGO_BIN_NAME"), version, after_help = r#"Examples:
+  chat-bench --clients 100 --messages 100 127.0.0.1:PORT
+  chat-bench --idle 1000 127.0.0.1:PORT     (until stdin closes: Ctrl-D)"#)]
 struct Args {
     /// Server address, HOST:PORT.
     addr: String,

@@ -34,7 +34,10 @@ included, as dig does); 2 when there is no usable answer (timeout, connection re
 malformed answer over TCP) or on invalid input.";
 
 #[derive(Parser, Debug)]
-#[command(version, about = "Query a DNS server by hand and print the answer like dig")]
+#[command(name = env!("CARGO_BIN_NAME"), version, about = "Query a DNS server by hand and print the answer like dig", after_help = r#"Examples:
+  dns-query example.com
+  dns-query -t MX example.com --server 127.0.0.1:5353
+  dns-query -x 127.0.0.1"#)]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
     /// The name to look up (example.com; `.` is the root; `a\.b.example` has a dot inside

@@ -26,7 +26,9 @@ Exit status: 0 on success; 1 when the kernel cannot be asked or the interface do
 exist; 2 on an invalid command line.";
 
 #[derive(Parser, Debug)]
-#[command(version, about = "List network interfaces and addresses like `ip address`")]
+#[command(name = env!("CARGO_BIN_NAME"), version, about = "List network interfaces and addresses like `ip address`", after_help = r#"Examples:
+  ifaces
+  ifaces lo"#)]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
     /// Show only this interface (e.g. lo).

@@ -20,7 +20,10 @@ Exit status: 0 on success; 2 on invalid input (a bad octet, a prefix out of rang
 that is not contiguous), with a message saying what is wrong.";
 
 #[derive(Parser, Debug)]
-#[command(version, about = "Compute IPv4/IPv6 network parameters from an address and prefix")]
+#[command(name = env!("CARGO_BIN_NAME"), version, about = "Compute IPv4/IPv6 network parameters from an address and prefix", after_help = r#"Examples:
+  ipcalc 192.168.0.1/24
+  ipcalc 10.1.2.3 255.255.240.0
+  ipcalc fe80::1/64"#)]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
     /// ADDRESS/PREFIX (192.168.0.1/24, fe80::1/64), or ADDRESS followed by NETMASK.

@@ -24,7 +24,10 @@ Exit status: 0 on success; 2 when the name does not resolve, the port is out of 
 message is printed on stderr) or the command line is invalid.";
 
 #[derive(Parser, Debug)]
-#[command(version, about = "Resolve a host name with getaddrinfo(3) or gethostbyname(3)")]
+#[command(name = env!("CARGO_BIN_NAME"), version, about = "Resolve a host name with getaddrinfo(3) or gethostbyname(3)", after_help = r#"Examples:
+  resolve localhost
+  resolve -4 example.com http
+  resolve --gethostbyname localhost"#)]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
     /// Host name or numeric address to resolve.

@@ -30,7 +30,9 @@ not in the expected format (the line number and the reason are printed) or the c
 is invalid.";
 
 #[derive(Parser, Debug)]
-#[command(version, about = "Show the routing table like `ip route`")]
+#[command(name = env!("CARGO_BIN_NAME"), version, about = "Show the routing table like `ip route`", after_help = r#"Examples:
+  routes
+  routes -6"#)]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
     /// IPv6 routes instead of IPv4.

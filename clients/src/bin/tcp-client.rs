@@ -6,6 +6,10 @@
 //! the server sends is printed. EOF on stdin half-closes the connection (`shutdown(SHUT_WR)`)
 //! and the client still prints the rest of the server's output until it closes.
 //!
+//! Like `nc -v`, it says on stderr where it connected (`connected to 127.0.0.1:7000`), so
+//! stdout carries only what the server sent; when every address fails, each one is named
+//! with its error.
+//!
 //! Exit status: 0 when the server closed cleanly, 1 when the connection failed or was lost,
 //! 2 for bad arguments.
 
@@ -20,8 +24,13 @@ use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
 #[command(
+    name = env!("CARGO_BIN_NAME"),
     version,
-    about = "Relay stdin to a TCP or UNIX socket and the socket to stdout, in one thread"
+    about = "Relay stdin to a TCP or UNIX socket and the socket to stdout, in one thread",
+    after_help = r#"Examples:
+  tcp-client 127.0.0.1 PORT                 prints `connected to 127.0.0.1:PORT` on stderr
+  tcp-client localhost echo                 a service name, looked up in /etc/services
+  tcp-client --unix /tmp/echo.sock < lines.txt"#
 )]
 struct Args {
     /// Server host name or address (resolved with getaddrinfo).
@@ -53,6 +62,7 @@ fn main() -> ExitCode {
 /// Connect, relay until the server closes, report how it ended.
 fn run(args: &Args) -> Result<(), String> {
     let (stream, peer) = connect(args)?;
+    eprintln!("connected to {peer}");
     let kind: BackendKind = args.model.parse()?;
     let mut reactor = Reactor::new(kind, Relay::new(), Config::default()).map_err(|e| e.to_string())?;
     reactor.watch_signals(&[]).map_err(|e| e.to_string())?;

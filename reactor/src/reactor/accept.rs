@@ -7,6 +7,12 @@
 //! rule 8), where the kernel keeps the connection queued and we stop accepting for a moment,
 //! because with level-triggered select/poll a listener we do not accept from stays
 //! "readable" and the loop would spin at 100% CPU.
+//!
+//! Any other accept error (`ECONNABORTED`, `EPROTO`, `ENETDOWN`, `EPERM` from a firewall…)
+//! concerns one connection, not the listener: log it once and keep accepting until
+//! `WouldBlock`, because edge-triggered epoll will not report the connections queued behind
+//! it again. Should such errors repeat without end, accepting pauses like for `EMFILE`
+//! instead of spinning.
 
 use super::{ListenerSlot, Reactor};
 use crate::conn::Conn;
@@ -20,15 +26,20 @@ use std::time::Duration;
 /// How long accepting pauses after EMFILE/ENFILE.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
+/// Unexpected accept errors in one call before pausing (a listener that fails forever must
+/// not spin the loop; one that loses a few connections must not stall the others).
+const MAX_ACCEPT_ERRORS: u32 = 64;
+
 impl<H: Handler> Reactor<H> {
     /// The listener is readable: accept every pending connection.
     pub(super) fn accept_ready(&mut self, index: usize) {
+        let mut errors = 0;
         loop {
             let Some(slot) = self.listeners.get(index) else { return };
             if slot.paused || self.stopping.is_some() {
                 return;
             }
-            match slot.listener.accept() {
+            match accept_one(&slot.listener) {
                 Ok((stream, peer)) => {
                     if let Some(slot) = self.listeners.get_mut(index) {
                         slot.out_of_fds_logged = false;
@@ -41,8 +52,13 @@ impl<H: Handler> Reactor<H> {
                 // The client gave up between the kernel's handshake and our accept.
                 Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => continue,
                 Err(e) => {
-                    warn!("accept: {e}");
-                    return;
+                    errors += 1;
+                    if errors == 1 {
+                        warn!("accept: {e} (that connection is lost; accepting the next ones)");
+                    }
+                    if errors == MAX_ACCEPT_ERRORS {
+                        return self.pause_accepting(index, &e);
+                    }
                 }
             }
         }
@@ -153,6 +169,16 @@ impl<H: Handler> Reactor<H> {
     }
 }
 
+/// `accept(2)` on the listener. Unit tests can make the next calls fail (`fault`) to check
+/// that one failed accept does not leave the queued connections behind it waiting.
+fn accept_one(listener: &crate::Listener) -> io::Result<(Stream, Peer)> {
+    #[cfg(test)]
+    if let Some(e) = fault::take() {
+        return Err(e);
+    }
+    listener.accept()
+}
+
 /// Non-blocking, and for TCP no Nagle delay: replies are small and must leave at once.
 fn prepare_socket(stream: &Stream) -> io::Result<()> {
     stream.set_nonblocking(true)?;
@@ -165,4 +191,33 @@ fn prepare_socket(stream: &Stream) -> io::Result<()> {
 /// EMFILE (this process) or ENFILE (the whole system) is out of file descriptors.
 fn is_out_of_descriptors(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE))
+}
+
+#[cfg(test)]
+#[path = "accept_tests.rs"]
+mod tests;
+
+/// Fault injection for the unit tests: the next N accepts of this thread fail with EPROTO.
+#[cfg(test)]
+mod fault {
+    use std::cell::Cell;
+    use std::io;
+
+    thread_local! {
+        static FAILURES: Cell<u32> = const { Cell::new(0) };
+    }
+
+    pub fn inject(count: u32) {
+        FAILURES.with(|f| f.set(count));
+    }
+
+    pub fn take() -> Option<io::Error> {
+        FAILURES.with(|f| {
+            let left = f.get();
+            (left > 0).then(|| {
+                f.set(left - 1);
+                io::Error::from_raw_os_error(libc::EPROTO)
+            })
+        })
+    }
 }

@@ -32,7 +32,14 @@ fork, select, poll or epoll.";
 
 /// Chat server: one room; lines from a member go to every other member.
 #[derive(Parser, Debug)]
-#[command(version)]
+#[command(name = env!("CARGO_BIN_NAME"), version,
+    mut_arg("model", |a| a.help("Concurrency model (not iterative: a room needs its members connected at once)")), after_help = r#"Models: thread, fork, select, poll, epoll. Not iterative: it serves one client at a time,
+so a room of several members cannot exist (chat-server says why and exits 2).
+
+Examples:
+  chat-server --model epoll                prints `listening on 127.0.0.1:PORT`
+  chat-server --model thread --protocol json --listen 127.0.0.1:7001
+Then: chat-client --nick ada 127.0.0.1 PORT"#)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,
@@ -56,7 +63,7 @@ fn main() {
     cli::raise_fd_limit();
     let protocol: Protocol = args.protocol.parse().unwrap_or_default();
     let max_output = usize::try_from(args.max_output).unwrap_or(DEFAULT_MAX_OUTPUT);
-    let addr = args.server.listen_addr("127.0.0.1:7001");
+    let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let config = reactive::chat::config(args.server.reactor_config(), max_output);
     let result = match args.server.model {

@@ -14,7 +14,11 @@ use servers::reactive::{self, echo::EchoHandler};
 
 /// Echo server: every byte received is sent back.
 #[derive(Parser, Debug)]
-#[command(version)]
+#[command(name = env!("CARGO_BIN_NAME"), version, after_help = r#"Examples:
+  echo-server --model select               prints `listening on 127.0.0.1:PORT` (a free port)
+  echo-server --model fork --listen [::1]:7000
+  echo-server --model epoll --unix /tmp/echo.sock
+Then, in another terminal: tcp-client 127.0.0.1 PORT"#)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,
@@ -24,7 +28,7 @@ fn main() {
     let args = Args::parse();
     cli::init_logging();
     cli::raise_fd_limit();
-    let addr = args.server.listen_addr("127.0.0.1:7000");
+    let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let result = match args.server.model.backend() {
         Some(kind) => reactive::run(kind, listener, EchoHandler, args.server.reactor_config()),

@@ -5,8 +5,9 @@
 //! http-server --model epoll --root ./public --listen 127.0.0.1:8080
 //! listening on 127.0.0.1:8080
 //! ```
-//! Without `--root` it serves the small demo site in `servers/www`, so `http-server` alone
-//! shows a page at <http://127.0.0.1:8080/>. Try `curl -v`, `http-get -i`, or a browser; run
+//! Without `--root` it serves the small demo site in `servers/www`, and without `--listen`
+//! it takes a free port (`listening on 127.0.0.1:PORT`), so `http-server` alone shows a page
+//! at `http://127.0.0.1:PORT/`. Try `curl -v`, `http-get -i`, or a browser; run
 //! it under `strace -f` to watch `sendfile(2)` and `openat2(2)`. The protocol is in
 //! `proto/http/`, the drivers in `reactive/http.rs` and `blocking/http.rs`.
 
@@ -24,7 +25,10 @@ const DEMO_SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www");
 
 /// HTTP/1.1 static file server.
 #[derive(Parser, Debug)]
-#[command(version)]
+#[command(name = env!("CARGO_BIN_NAME"), version, after_help = r#"Examples:
+  http-server                              the demo site, on 127.0.0.1:PORT (a free port)
+  http-server --model thread --root ./public --listen 127.0.0.1:8080
+Then: curl -v http://127.0.0.1:PORT/   or   http-get -i http://127.0.0.1:PORT/"#)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,
@@ -34,7 +38,7 @@ struct Args {
     root: Option<PathBuf>,
 
     /// Seconds a client may take to send a complete request head (then 408 and close).
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = cli::at_least_one)]
     header_timeout: u64,
 }
 
@@ -46,7 +50,7 @@ fn main() {
     let site = Site::open(&root).unwrap_or_else(|e| cli::fail(&format!("root {}", root.display()), &e));
     let site = site.with_bugs(args.server.bugs.set());
     log::info!("serving files from {}", site.root_path().display());
-    let addr = args.server.listen_addr("127.0.0.1:8080");
+    let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let header_timeout = Duration::from_secs(args.header_timeout);
     let result = match args.server.model.backend() {

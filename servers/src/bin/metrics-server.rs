@@ -23,7 +23,13 @@ use servers::reactive;
 
 /// Metrics server: DESC/VAL/GET/LIST in binary, text or JSON; Prometheus over HTTP.
 #[derive(Parser, Debug)]
-#[command(name = "metrics-server", version)]
+#[command(name = env!("CARGO_BIN_NAME"), version,
+    mut_arg("model", |a| a.help("Concurrency model: thread, select, poll or epoll (not iterative, not fork: see below)")), after_help = r#"Models: thread, select, poll, epoll. Not iterative (one client would hold the store) nor
+fork (each child would have its own copy of the store).
+
+Examples:
+  metrics-server --http 127.0.0.1:0        logs `http on 127.0.0.1:HTTP_PORT`
+Then: metrics-client 127.0.0.1 PORT list   and   curl http://127.0.0.1:HTTP_PORT/metrics"#)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,
@@ -42,7 +48,7 @@ fn main() {
     }
     cli::init_logging();
     cli::raise_fd_limit();
-    let addr = args.server.listen_addr("127.0.0.1:7070");
+    let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let http = args.http.as_deref().map(|host_port| {
         let addr = ListenAddr::tcp(host_port);
         let listener =

@@ -66,7 +66,17 @@ pub fn run<S: Session>(model: Model, listener: Listener, session: S, options: Op
     }
 }
 
-/// A blocking client socket with the idle timeout set.
+/// A blocking client socket with the idle timeout set. Under strace, per client:
+///
+/// - `ioctl(fd, FIONBIO, [0])`: make sure the socket blocks. The acceptor's listener is
+///   non-blocking (`acceptor.rs`: a client that vanishes between `poll` and `accept` must
+///   not hang it). Linux does not pass O_NONBLOCK from a listener to the sockets `accept`
+///   returns, but BSD and macOS do, and these models are written for blocking reads: so the
+///   mode is said, not assumed;
+/// - `setsockopt(fd, SO_RCVTIMEO, …)`: the `--idle-timeout` as a receive timeout, so a
+///   blocked `read` returns `EAGAIN` after that long (a zero timeval, "no timeout", when the
+///   flag is not given: std makes the call either way);
+/// - `setsockopt(fd, TCP_NODELAY)`: small replies leave at once (no Nagle delay).
 pub fn prepare(stream: &Stream, options: &Options) -> io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(options.idle_timeout)?;

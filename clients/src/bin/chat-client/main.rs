@@ -33,7 +33,9 @@ use wire::{Command, Protocol};
 
 /// Chat client: lines typed go to the room, lines from the room are printed.
 #[derive(Parser, Debug)]
-#[command(version)]
+#[command(name = env!("CARGO_BIN_NAME"), version, after_help = r#"Examples:
+  chat-client --nick ada 127.0.0.1 PORT
+  chat-client --protocol json --unix /tmp/chat.sock"#)]
 struct Args {
     /// Server host name or address.
     #[arg(required_unless_present = "unix", conflicts_with = "unix")]

@@ -23,7 +23,10 @@ use std::time::Duration;
 
 /// Fetch a URL with HTTP/1.1 and print (or save) the body.
 #[derive(Parser, Debug)]
-#[command(version, about, long_about = None)]
+#[command(name = env!("CARGO_BIN_NAME"), version, after_help = r#"Examples:
+  http-get -i http://127.0.0.1:PORT/
+  http-get -I http://127.0.0.1:PORT/hello.txt
+  http-get -o page.html http://127.0.0.1:PORT/index.html"#)]
 struct Args {
     /// Print the response head before the body.
     #[arg(short = 'i', long = "include")]

@@ -20,7 +20,10 @@ const MAX_SIZE: u32 = 16 * 1024 * 1024;
 /// Ping-pong load generator for the echo servers: N connections each send a message, wait for
 /// exactly that echo, verify it and record the round-trip latency, until the deadline.
 #[derive(Parser, Debug)]
-#[command(name = "loadgen", version)]
+#[command(name = env!("CARGO_BIN_NAME"), version, after_help = r#"Examples:
+  loadgen --connections 50 --duration 3 127.0.0.1:PORT
+  loadgen --connections 1 --idle 1000 --json 127.0.0.1:PORT
+  loadgen --unix /tmp/echo.sock"#)]
 pub struct Cli {
     /// Server address as HOST:PORT (e.g. 127.0.0.1:7000 or [::1]:7000; a name is resolved and
     /// its first address used); omit with --unix.

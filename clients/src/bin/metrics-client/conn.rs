@@ -1,10 +1,11 @@
 //! One connection to a metrics server, in the chosen encoding: send a command, read its
 //! whole reply (for LIST, the count and then that many entries), say whether it succeeded.
 //!
-//! Blocking `read`/`write` on a `TcpStream`, one command at a time: a client that waits for
+//! Blocking `read`/`write` on a TCP or UNIX stream, one command at a time: a client that waits for
 //! each answer needs nothing more. Replies are read with bounds (a reply line of at most
 //! 64 KiB, a frame of at most 1 KiB), so a broken server cannot make the client eat memory.
 
+use crate::dump::{self, Direction};
 use crate::wire::binary::{self, Decoded, HEADER_LEN, MAX_PAYLOAD};
 use crate::wire::command::{format_value, Command, Reply};
 use crate::wire::message::Message;
@@ -13,7 +14,8 @@ use clap::ValueEnum;
 use clients::connect::connect_tcp;
 use serde_json::{json, Value};
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Longest reply line accepted from a text or JSON server (a LIST of 10 000 metrics in JSON
@@ -35,22 +37,49 @@ pub struct Answer {
     pub ok: bool,
 }
 
+/// Where the server is: `HOST PORT`, or `--unix PATH`.
+pub enum Target {
+    Tcp(String, u16),
+    Unix(PathBuf),
+}
+
+impl Target {
+    /// For error messages: `127.0.0.1 port 7070`, `/tmp/m.sock`.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Tcp(host, port) => format!("{host} port {port}"),
+            Target::Unix(path) => path.display().to_string(),
+        }
+    }
+}
+
 pub struct Connection {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
+    reader: BufReader<Box<dyn Read>>,
+    writer: Box<dyn Write>,
     encoding: Encoding,
-    /// Print every frame sent and received as hex on stderr.
+    /// Print every message sent and received, field by field, on stderr (`dump.rs`).
     dump: bool,
 }
 
 impl Connection {
-    /// Connect to HOST:PORT (each address `getaddrinfo` gives, in turn: `clients::connect`).
-    pub fn open(host: &str, port: u16, encoding: Encoding, dump: bool) -> io::Result<Connection> {
-        let (stream, _addr) = connect_tcp(host, &port.to_string()).map_err(io::Error::other)?;
-        stream.set_nodelay(true)?;
-        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-        let writer = stream.try_clone()?;
-        let reader = BufReader::new(stream);
+    /// Connect to HOST:PORT (each address `getaddrinfo` gives, in turn: `clients::connect`),
+    /// or to a UNIX socket.
+    pub fn open(target: &Target, encoding: Encoding, dump: bool) -> io::Result<Connection> {
+        let timeout = Some(Duration::from_secs(30));
+        let (reader, writer): (Box<dyn Read>, Box<dyn Write>) = match target {
+            Target::Tcp(host, port) => {
+                let (stream, _addr) = connect_tcp(host, &port.to_string()).map_err(io::Error::other)?;
+                stream.set_nodelay(true)?;
+                stream.set_read_timeout(timeout)?;
+                (Box::new(stream.try_clone()?), Box::new(stream) as Box<dyn Write>)
+            }
+            Target::Unix(path) => {
+                let stream = UnixStream::connect(path)?;
+                stream.set_read_timeout(timeout)?;
+                (Box::new(stream.try_clone()?), Box::new(stream) as Box<dyn Write>)
+            }
+        };
+        let reader = BufReader::new(reader);
         Ok(Connection {
             reader,
             writer,
@@ -63,7 +92,7 @@ impl Connection {
     pub fn request(&mut self, command: &Command) -> io::Result<Answer> {
         let bytes = self.encode(command)?;
         if self.dump {
-            eprintln!("> {} bytes sent:\n{}", bytes.len(), binary::hex_dump(&bytes));
+            dump::print(Direction::Sent, self.encoding, &bytes);
         }
         self.writer.write_all(&bytes)?;
         match self.encoding {
@@ -96,7 +125,7 @@ impl Connection {
             ));
         }
         if self.dump {
-            eprintln!("< {}", line.trim_end());
+            dump::print(Direction::Received, self.encoding, line.as_bytes());
         }
         Ok(line)
     }
@@ -155,7 +184,7 @@ impl Connection {
         frame.resize(HEADER_LEN + payload_len + 1, 0);
         self.reader.read_exact(&mut frame[HEADER_LEN..])?;
         if self.dump {
-            eprintln!("< {} bytes received:\n{}", frame.len(), binary::hex_dump(&frame));
+            dump::print(Direction::Received, self.encoding, &frame);
         }
         match binary::decode(&frame) {
             Decoded::Frame {

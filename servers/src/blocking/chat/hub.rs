@@ -11,7 +11,6 @@
 
 use super::queue::OutQueue;
 use crate::proto::chat::{Chat, Frame, LeaveReason, MemberId, Output, Protocol};
-use log::warn;
 use reactor::Stream;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -116,9 +115,8 @@ impl Inner {
     }
 
     fn drop_too_slow(&mut self, id: MemberId) -> Vec<Output> {
-        let nick = self.chat.nick(id).unwrap_or("?").to_string();
+        // The room logs the leave ("NICK left: too slow …"), as on every model.
         if let Some(member) = self.members.remove(&id) {
-            warn!("{nick}: output queue over its limit, disconnecting (too slow)");
             member.queue.abort();
             let _ = member.socket.shutdown_both(); // wakes its reader, and a blocked writer
         }

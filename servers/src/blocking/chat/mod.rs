@@ -42,8 +42,8 @@ fn serve(hub: &Hub, stream: &mut Stream, peer: &Peer) -> io::Result<()> {
     let writer = spawn_writer(id, Arc::clone(&queue), stream.try_clone()?)?;
     let nick = hub.join(id, Arc::clone(&queue), stream.try_clone()?);
     info!("{peer} joined as {nick}");
+    // After a /quit the room has already logged the leave; this one is then a no-op.
     let reason = read_lines(hub, id, stream);
-    info!("{peer} ({nick}): connection ended: {reason:?}");
     hub.leave(id, reason);
     queue.close_after_flush();
     finish_writer(writer, stream);

@@ -16,40 +16,77 @@
 //! can never break the framing, since a `\n` inside a string is sent as `\\n`.
 
 use super::message::{Command, Event};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 
-/// What a JSON command line may hold. Unknown fields are ignored.
-#[derive(Deserialize)]
-struct JsonCommand {
-    command: String,
-    #[serde(default)]
-    param: Option<String>,
-    #[serde(default)]
-    to: Option<String>,
-}
+/// What a command looks like, quoted in error replies.
+const EXAMPLE: &str = r#"{"command":"message","param":"hi"}"#;
 
-/// Decode one JSON line into a command, or say what is wrong with it.
+/// Decode one JSON line into a command, or say in words what was expected: serde's own
+/// messages ("expected ident at line 1 column 2") speak of its parser, not of the protocol.
 pub fn parse_command(line: &str) -> Result<Command, String> {
-    let c: JsonCommand = serde_json::from_str(line).map_err(|e| format!("invalid JSON command: {e}"))?;
-    let param = |what: &str| {
-        c.param
-            .clone()
-            .ok_or(format!("\"{}\" needs a \"param\" ({what})", c.command))
+    let value: Value = serde_json::from_str(line).map_err(|e| {
+        format!(
+            "invalid JSON command: not JSON (column {}): send one object per line, such as {EXAMPLE}",
+            e.column()
+        )
+    })?;
+    let Value::Object(fields) = &value else {
+        return Err(format!(
+            "invalid JSON command: expected an object such as {EXAMPLE}, got {}",
+            kind(&value)
+        ));
     };
-    match c.command.as_str() {
+    let command = match fields.get("command") {
+        Some(Value::String(command)) => command.as_str(),
+        Some(other) => {
+            return Err(format!(
+                "invalid JSON command: \"command\" must be a string, got {}",
+                kind(other)
+            ))
+        }
+        None => return Err(format!("invalid JSON command: no \"command\" field, as in {EXAMPLE}")),
+    };
+    let text = |name: &str| match fields.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(other) => Err(format!(
+            "invalid JSON command: \"{name}\" must be a string, got {}",
+            kind(other)
+        )),
+    };
+    // Other fields are ignored.
+    let (param_field, to) = (text("param")?, text("to")?);
+    let param = |what: &str| {
+        param_field
+            .clone()
+            .ok_or(format!("\"{command}\" needs a \"param\" ({what})"))
+    };
+    match command {
         "login" | "nick" => Ok(Command::Nick(param("the nick")?)),
         "message" => Ok(Command::Say(param("the text")?)),
         "list" => Ok(Command::List),
         "private" | "msg" => Ok(Command::Msg {
-            to: c.to.clone().ok_or("\"private\" needs \"to\" (a nick)")?,
+            to: to.clone().ok_or("\"private\" needs \"to\" (a nick)")?,
             text: param("the text")?,
         }),
         "me" => Ok(Command::Me(param("the action")?)),
-        "quit" => Ok(Command::Quit(c.param.clone())),
+        "quit" => Ok(Command::Quit(param_field.clone())),
         other => Err(format!(
             "unknown command: {other} (try login, message, list, private, me, quit)"
         )),
+    }
+}
+
+/// "a number", "an array"…: what a JSON value is, for error messages.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
@@ -194,6 +231,25 @@ mod tests {
             .unwrap_err()
             .starts_with("unknown command"));
         assert!(parse_command(r#"{"command":42}"#).is_err());
+    }
+
+    #[test]
+    fn bad_json_errors_say_what_was_expected_in_protocol_words() {
+        let not_json = parse_command("{oops").unwrap_err();
+        assert!(
+            not_json.contains("not JSON") && not_json.contains(r#"{"command":"message","param":"hi"}"#),
+            "{not_json}"
+        );
+        assert!(!not_json.contains("expected ident"), "{not_json}");
+        assert!(parse_command("[1]").unwrap_err().contains("expected an object"));
+        assert!(parse_command("{}").unwrap_err().contains("no \"command\" field"));
+        assert_eq!(
+            parse_command(r#"{"command":42}"#).unwrap_err(),
+            "invalid JSON command: \"command\" must be a string, got a number"
+        );
+        assert!(parse_command(r#"{"command":"message","param":["x"]}"#)
+            .unwrap_err()
+            .contains("\"param\" must be a string, got an array"));
     }
 
     #[test]

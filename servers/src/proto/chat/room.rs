@@ -9,11 +9,17 @@
 //!
 //! Deliveries are in order: a driver that performs them in sequence sends every member its
 //! events in the order the room decided them (and `Close` after the `Bye` before it).
+//!
+//! The room also writes the log lines about members coming, renaming and going (`info!`,
+//! `warn!` for one dropped as too slow), so they read the same on every model; drivers add
+//! only the peer's address at join (`127.0.0.1:50000 joined as guest-1`).
 
 use super::message::{Command, Event};
 use super::nick;
 use super::MemberId;
+use log::{info, warn};
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 
 /// One thing a driver must do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +54,20 @@ impl LeaveReason {
             LeaveReason::TooSlow => "too slow".to_string(),
             LeaveReason::IdleTimeout => "idle timeout".to_string(),
             LeaveReason::Shutdown => "server shutdown".to_string(),
+        }
+    }
+}
+
+/// How the server log says why a member left.
+impl fmt::Display for LeaveReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LeaveReason::Quit(Some(reason)) => write!(f, "/quit ({reason})"),
+            LeaveReason::Quit(None) => f.write_str("/quit"),
+            LeaveReason::ConnectionLost => f.write_str("connection lost (closed without /quit)"),
+            LeaveReason::TooSlow => f.write_str("too slow (its unread output passed the limit): disconnected"),
+            LeaveReason::IdleTimeout => f.write_str("idle timeout"),
+            LeaveReason::Shutdown => f.write_str("server shutdown"),
         }
     }
 }
@@ -152,6 +172,7 @@ impl Room {
         if self.owners.get(&new_key).is_some_and(|&owner| owner != id) {
             return out.push(Delivery::Send(id, Event::error(format!("nick taken: {new}"))));
         }
+        info!("{old} is now {new}");
         self.owners.remove(&nick::key(&old));
         self.owners.insert(new_key, id);
         self.members.insert(id, new.clone());
@@ -178,6 +199,10 @@ impl Room {
             return Vec::new();
         };
         self.owners.remove(&nick::key(&nick));
+        match reason {
+            LeaveReason::TooSlow => warn!("{nick} left: {reason}"),
+            _ => info!("{nick} left: {reason}"),
+        }
         let mut out = Vec::new();
         let reason = reason.describe();
         self.to_others(id, Event::Left { nick, reason }, &mut out);

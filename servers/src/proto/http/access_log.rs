@@ -6,7 +6,8 @@
 //! ```
 //!
 //! host, identity (`-`), user (`-`), time, the request line, status, body bytes (`-` for
-//! none). The request line comes from the network: control characters and quotes are
+//! none); then, for a refused request, why, as one more quoted field (the way the combined
+//! format appends its fields): `... 400 77 "HTTP/1.1 requires a Host header field …"`. The request line comes from the network: control characters and quotes are
 //! escaped so a client cannot forge extra log lines or break the quoting.
 
 use super::date::format_clf_date;
@@ -19,8 +20,12 @@ pub fn line(host: &str, request_line: &str, response: &Response, now: i64) -> St
         0 => "-".to_string(),
         n => n.to_string(),
     };
+    let why = response
+        .why
+        .map(|why| format!(" \"{}\"", escape(why)))
+        .unwrap_or_default();
     format!(
-        "{host} - - [{}] \"{}\" {} {bytes}",
+        "{host} - - [{}] \"{}\" {} {bytes}{why}",
         format_clf_date(now),
         escape(request_line),
         response.status.code()
@@ -55,23 +60,29 @@ fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::response::{simple, Status};
+    use super::super::response::{refusal, simple, Status};
     use super::*;
 
     #[test]
-    fn common_log_format() {
-        let r = simple(Status::NotFound, "D", false, 1, false);
+    fn common_log_format_and_why_a_request_was_refused() {
+        let r = refusal(Status::NotFound, Some("gone"), "D", false, 1, false, &[]);
         assert_eq!(
             line("127.0.0.1", "GET /x HTTP/1.1", &r, 784_111_777),
-            "127.0.0.1 - - [06/Nov/1994:08:49:37 +0000] \"GET /x HTTP/1.1\" 404 14"
+            "127.0.0.1 - - [06/Nov/1994:08:49:37 +0000] \"GET /x HTTP/1.1\" 404 20 \"gone\""
         );
+        let mut ok = simple(Status::Ok, "D", false, 1, false);
+        ok.why = None;
+        assert!(line("h", "GET / HTTP/1.1", &ok, 0).ends_with("\" 200 7"));
     }
 
     #[test]
     fn hostile_request_lines_stay_on_one_line() {
         let r = simple(Status::BadRequest, "D", true, 1, true);
         let l = line("h", "GET /\"\n\\ é", &r, 0);
-        assert!(l.ends_with("\"GET /\\\"\\x0a\\\\ \\xc3\\xa9\" 400 -"), "{l}");
+        assert!(
+            l.ends_with("\"GET /\\\"\\x0a\\\\ \\xc3\\xa9\" 400 - \"the request is malformed\""),
+            "{l}"
+        );
     }
 
     #[test]

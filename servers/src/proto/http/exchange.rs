@@ -18,7 +18,7 @@
 //! longer one gets 413 and a close. A chunked body is not decoded: we answer and close.
 
 use super::request::{parse_head, BodyFraming, Method, Parsed, Request};
-use super::response::{simple, Response, Status};
+use super::response::{refusal, simple, Response, Status};
 use super::serve::{respond, Context};
 
 /// Largest request body read and thrown away to keep a connection alive.
@@ -94,11 +94,11 @@ impl Exchange {
     fn read_head(&mut self, input: &[u8], cx: &Context<'_>) -> Step {
         match parse_head(input, &mut self.scanned) {
             Parsed::Incomplete => Step::NeedMore,
-            Parsed::Invalid(status) => {
+            Parsed::Invalid(status, why) => {
                 self.scanned = 0;
                 Step::Respond {
                     consumed: input.len(),
-                    response: simple(status, cx.date, true, 1, false),
+                    response: refusal(status, Some(why), cx.date, true, 1, false, &[]),
                     request_line: "-".to_string(),
                 }
             }

@@ -60,9 +60,12 @@ pub enum Parsed {
     Incomplete,
     /// A request, and the length of its head (including leading blank lines).
     Complete(Request, usize),
-    /// The head is invalid: answer with this status and close.
-    Invalid(Status),
+    /// The head is invalid: answer with this status, saying why, and close.
+    Invalid(Status, &'static str),
 }
+
+/// Why a head is refused: the status to answer and the reason given in the body and log.
+type Refused = (Status, &'static str);
 
 /// Look for a complete head at the start of `input`. `scanned` remembers how far earlier
 /// calls searched for the end (reset it to 0 after a complete head or an error).
@@ -74,11 +77,11 @@ pub fn parse_head(input: &[u8], scanned: &mut usize) -> Parsed {
         return incomplete_or_too_large(&input[start..]);
     };
     if end - start > MAX_HEAD {
-        return Parsed::Invalid(Status::HeaderFieldsTooLarge);
+        return Parsed::Invalid(Status::HeaderFieldsTooLarge, HEAD_TOO_LARGE);
     }
     match parse_complete(&input[start..end]) {
         Ok(request) => Parsed::Complete(request, end),
-        Err(status) => Parsed::Invalid(status),
+        Err((status, why)) => Parsed::Invalid(status, why),
     }
 }
 
@@ -108,28 +111,42 @@ fn incomplete_or_too_large(head: &[u8]) -> Parsed {
     if head.len() <= MAX_HEAD {
         Parsed::Incomplete
     } else if !head.contains(&b'\n') {
-        Parsed::Invalid(Status::UriTooLong) // the request line alone is over the limit
+        // The request line alone is over the limit.
+        Parsed::Invalid(
+            Status::UriTooLong,
+            "the request line is longer than the server reads (MAX_HEAD in request.rs)",
+        )
     } else {
-        Parsed::Invalid(Status::HeaderFieldsTooLarge)
+        Parsed::Invalid(Status::HeaderFieldsTooLarge, HEAD_TOO_LARGE)
     }
 }
 
+const HEAD_TOO_LARGE: &str = "the request head is larger than the server reads (MAX_HEAD in request.rs)";
+
 /// httparse on a complete head, then the checks httparse does not make.
-fn parse_complete(head: &[u8]) -> Result<Request, Status> {
+fn parse_complete(head: &[u8]) -> Result<Request, Refused> {
     let mut fields = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut fields);
     match req.parse(head) {
         Ok(httparse::Status::Complete(_)) => {}
-        Ok(httparse::Status::Partial) => return Err(Status::BadRequest),
-        Err(httparse::Error::TooManyHeaders) => return Err(Status::HeaderFieldsTooLarge),
+        Ok(httparse::Status::Partial) => return Err((Status::BadRequest, "the request head is cut short")),
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err((
+                Status::HeaderFieldsTooLarge,
+                "more header fields than the server reads (MAX_HEADERS in request.rs)",
+            ));
+        }
         Err(httparse::Error::Version) => return Err(version_error(head)),
-        Err(_) => return Err(Status::BadRequest),
+        Err(e) => return Err((Status::BadRequest, malformed(&e))),
     }
     let (Some(method), Some(target), Some(minor)) = (req.method, req.path, req.version) else {
-        return Err(Status::BadRequest);
+        return Err((Status::BadRequest, "the request line is not METHOD TARGET HTTP/1.x"));
     };
     if target.len() > MAX_TARGET {
-        return Err(Status::UriTooLong);
+        return Err((
+            Status::UriTooLong,
+            "the request target is longer than the server reads (MAX_TARGET in request.rs)",
+        ));
     }
     let method = match method {
         "GET" => Method::Get,
@@ -150,20 +167,35 @@ fn parse_complete(head: &[u8]) -> Result<Request, Status> {
     Ok(request)
 }
 
+/// What httparse found wrong, in words.
+fn malformed(error: &httparse::Error) -> &'static str {
+    match error {
+        httparse::Error::HeaderName => "a header field name holds a character not allowed there",
+        httparse::Error::HeaderValue => "a header field value holds a control character",
+        httparse::Error::NewLine => "a line does not end with CRLF",
+        httparse::Error::Token => "the method or the request target holds a character not allowed there",
+        _ => "the request head is malformed",
+    }
+}
+
 /// httparse only knows HTTP/1.x: a well-formed `HTTP/d.d` it rejected is a version we do not
 /// support (505); anything else in that place is a malformed request line (400).
-fn version_error(head: &[u8]) -> Status {
+fn version_error(head: &[u8]) -> Refused {
     let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
     let version = line.trim_ascii_end().rsplit(|&b| b == b' ').next().unwrap_or_default();
+    let unsupported = (Status::VersionNotSupported, "only HTTP/1.0 and HTTP/1.1 are served");
     match version.strip_prefix(b"HTTP/") {
-        Some([major, b'.', minor]) if major.is_ascii_digit() && minor.is_ascii_digit() => Status::VersionNotSupported,
-        Some([major]) if major.is_ascii_digit() => Status::VersionNotSupported, // "HTTP/2"
-        _ => Status::BadRequest,
+        Some([major, b'.', minor]) if major.is_ascii_digit() && minor.is_ascii_digit() => unsupported,
+        Some([major]) if major.is_ascii_digit() => unsupported, // "HTTP/2"
+        _ => (
+            Status::BadRequest,
+            "the request line does not end with HTTP/1.0 or HTTP/1.1",
+        ),
     }
 }
 
 /// Walk the header fields once, keeping what we use and rejecting ambiguous framing.
-fn apply_fields(request: &mut Request, fields: &[httparse::Header<'_>]) -> Result<(), Status> {
+fn apply_fields(request: &mut Request, fields: &[httparse::Header<'_>]) -> Result<(), Refused> {
     let mut hosts = 0;
     let mut length: Option<u64> = None;
     let mut chunked: Option<bool> = None;
@@ -174,13 +206,14 @@ fn apply_fields(request: &mut Request, fields: &[httparse::Header<'_>]) -> Resul
         if name.eq_ignore_ascii_case("host") {
             hosts += 1;
         } else if name.eq_ignore_ascii_case("content-length") {
-            let this = content_length(value.ok_or(Status::BadRequest)?)?;
+            let this = content_length(value.ok_or((Status::BadRequest, BAD_LENGTH))?)?;
             if length.is_some_and(|l| l != this) {
-                return Err(Status::BadRequest); // two different lengths
+                return Err((Status::BadRequest, "two Content-Length fields disagree"));
             }
             length = Some(this);
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            let last = value.ok_or(Status::BadRequest)?.rsplit(',').next().unwrap_or("").trim();
+            let value = value.ok_or((Status::BadRequest, "the Transfer-Encoding value is not text"))?;
+            let last = value.rsplit(',').next().unwrap_or("").trim();
             chunked = Some(last.eq_ignore_ascii_case("chunked"));
         } else if name.eq_ignore_ascii_case("connection") {
             for token in value.unwrap_or("").split(',').map(str::trim) {
@@ -196,12 +229,26 @@ fn apply_fields(request: &mut Request, fields: &[httparse::Header<'_>]) -> Resul
         }
     }
     // RFC 7230 §5.4: exactly one Host in 1.1, never two.
-    if hosts > 1 || (request.minor == 1 && hosts == 0) {
-        return Err(Status::BadRequest);
+    if hosts > 1 {
+        return Err((Status::BadRequest, "more than one Host header field"));
+    }
+    if request.minor == 1 && hosts == 0 {
+        return Err((
+            Status::BadRequest,
+            "HTTP/1.1 requires a Host header field (RFC 9112 §3.2)",
+        ));
     }
     request.body = match (length, chunked) {
-        (Some(_), Some(_)) => return Err(Status::BadRequest), // smuggling: which one wins?
-        (None, Some(false)) => return Err(Status::BadRequest), // a coding we cannot frame
+        (Some(_), Some(_)) => {
+            // Request smuggling: two framings, and a proxy in front may pick the other one.
+            return Err((Status::BadRequest, "both Content-Length and Transfer-Encoding"));
+        }
+        (None, Some(false)) => {
+            return Err((
+                Status::BadRequest,
+                "a Transfer-Encoding other than chunked cannot be framed",
+            ));
+        }
         (None, Some(true)) => BodyFraming::Chunked,
         (Some(0), None) | (None, None) => BodyFraming::None,
         (Some(n), None) => BodyFraming::Length(n),
@@ -210,18 +257,20 @@ fn apply_fields(request: &mut Request, fields: &[httparse::Header<'_>]) -> Resul
     Ok(())
 }
 
+const BAD_LENGTH: &str = "Content-Length is not a decimal number";
+
 /// `Content-Length: 42`, or the list form `42, 42` some proxies send; all digits, same value.
-fn content_length(value: &str) -> Result<u64, Status> {
+fn content_length(value: &str) -> Result<u64, Refused> {
     let mut result = None;
     for part in value.split(',').map(str::trim) {
         if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Status::BadRequest);
+            return Err((Status::BadRequest, BAD_LENGTH));
         }
-        let n: u64 = part.parse().map_err(|_| Status::BadRequest)?;
+        let n: u64 = part.parse().map_err(|_| (Status::BadRequest, BAD_LENGTH))?;
         if result.is_some_and(|r| r != n) {
-            return Err(Status::BadRequest);
+            return Err((Status::BadRequest, "a Content-Length list with different values"));
         }
         result = Some(n);
     }
-    result.ok_or(Status::BadRequest)
+    result.ok_or((Status::BadRequest, BAD_LENGTH))
 }

@@ -48,6 +48,22 @@ impl Status {
         }
     }
 
+    /// The explanation a 4xx carries when the code that refused has no more precise one.
+    pub fn why(self) -> Option<&'static str> {
+        match self {
+            Status::BadRequest => Some("the request is malformed"),
+            Status::Forbidden => Some("the server may not read this file"),
+            Status::NotFound => Some("no such file or directory under the site's root"),
+            Status::MethodNotAllowed => Some("only GET and HEAD are served"),
+            Status::RequestTimeout => Some("the request head did not arrive in time"),
+            Status::PayloadTooLarge => Some("the request body is larger than the server reads"),
+            Status::UriTooLong => Some("the request line is longer than the server reads"),
+            Status::RangeNotSatisfiable => Some("the Range starts past the end of the file"),
+            Status::HeaderFieldsTooLarge => Some("the request head is larger than the server reads"),
+            _ => None,
+        }
+    }
+
     pub fn reason(self) -> &'static str {
         match self {
             Status::Ok => "OK",
@@ -98,6 +114,8 @@ pub struct Response {
     pub close: bool,
     /// Body bytes sent, for the access log.
     pub body_len: u64,
+    /// Why a request was refused (every 4xx has one): in the body and the log line.
+    pub why: Option<&'static str>,
 }
 
 /// Builds a head field by field into one buffer.
@@ -137,7 +155,8 @@ impl HeadBuilder {
     }
 }
 
-/// A short text/plain response for an error or a redirect: `404 Not Found\n`.
+/// A short text/plain response for an error or a redirect: `404 Not Found\n`; a 4xx says
+/// why with the status's own explanation (`Status::why`).
 pub fn simple(status: Status, date: &str, close: bool, minor: u8, head_only: bool) -> Response {
     simple_with(status, date, close, minor, head_only, &[])
 }
@@ -151,7 +170,26 @@ pub fn simple_with(
     head_only: bool,
     extra: &[(&str, &str)],
 ) -> Response {
-    let text = format!("{} {}\n", status.code(), status.reason());
+    refusal(status, status.why(), date, close, minor, head_only, extra)
+}
+
+/// A client error that says why, in the body (`400 Bad Request: no Host header field…`)
+/// and, through `Response::why`, in the access log: a student sending the lecture's
+/// `GET / HTTP/1.1` without a `Host` learns what is missing. `why` is `None` for a
+/// response that needs no reason (a redirect).
+pub fn refusal(
+    status: Status,
+    why: Option<&'static str>,
+    date: &str,
+    close: bool,
+    minor: u8,
+    head_only: bool,
+    extra: &[(&str, &str)],
+) -> Response {
+    let text = match why {
+        Some(why) => format!("{} {}: {why}\n", status.code(), status.reason()),
+        None => format!("{} {}\n", status.code(), status.reason()),
+    };
     let mut head = HeadBuilder::new(status, date)
         .field("Content-Type", "text/plain; charset=utf-8")
         .field("Content-Length", text.len());
@@ -173,6 +211,7 @@ pub fn simple_with(
         body,
         close,
         body_len,
+        why,
     }
 }
 
@@ -181,14 +220,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn error_response_is_complete_http() {
+    fn error_response_is_complete_http_and_says_why() {
         let r = simple(Status::NotFound, "D", false, 1, false);
+        let body = "404 Not Found: no such file or directory under the site's root\n";
         assert_eq!(
             String::from_utf8_lossy(&r.head),
-            "HTTP/1.1 404 Not Found\r\nServer: reactor-lab\r\nDate: D\r\n\
-             Content-Type: text/plain; charset=utf-8\r\nContent-Length: 14\r\n\r\n"
+            format!(
+                "HTTP/1.1 404 Not Found\r\nServer: reactor-lab\r\nDate: D\r\n\
+                 Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
         );
-        assert!(matches!(r.body, Body::Bytes(ref b) if b == b"404 Not Found\n"));
+        assert!(matches!(r.body, Body::Bytes(ref b) if b == body.as_bytes()));
+        let r = refusal(Status::BadRequest, Some("no Host"), "D", true, 1, false, &[]);
+        assert!(matches!(r.body, Body::Bytes(ref b) if b == b"400 Bad Request: no Host\n"));
+        assert_eq!(r.why, Some("no Host"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::mime::content_type;
 use super::path::{naive_path, safe_path, PathError, SafePath};
 use super::range::{parse_range, RangeOutcome};
 use super::request::{Method, Request};
-use super::response::{simple, simple_with, Body, HeadBuilder, Response, Status};
+use super::response::{refusal, simple, simple_with, Body, HeadBuilder, Response, Status};
 use super::site::{fd_path, Found, Missing, Site};
 use reactor::Bug;
 use std::fs::{File, Metadata};
@@ -52,8 +52,14 @@ pub fn respond(req: &Request, cx: &Context<'_>) -> Response {
         Ok(path) => path,
         // BUG naive-join: the lecture's `file_path++`: the target minus its `/`, `..` and all.
         Err(PathError::Refused) if cx.site.bugs().has(Bug::NaiveJoin) => naive_path(&req.target),
-        Err(PathError::Malformed) => return error(Status::BadRequest),
-        Err(PathError::Refused) => return error(Status::NotFound),
+        Err(PathError::Malformed) => {
+            let why = "the request target is not a path (it must start with / and use valid %-escapes)";
+            return refusal(Status::BadRequest, Some(why), cx.date, close, req.minor, head_only, &[]);
+        }
+        Err(PathError::Refused) => {
+            let why = "this path is refused: it would leave the site's root or cannot be a file name";
+            return refusal(Status::NotFound, Some(why), cx.date, close, req.minor, head_only, &[]);
+        }
     };
     match cx.site.lookup(&path.rel) {
         Ok(Found::File(file, meta)) => serve_file(req, cx, file, &meta, &path.rel),
@@ -143,6 +149,7 @@ fn serve_file(req: &Request, cx: &Context<'_>, file: File, meta: &Metadata, rel:
             body: Body::Empty,
             close,
             body_len: 0,
+            why: None,
         };
     }
     if len <= SMALL_FILE {
@@ -165,6 +172,7 @@ fn serve_file(req: &Request, cx: &Context<'_>, file: File, meta: &Metadata, rel:
         },
         close,
         body_len: len,
+        why: None,
     }
 }
 
@@ -198,5 +206,6 @@ fn body_response(status: Status, head: Vec<u8>, close: bool, head_only: bool, by
         body,
         close,
         body_len,
+        why: None,
     }
 }

@@ -14,7 +14,7 @@ fn parse(bytes: &[u8]) -> Parsed {
 
 fn status_of(bytes: &[u8]) -> Option<Status> {
     match parse(bytes) {
-        Parsed::Invalid(status) => Some(status),
+        Parsed::Invalid(status, _why) => Some(status),
         _ => None,
     }
 }
@@ -227,6 +227,14 @@ fn conditional_and_range_requests() {
         get("If-Modified-Since: Thu, 01 Jan 1970 00:00:00 GMT\r\n").0,
         Status::Ok
     );
+    // The two obsolete forms RFC 9110 §5.6.7 says a recipient must accept.
+    for future in ["Saturday, 01-Jan-50 00:00:00 GMT", "Fri Jan  1 00:00:00 2100"] {
+        let (status, text, _) = get(&format!("If-Modified-Since: {future}\r\n"));
+        assert_eq!(status, Status::NotModified, "{future}: {text}");
+    }
+    for past in ["Thursday, 01-Jan-98 00:00:00 GMT", "Thu Jan  1 00:00:00 1970"] {
+        assert_eq!(get(&format!("If-Modified-Since: {past}\r\n")).0, Status::Ok, "{past}");
+    }
     let (status, text, _) = get("Range: bytes=1-\r\n");
     assert_eq!(status, Status::PartialContent);
     assert!(

@@ -17,7 +17,7 @@ pub mod fork;
 mod relay;
 
 use crate::proto::chat::{Chat, LeaveReason, LineFramer, MemberId, Output, Protocol, MAX_LINE};
-use log::{info, warn};
+use log::info;
 use reactor::{CloseReason, Config, Ctx, Handler, Overflow, Peer, Token};
 
 /// The chat room as a reactor handler.
@@ -66,15 +66,8 @@ impl Handler for ChatHandler {
     }
 
     fn on_close(&mut self, ctx: &mut Ctx<'_>, token: Token, _framer: &mut LineFramer, reason: &CloseReason) {
-        let id = member(token);
-        let reason = leave_reason(reason);
-        if let Some(nick) = self.chat.nick(id) {
-            match reason {
-                LeaveReason::TooSlow => warn!("{nick}: output over the limit, disconnected (too slow)"),
-                _ => info!("{nick} left: {reason:?}"),
-            }
-        }
-        let outputs = self.chat.leave(id, reason);
+        // The room logs the leave (after a /quit it already has, and this is a no-op).
+        let outputs = self.chat.leave(member(token), leave_reason(reason));
         perform(ctx, outputs);
     }
 }
