@@ -12,7 +12,7 @@
 //! | `token.rs`    | `Token`: slab key <-> the kernel's cookie |
 //! | `interest.rs` | `Interest`: READABLE / WRITABLE |
 //! | `event.rs`    | `Event`: what a backend reports |
-//! | `backend/`    | `Backend` trait; `select.rs`, `poll.rs`, `epoll.rs` |
+//! | `backend/`    | `Backend` trait; `select.rs`, `poll.rs`, `epoll.rs`, `uring.rs` |
 //! | `reactor/`    | `Reactor<H>`: the loop (`mod.rs`), `accept.rs`, `io.rs`, `apply.rs`, `close.rs` |
 //! | `conn.rs`     | the per-connection record |
 //! | `outbox.rs`   | pending output: bytes and `sendfile(2)` file ranges |
@@ -22,6 +22,8 @@
 //! | `signal.rs`   | SIGINT/SIGTERM -> self-pipe -> a readable event |
 //! | `net/`        | `listener.rs` (socket, bind, listen, accept), `stream.rs` (read, write, cork), TCP and UNIX |
 //! | `config.rs`   | limits: connections, output high-water mark, input, idle timeout |
+//! | `uring.rs`    | opening an io_uring, naming why it is unavailable |
+//! | `proactor/`   | the completion model: operations own their buffers until they complete (io_uring) |
 //!
 //! # Reading order
 //!
@@ -58,12 +60,14 @@ mod handler;
 mod interest;
 pub mod net;
 mod outbox;
+pub mod proactor;
 mod reactor;
 pub mod signal;
 mod timer;
 mod token;
+pub mod uring;
 
-pub use crate::backend::{Backend, BackendKind, EpollBackend, PollBackend, SelectBackend};
+pub use crate::backend::{Backend, BackendKind, EpollBackend, PollBackend, SelectBackend, UringBackend};
 pub use crate::config::{Config, Overflow};
 pub use crate::ctx::Ctx;
 pub use crate::event::Event;

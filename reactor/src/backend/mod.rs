@@ -11,14 +11,17 @@
 //! | select  | nothing: fd sets rebuilt every turn | O(highest fd), fd < 1024 |
 //! | poll    | nothing: the `pollfd` array is passed every turn | O(registered fds) |
 //! | epoll   | the interest list (`epoll_ctl`)      | O(ready fds)             |
+//! | uring   | armed poll operations (`io_uring`)   | O(ready fds), changes batched into the wait |
 
 mod epoll;
 mod poll;
 mod select;
+mod uring;
 
 pub use self::epoll::EpollBackend;
 pub use self::poll::PollBackend;
 pub use self::select::SelectBackend;
+pub use self::uring::UringBackend;
 
 use crate::{Event, Interest, Token};
 use std::fmt;
@@ -50,16 +53,23 @@ pub trait Backend {
     fn registered(&self) -> usize;
 }
 
-/// Which backend to build; parsed from `--model select|poll|epoll`.
+/// Which backend to build; parsed from `--model select|poll|epoll|uring`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum BackendKind {
     Select,
     Poll,
     Epoll,
+    /// io_uring poll operations (`uring.rs`); fails to build where io_uring is unavailable.
+    Uring,
 }
 
 impl BackendKind {
-    pub const ALL: [BackendKind; 3] = [BackendKind::Select, BackendKind::Poll, BackendKind::Epoll];
+    pub const ALL: [BackendKind; 4] = [
+        BackendKind::Select,
+        BackendKind::Poll,
+        BackendKind::Epoll,
+        BackendKind::Uring,
+    ];
 
     /// Build a fresh backend of this kind.
     pub fn create(self) -> io::Result<Box<dyn Backend>> {
@@ -67,6 +77,7 @@ impl BackendKind {
             BackendKind::Select => Box::new(SelectBackend::new()),
             BackendKind::Poll => Box::new(PollBackend::new()),
             BackendKind::Epoll => Box::new(EpollBackend::new()?),
+            BackendKind::Uring => Box::new(UringBackend::new()?),
         })
     }
 
@@ -75,6 +86,7 @@ impl BackendKind {
             BackendKind::Select => "select",
             BackendKind::Poll => "poll",
             BackendKind::Epoll => "epoll",
+            BackendKind::Uring => "uring",
         }
     }
 }
@@ -92,7 +104,10 @@ impl FromStr for BackendKind {
             "select" => Ok(BackendKind::Select),
             "poll" => Ok(BackendKind::Poll),
             "epoll" => Ok(BackendKind::Epoll),
-            other => Err(format!("unknown backend {other:?} (expected select, poll or epoll)")),
+            "uring" => Ok(BackendKind::Uring),
+            other => Err(format!(
+                "unknown backend {other:?} (expected select, poll, epoll or uring)"
+            )),
         }
     }
 }
