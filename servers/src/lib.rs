@@ -16,5 +16,6 @@
 
 pub mod blocking;
 pub mod cli;
+pub mod completion;
 pub mod proto;
 pub mod reactive;
