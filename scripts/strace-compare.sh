@@ -15,12 +15,14 @@
 #
 # Environment (defaults): STRACE_CONNECTIONS (20), STRACE_ROUNDS (200), STRACE_SIZE (64),
 # STRACE_DURATION (1), STRACE_CLIENT (auto|python|loadgen), TRACE_DIR (target/traces),
+# STRACE_MODELS (the columns, default all seven),
 # REACTOR_LAB_PROFILE (release when target/release/echo-server exists, else debug).
 # Run time: about 10-20 s on a quiet machine (tracing slows every syscall tenfold or more).
 
 source "$(dirname "$0")/lib.sh"
 
-MODELS=(thread fork select poll epoll uring uring-completion)
+# shellcheck disable=SC2206 # STRACE_MODELS is a list of words
+MODELS=(${STRACE_MODELS:-thread fork select poll epoll uring uring-completion})
 CONNECTIONS=${STRACE_CONNECTIONS:-20}
 ROUNDS=${STRACE_ROUNDS:-200}
 SIZE=${STRACE_SIZE:-64}

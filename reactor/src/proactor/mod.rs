@@ -166,15 +166,15 @@ impl<S: Service> Proactor<S> {
         };
         let completions: Vec<cqueue::Entry> = self.ring.completion().collect();
         self.turns += 1;
-        log::debug!(
-            "proactor: turn {}: io_uring_enter submitted {submitted} operations, reaped {} completions, {} in flight",
-            self.turns,
-            completions.len(),
-            self.outstanding
-        );
+        let reaped = completions.len();
         for cqe in completions {
             self.complete(Op::decode(cqe.user_data()), cqe.result())?;
         }
+        log::debug!(
+            "proactor: turn {}: io_uring_enter submitted {submitted} operations, reaped {reaped} completions; now {} in flight",
+            self.turns,
+            self.outstanding
+        );
         Ok(())
     }
 
