@@ -38,8 +38,8 @@
 //! 1. **Events can be spurious.** `WouldBlock` means "not now", never an error
 //!    (`io.rs`: `read_ready`, `write_ready` return quietly).
 //! 2. **Read and accept until `WouldBlock`.** Level-triggered select/poll repeat a readiness
-//!    we did not consume; edge-triggered epoll reports it once. Draining makes them behave
-//!    the same. (A connection that reaches its per-turn read budget is revisited next turn
+//!    we did not consume; edge-triggered epoll (and uring's multishot polls) report it once.
+//!    Draining makes them behave the same. (A connection that reaches its per-turn read budget is revisited next turn
 //!    without waiting, so fairness does not break this rule.)
 //! 3. **Ask for WRITABLE only while output is pending**, drop it when drained, or select and
 //!    poll wake up on every turn for nothing (`Conn::wanted`).

@@ -1,6 +1,6 @@
-//! The `Backend` trait: "tell me which of these descriptors are ready" — select(2), poll(2)
-//! or epoll(7) behind one interface, chosen at run time (`--model select|poll|epoll`) so that
-//! strace and benchmark comparisons use one binary.
+//! The `Backend` trait: "tell me which of these descriptors are ready" — select(2), poll(2),
+//! epoll(7) or io_uring poll operations behind one interface, chosen at run time
+//! (`--model select|poll|epoll|uring`) so that strace and benchmark comparisons use one binary.
 //!
 //! The shape is Redis's `ae` backend API: register / reregister / deregister a descriptor
 //! with a token and an interest, then `poll` for a batch of events with a timeout.
