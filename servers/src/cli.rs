@@ -1,6 +1,7 @@
 //! The command-line contract shared by every server (DESIGN.md):
 //!
-//! - `--model iterative|fork|thread|select|poll|epoll` (default `epoll`);
+//! - `--model iterative|fork|thread|select|poll|epoll|uring` (default `epoll`), and
+//!   `uring-completion` for echo-server (the io_uring proactor, `reactor::proactor`);
 //! - `--listen HOST:PORT` (port 0: the kernel picks) or `--unix PATH`;
 //! - once bound, exactly one line `listening on ADDR` on stdout; logs on stderr
 //!   (`RUST_LOG=debug` shows each turn of the loop, `trace` each event);
