@@ -322,7 +322,7 @@ fn fork_serves_each_client_in_a_child_and_leaves_no_zombies() {
 
 #[test]
 fn out_of_descriptors_backs_off_logs_once_and_keeps_serving() {
-    for &model in &["select", "poll", "epoll", "thread"] {
+    for &model in &["select", "poll", "epoll", "thread", "uring", "uring-completion"] {
         // 40 descriptors: the server runs out after some 30 clients.
         let mut cmd = Command::new("prlimit");
         cmd.args(["--nofile=40:40", "--"])
