@@ -273,3 +273,7 @@ impl Backend for UringBackend {
 fn not_registered(fd: RawFd) -> io::Error {
     io::Error::new(io::ErrorKind::NotFound, format!("fd {fd} is not registered"))
 }
+
+#[cfg(test)]
+#[path = "uring_tests.rs"]
+mod tests;
