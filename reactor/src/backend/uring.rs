@@ -194,6 +194,9 @@ impl UringBackend {
                 self.multishot = false;
                 continue;
             }
+            if cqe.result() == -libc::ECANCELED {
+                continue; // the kernel dropped a poll we still want: re-armed below, no event
+            }
             let Some(token) = self.registrations.get(&fd).map(|r| r.token) else {
                 continue;
             };
