@@ -132,8 +132,10 @@ impl<S: Service> Proactor<S> {
     pub(super) fn signalled(&mut self) -> io::Result<()> {
         self.outstanding -= 1;
         let signals = self.signals.drain();
+        let names: Vec<&str> = signals.iter().map(|s| s.as_str()).collect();
         log::info!(
-            "{signals:?}: stopping: cancelling the accept and {} connections",
+            "received {}: stopping: cancelling the accept and the operations of {} connections",
+            names.join(", "),
             self.conns.len()
         );
         self.stopping = true;
