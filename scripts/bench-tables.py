@@ -64,7 +64,7 @@ def note(runs, connections):
 
 
 def connections_table(cells, models, conns, has_bare):
-    head = f"{'model':<10} {'rt/s':>10} {'p99 µs':>9} {'vs epoll':>9}"
+    head = f"{'model':<16} {'rt/s':>10} {'p99 µs':>9} {'vs epoll':>9}"
     if has_bare:
         head += f" {'vs bare-mio':>12}"
     lines = [head + "  note"]
@@ -73,10 +73,10 @@ def connections_table(cells, models, conns, has_bare):
     for model in models:
         runs = cells.get((model, conns, 0), [])
         if not runs:
-            lines.append(f"{model:<10} {'(no data)':>10}")
+            lines.append(f"{model:<16} {'(no data)':>10}")
             continue
         rate = median(runs, "rtt_per_sec")
-        line = f"{model:<10} {fmt(rate, '10.0f')} {fmt(median(runs, 'p99_us'), '9.1f')} {ratio(rate, epoll):>9}"
+        line = f"{model:<16} {fmt(rate, '10.0f')} {fmt(median(runs, 'p99_us'), '9.1f')} {ratio(rate, epoll):>9}"
         if has_bare:
             line += f" {ratio(rate, bare):>12}"
         lines.append(f"{line}  {note(runs, conns)}".rstrip())
@@ -84,14 +84,14 @@ def connections_table(cells, models, conns, has_bare):
 
 
 def idle_table(cells, models, idles):
-    lines = [f"{'model':<10} {'idle':>5} {'p50 µs':>9} {'p99 µs':>9} {'rt/s':>10}  note"]
+    lines = [f"{'model':<16} {'idle':>5} {'p50 µs':>9} {'p99 µs':>9} {'rt/s':>10}  note"]
     for model in models:
         for idle in idles:
             runs = cells.get((model, 1, idle), [])
             if not runs:
-                lines.append(f"{model:<10} {idle:>5} {'(no data)':>9}")
+                lines.append(f"{model:<16} {idle:>5} {'(no data)':>9}")
                 continue
-            line = (f"{model:<10} {idle:>5} {fmt(median(runs, 'p50_us'), '9.1f')} "
+            line = (f"{model:<16} {idle:>5} {fmt(median(runs, 'p50_us'), '9.1f')} "
                     f"{fmt(median(runs, 'p99_us'), '9.1f')} {fmt(median(runs, 'rtt_per_sec'), '10.0f')}")
             lines.append(f"{line}  {note(runs, 1)}".rstrip())
     return lines

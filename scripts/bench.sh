@@ -16,7 +16,7 @@
 # Environment:
 #   BENCH_SECS=3      measured seconds per run (plus BENCH_WARMUP=0.5 of warmup)
 #   BENCH_RUNS=3      runs per cell; the median is reported
-#   BENCH_MODELS="iterative fork thread select poll epoll"   models to run
+#   BENCH_MODELS="iterative fork thread select poll epoll uring uring-completion"   models to run
 #   BARE_MIO=/path    a minimal mio echo server (baseline, not part of the repo): adds a row
 #   BENCH_CONNS="1 50 1000"  BENCH_IDLE="100 1000"           override the grid
 #   ECHO_SERVER=target/release/echo-server                     the server under test
@@ -30,7 +30,7 @@ SECS=${BENCH_SECS:-3}
 RUNS=${BENCH_RUNS:-3}
 WARMUP=${BENCH_WARMUP:-0.5}
 SIZE=64
-MODELS=${BENCH_MODELS-"iterative fork thread select poll epoll"} # set but empty: bare-mio only
+MODELS=${BENCH_MODELS-"iterative fork thread select poll epoll uring uring-completion"} # set but empty: bare-mio only
 CONNS=${BENCH_CONNS:-"1 50 1000"}
 IDLE_COUNTS=${BENCH_IDLE-"100 1000"} # idle = 0 is the 1-connection run of table 1
 BARE_MIO=${BARE_MIO:-}
@@ -75,7 +75,7 @@ fi
 ((${#ROWS[@]} > 0)) || die "no models to run (BENCH_MODELS is empty and BARE_MIO unset)"
 IDLE_ROWS=()
 for m in "${ROWS[@]}"; do
-    case $m in select | poll | epoll | bare-mio) IDLE_ROWS+=("$m") ;; esac
+    case $m in select | poll | epoll | uring | uring-completion | bare-mio) IDLE_ROWS+=("$m") ;; esac
 done
 
 # Pin server and load generator to different CPUs when there are two.

@@ -13,9 +13,9 @@ source "$(dirname "$0")/lib.sh"
 
 MODEL=${1:-}
 case $MODEL in
-select | poll | epoll) ;;
+select | poll | epoll | uring) ;;
 *)
-    echo "usage: $0 select|poll|epoll   (the reactor models: the blocking ones have no loop to step)" >&2
+    echo "usage: $0 select|poll|epoll|uring   (the reactor models: the blocking ones have no loop to step)" >&2
     exit 2
     ;;
 esac

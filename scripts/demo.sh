@@ -15,7 +15,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-MODELS=(iterative fork thread select poll epoll)
+MODELS=(iterative fork thread select poll epoll uring)
 MODEL=${1:-}
 if [[ ! " ${MODELS[*]} " == *" $MODEL "* ]]; then
     echo "usage: $0 MODEL   (MODEL: ${MODELS[*]})" >&2
@@ -218,6 +218,7 @@ describe_fds() {
         socket:*) printf '      fd %-3s %s\n' "$n" "${INODE_DESC[${link//[^0-9]/}]:-socket}" ;;
         pipe:*) printf '      fd %-3s pipe %s\n' "$n" "$(pipe_role "$1" "$n")" ;;
         anon_inode:*eventpoll*) printf '      fd %-3s epoll instance (its interest list lives in the kernel)\n' "$n" ;;
+        anon_inode:*io_uring*) printf '      fd %-3s io_uring instance (submission and completion rings, shared memory)\n' "$n" ;;
         esac
     done <"$DIR/snap/fds.$1" | sort -n -k2
 }
@@ -341,7 +342,7 @@ TXT
   thread costs a stack and a kernel task, so their number is capped (--max-connections).
 TXT
         ;;
-    select | poll | epoll)
+    select | poll | epoll | uring)
         cat <<TXT
   One thread, one loop, and nobody waits: every socket is non-blocking, and each "turn N" line
   is one $1 wait that returned with "ready=R" descriptors to serve (fds= counts what is
@@ -355,6 +356,8 @@ TXT
               echo "  and scans every watched descriptor." ;;
         epoll) echo "  epoll keeps the interest list in the kernel (epoll_ctl once per connection, the epoll" 
                echo "  instance above); epoll_wait returns only the ready ones: its cost follows activity." ;;
+        uring) echo "  io_uring: each interest is a poll operation in the ring above; one io_uring_enter submits"
+               echo "  the turn's new ones and waits (make demo-uring shows the counts per turn)." ;;
         esac
         echo "  Next: make debug-$1 steps through one turn in gdb; make strace-compare counts the syscalls."
         ;;

@@ -140,6 +140,9 @@ close_inherited_fds() {
 start_server() {
     local dir=$1
     shift
+    # Empty it now: the background shell truncates it only when it gets to run, and until
+    # then the loop below would read the previous server's address.
+    : >"$dir/server.out"
     (
         close_inherited_fds
         exec "$@"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make strace-compare (bash scripts/strace-compare.sh): the same echo workload against the
-# thread, fork, select, poll and epoll models of echo-server, each under `strace -f -C`, and
-# one side-by-side table of system call counts.
+# thread, fork, select, poll, epoll, uring and uring-completion models of echo-server, each
+# under `strace -f -C`, and one side-by-side table of system call counts.
 #
 # `strace -f` follows every thread and forked child; `-C` prints the full trace *and* the
 # per-syscall summary of `-c`. Both are kept in $TRACE_DIR (default target/traces/):
@@ -19,12 +19,14 @@
 # Environment (defaults): STRACE_CONNECTIONS (20), STRACE_ROUNDS (200), STRACE_SIZE (64),
 # STRACE_DURATION (1, loadgen only), STRACE_CLIENT (auto = python when python3 is there,
 # else loadgen | python | loadgen), TRACE_DIR (target/traces),
+# STRACE_MODELS (the columns, default all seven),
 # REACTOR_LAB_PROFILE (release when target/release/echo-server exists, else debug).
 # Run time: about 10-20 s on a quiet machine (tracing slows every syscall tenfold or more).
 
 source "$(dirname "$0")/lib.sh"
 
-MODELS=(thread fork select poll epoll)
+# shellcheck disable=SC2206 # STRACE_MODELS is a list of words
+MODELS=(${STRACE_MODELS:-thread fork select poll epoll uring uring-completion})
 CONNECTIONS=${STRACE_CONNECTIONS:-20}
 ROUNDS=${STRACE_ROUNDS:-200}
 SIZE=${STRACE_SIZE:-64}
@@ -173,6 +175,8 @@ ROWS=(
     "poll:poll ppoll"
     "epoll_wait:epoll_wait epoll_pwait epoll_pwait2"
     "epoll_ctl:epoll_ctl"
+    "io_uring_enter:io_uring_enter"
+    "io_uring_setup:io_uring_setup"
     "clone:clone"
     "clone3:clone3"
     "fork/vfork:fork vfork"
@@ -218,24 +222,30 @@ row_label() {
     printf '%s\n' "$label"
 }
 
+# cell MODEL TEXT: one cell of MODEL's column, 9 wide or one more than the model's name.
+cell() {
+    local width=$((${#1} + 1 > 9 ? ${#1} + 1 : 9))
+    printf '%*s' "$width" "$2"
+}
+
 print_table() {
     local row model
     printf '%s%-22s' "$C_BOLD" "syscall"
-    for model in "${MODELS[@]}"; do printf '%9s' "$model"; done
+    for model in "${MODELS[@]}"; do cell "$model" "$model"; done
     printf '%s\n' "$C_RESET"
     printf '%-22s' "(round trips served)"
-    for model in "${MODELS[@]}"; do printf '%9s' "${ROUND_TRIPS[$model]:-?}"; done
+    for model in "${MODELS[@]}"; do cell "$model" "${ROUND_TRIPS[$model]:-?}"; done
     printf '\n'
     for row in "${ROWS[@]}"; do
         printf '%-22s' "$(row_label "$row")"
         for model in "${MODELS[@]}"; do
-            printf '%9s' "$(row_value "$model" "${row#*:}")"
+            cell "$model" "$(row_value "$model" "${row#*:}")"
         done
         printf '\n'
     done
     printf '%-22s' "(syscalls / round trip)"
     for model in "${MODELS[@]}"; do
-        printf '%9s' "$(per_round_trip "$(row_value "$model" total)" "${ROUND_TRIPS[$model]:-0}")"
+        cell "$model" "$(per_round_trip "$(row_value "$model" total)" "${ROUND_TRIPS[$model]:-0}")"
     done
     printf '\n'
 }
@@ -295,6 +305,18 @@ $(eagain_note)
   epoll:   $(v epoll epoll_ctl) epoll_ctl (ADD at accept, DEL at close): the kernel keeps the interest list,
            while select and poll pass every fd on every call (look at the pselect6 lines of
            select.trace: the whole fd set, each turn).
+  uring:   readiness through a ring: no epoll_ctl, no epoll_wait, but $(v uring io_uring_enter) io_uring_enter. Each
+           one submits the poll operations queued during the turn (new clients, changed
+           interests) *and* waits: registration is batched into the wait. Reads and writes
+           are still ordinary recvfrom/sendto calls ($(v uring "read recvfrom recvmsg readv") reads here).
+  uring-completion: accept, recv and send are operations in the ring: $(v uring-completion "accept accept4") accept4,
+           $(v uring-completion "read recvfrom recvmsg readv") reads, $(v uring-completion "write sendto sendmsg writev") writes, $(v uring-completion io_uring_enter) io_uring_enter. The transfers happen inside
+           the kernel, so strace no longer sees them: which socket, how many bytes, which
+           error are all in shared memory (the completion queue), not in syscall arguments.
+           (io_uring_setup twice: a probe before binding, so an unavailable io_uring fails
+           early with its cause, then the real ring.)
+           To see them, trace the kernel instead: perf trace or bpftrace on the io_uring
+           tracepoints (io_uring:io_uring_submit_req, io_uring:io_uring_complete).
 TXT
 }
 

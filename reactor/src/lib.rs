@@ -12,7 +12,7 @@
 //! | `token.rs`    | `Token`: slab key <-> the kernel's cookie |
 //! | `interest.rs` | `Interest`: READABLE / WRITABLE |
 //! | `event.rs`    | `Event`: what a backend reports |
-//! | `backend/`    | `Backend` trait; `select.rs`, `poll.rs`, `epoll.rs` |
+//! | `backend/`    | `Backend` trait; `select.rs`, `poll.rs`, `epoll.rs`, `uring.rs` |
 //! | `reactor/`    | `Reactor<H>`: the loop (`mod.rs`), `accept.rs`, `io.rs`, `apply.rs`, `close.rs` |
 //! | `conn.rs`     | the per-connection record |
 //! | `outbox.rs`   | pending output: bytes and `sendfile(2)` file ranges |
@@ -23,6 +23,8 @@
 //! | `net/`        | `listener.rs` (socket, bind, listen, accept), `stream.rs` (read, write, cork), TCP and UNIX |
 //! | `config.rs`   | limits: connections, output high-water mark, input, idle timeout |
 //! | `bugs.rs`     | the lecture's bugs, switched on with `--bug NAME` (docs/bugs.md) |
+//! | `uring.rs`    | opening an io_uring, naming why it is unavailable |
+//! | `proactor/`   | the completion model: operations own their buffers until they complete (io_uring) |
 //!
 //! # Reading order
 //!
@@ -47,8 +49,8 @@
 //! 1. **Events can be spurious.** `WouldBlock` means "not now", never an error
 //!    (`io.rs`: `read_ready`, `write_ready` return quietly).
 //! 2. **Read and accept until `WouldBlock`.** Level-triggered select/poll repeat a readiness
-//!    we did not consume; edge-triggered epoll reports it once. Draining makes them behave
-//!    the same. (A connection that reaches its per-turn read budget is revisited next turn
+//!    we did not consume; edge-triggered epoll (and uring's multishot polls) report it once.
+//!    Draining makes them behave the same. (A connection that reaches its per-turn read budget is revisited next turn
 //!    without waiting, so fairness does not break this rule.)
 //! 3. **Ask for WRITABLE only while output is pending**, drop it when drained, or select and
 //!    poll wake up on every turn for nothing (`Conn::wanted`).
@@ -76,12 +78,14 @@ mod handler;
 mod interest;
 pub mod net;
 mod outbox;
+pub mod proactor;
 mod reactor;
 pub mod signal;
 mod timer;
 mod token;
+pub mod uring;
 
-pub use crate::backend::{Backend, BackendKind, EpollBackend, PollBackend, SelectBackend};
+pub use crate::backend::{Backend, BackendKind, EpollBackend, PollBackend, SelectBackend, UringBackend};
 pub use crate::bugs::{Bug, Bugs};
 pub use crate::config::{Config, Overflow};
 pub use crate::ctx::Ctx;

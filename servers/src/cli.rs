@@ -1,6 +1,7 @@
 //! The command-line contract shared by every server (DESIGN.md):
 //!
-//! - `--model iterative|fork|thread|select|poll|epoll` (default `epoll`);
+//! - `--model iterative|fork|thread|select|poll|epoll|uring` (default `epoll`), and
+//!   `uring-completion` for echo-server (the io_uring proactor, `reactor::proactor`);
 //! - `--listen HOST:PORT` (port 0: the kernel picks) or `--unix PATH`;
 //! - once bound, exactly one line `listening on ADDR` on stdout; logs on stderr
 //!   (`RUST_LOG=debug` shows each turn of the loop, `trace` each event);
@@ -28,6 +29,10 @@ pub enum Model {
     Poll,
     /// One thread, epoll(7) through mio.
     Epoll,
+    /// One thread, io_uring poll operations: readiness through a ring.
+    Uring,
+    /// echo-server only: io_uring completions (a proactor; the kernel owns the buffers).
+    UringCompletion,
 }
 
 impl Model {
@@ -37,8 +42,34 @@ impl Model {
             Model::Select => Some(BackendKind::Select),
             Model::Poll => Some(BackendKind::Poll),
             Model::Epoll => Some(BackendKind::Epoll),
-            Model::Iterative | Model::Fork | Model::Thread => None,
+            Model::Uring => Some(BackendKind::Uring),
+            Model::Iterative | Model::Fork | Model::Thread | Model::UringCompletion => None,
         }
+    }
+
+    /// Before binding: refuse `uring-completion` where the server has no completion driver
+    /// (exit 2, a usage error), and check that io_uring can be used at all for `uring*`
+    /// (exit 1 with the cause: no io_uring in the kernel, the sysctl, or seccomp).
+    pub fn check(self, server: &str, has_completion_driver: bool) {
+        if self == Model::UringCompletion && !has_completion_driver {
+            eprintln!(
+                "{server}: --model uring-completion is implemented by echo-server only \
+                 (see reactor/src/proactor/); use --model uring for io_uring readiness"
+            );
+            std::process::exit(2);
+        }
+        if matches!(self, Model::Uring | Model::UringCompletion) {
+            if let Err(e) = reactor::uring::open_ring(2, 4) {
+                fail(&format!("--model {}", self.name()), &e);
+            }
+        }
+    }
+
+    /// The name given on the command line.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
     }
 }
 

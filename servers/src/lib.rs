@@ -17,5 +17,6 @@
 pub mod blocking;
 pub mod bugs;
 pub mod cli;
+pub mod completion;
 pub mod proto;
 pub mod reactive;

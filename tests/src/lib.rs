@@ -15,11 +15,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// Every concurrency model of the servers.
-pub const ALL_MODELS: &[&str] = &["iterative", "fork", "thread", "select", "poll", "epoll"];
+pub const ALL_MODELS: &[&str] = &["iterative", "fork", "thread", "select", "poll", "epoll", "uring"];
 /// The models that serve many clients at once.
-pub const CONCURRENT_MODELS: &[&str] = &["fork", "thread", "select", "poll", "epoll"];
+pub const CONCURRENT_MODELS: &[&str] = &["fork", "thread", "select", "poll", "epoll", "uring"];
+/// The completion model (echo-server only): the io_uring proactor.
+pub const COMPLETION_MODELS: &[&str] = &["uring-completion"];
 /// The one-thread reactor models.
-pub const REACTOR_MODELS: &[&str] = &["select", "poll", "epoll"];
+pub const REACTOR_MODELS: &[&str] = &["select", "poll", "epoll", "uring"];
 
 /// How long any single step of a test may wait before it is a failure, not a slow machine.
 pub const STEP: Duration = Duration::from_secs(20);

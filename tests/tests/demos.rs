@@ -262,7 +262,7 @@ fn demo_rejects_an_unknown_model() {
 // ---- strace-compare.sh ---------------------------------------------------------------------
 
 /// The models strace-compare puts side by side, in its column order.
-const STRACE_MODELS: &[&str] = &["thread", "fork", "select", "poll", "epoll"];
+const STRACE_MODELS: &[&str] = &["thread", "fork", "select", "poll", "epoll", "uring", "uring-completion"];
 
 /// The table: row label -> one count per model column.
 fn parse_table(out: &str) -> HashMap<String, Vec<u64>> {
@@ -320,6 +320,9 @@ fn strace_compare_shows_the_contrast() {
     for &model in STRACE_MODELS {
         let served = count(&rows, "(round trips served)", model, &out);
         assert_eq!(served, 40, "{model}: 4 connections x 10 round trips:\n{out}");
+        if model == "uring-completion" {
+            continue; // its transfers are not system calls: see below
+        }
         assert!(count(&rows, "accept4", model, &out) >= 4, "{model}: accept4:\n{out}");
         assert!(
             count(&rows, "recvfrom", model, &out) >= 40,
@@ -375,9 +378,38 @@ fn strace_compare_shows_the_contrast() {
         count(&rows, "epoll_ctl", "epoll", &out) >= 4,
         "epoll registers each client:\n{out}"
     );
-    for &model in &["thread", "fork", "select", "poll"] {
+    for &model in &["thread", "fork", "select", "poll", "uring", "uring-completion"] {
         assert_eq!(count(&rows, "epoll_wait", model, &out), 0, "{model}: no epoll:\n{out}");
     }
+    // io_uring: readiness waits in io_uring_enter; completion moves the transfers into the
+    // ring, where strace cannot see them.
+    for &model in &["uring", "uring-completion"] {
+        assert!(
+            count(&rows, "io_uring_enter", model, &out) > 0,
+            "{model}: waits in io_uring_enter:\n{out}"
+        );
+    }
+    assert!(
+        count(&rows, "recvfrom", "uring", &out) >= 40,
+        "uring reads with recvfrom:\n{out}"
+    );
+    // Its few reads and writes are the signal pipe and the log lines, not the 40 messages.
+    assert_eq!(
+        count(&rows, "accept4", "uring-completion", &out),
+        0,
+        "uring-completion: accept is an operation in the ring:\n{out}"
+    );
+    for row in ["recvfrom", "sendto"] {
+        assert!(
+            count(&rows, row, "uring-completion", &out) < 40,
+            "uring-completion: receives and sends are operations in the ring, not {row}:\n{out}"
+        );
+    }
+    assert_eq!(
+        count(&rows, "clone3", "uring-completion", &out),
+        0,
+        "uring-completion: one thread:\n{out}"
+    );
 }
 
 // ---- the gdb command files -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-//! Black-box tests of `echo-server` on all six models, over real sockets: every test body runs
+//! Black-box tests of `echo-server` on all its models (the six, uring, uring-completion), over real sockets: every test body runs
 //! across each model it applies to, so the models cannot drift apart.
 
 use std::io::{ErrorKind, Read, Write};
@@ -27,7 +27,7 @@ fn echo_round_trip(stream: &mut TcpStream, data: &[u8]) -> Vec<u8> {
 
 #[test]
 fn many_clients_at_once_each_get_exactly_their_bytes() {
-    for &model in CONCURRENT_MODELS {
+    for &model in CONCURRENT_MODELS.iter().chain(COMPLETION_MODELS) {
         let server = start(model, &[]);
         let clients: Vec<_> = (0..40)
             .map(|id| {
@@ -71,7 +71,7 @@ fn iterative_serves_the_second_client_only_after_the_first_leaves() {
 
 #[test]
 fn frames_split_one_byte_at_a_time_come_back_whole() {
-    for &model in ALL_MODELS {
+    for &model in ALL_MODELS.iter().chain(COMPLETION_MODELS) {
         let server = start(model, &[]);
         let mut stream = server.connect();
         stream.set_nodelay(true).expect("nodelay");
@@ -88,7 +88,7 @@ fn four_mib_come_back_identical() {
     let data: Vec<u8> = (0..4u32 << 20)
         .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
         .collect();
-    for &model in ALL_MODELS {
+    for &model in ALL_MODELS.iter().chain(COMPLETION_MODELS) {
         let server = start(model, &[]);
         let mut stream = server.connect();
         assert!(
@@ -100,7 +100,7 @@ fn four_mib_come_back_identical() {
 
 #[test]
 fn a_client_that_floods_without_reading_costs_bounded_memory_and_others_are_served() {
-    for &model in CONCURRENT_MODELS {
+    for &model in CONCURRENT_MODELS.iter().chain(COMPLETION_MODELS) {
         let server = start(model, &[]);
         let before = tree_rss_kib(server.pid());
         let mut flooder = server.connect();
@@ -138,7 +138,7 @@ fn a_client_that_floods_without_reading_costs_bounded_memory_and_others_are_serv
 
 #[test]
 fn a_client_that_vanishes_mid_stream_does_not_disturb_the_next() {
-    for &model in ALL_MODELS {
+    for &model in ALL_MODELS.iter().chain(COMPLETION_MODELS) {
         let server = start(model, &[]);
         {
             let mut gone = server.connect();
@@ -169,7 +169,7 @@ fn a_client_that_vanishes_mid_stream_does_not_disturb_the_next() {
 
 #[test]
 fn unix_socket_works_with_socat_and_sigterm_removes_the_file() {
-    for &model in ALL_MODELS {
+    for &model in ALL_MODELS.iter().chain(COMPLETION_MODELS) {
         let dir = TempDir::new("echo-unix");
         let path = dir.path().join("echo.sock");
         let path_str = path.to_str().expect("utf-8 path");
@@ -197,7 +197,7 @@ fn unix_socket_works_with_socat_and_sigterm_removes_the_file() {
 
 #[test]
 fn sigterm_and_sigint_exit_0_with_clients_connected() {
-    for &model in ALL_MODELS {
+    for &model in ALL_MODELS.iter().chain(COMPLETION_MODELS) {
         for signal in [nix::sys::signal::Signal::SIGTERM, nix::sys::signal::Signal::SIGINT] {
             let mut server = start(model, &[]);
             let mut client = server.connect();
@@ -212,7 +212,7 @@ fn sigterm_and_sigint_exit_0_with_clients_connected() {
 
 #[test]
 fn ipv6_loopback_works() {
-    for &model in ALL_MODELS {
+    for &model in ALL_MODELS.iter().chain(COMPLETION_MODELS) {
         let server = Server::start("echo-server", &["--model", model, "--listen", "[::1]:0"]);
         assert!(server.addr.starts_with("[::1]:"), "{model}: {}", server.addr);
         let mut stream = server.connect();
@@ -223,7 +223,7 @@ fn ipv6_loopback_works() {
 
 #[test]
 fn idle_timeout_closes_quiet_clients_only() {
-    for &model in ALL_MODELS {
+    for &model in ALL_MODELS.iter().chain(COMPLETION_MODELS) {
         let server = start(model, &["--idle-timeout", "1"]);
         let mut quiet = server.connect();
         assert_closed(&mut quiet); // returns once the server closed it
@@ -235,7 +235,7 @@ fn idle_timeout_closes_quiet_clients_only() {
 
 #[test]
 fn clients_past_max_connections_are_told_and_closed() {
-    for &model in CONCURRENT_MODELS {
+    for &model in CONCURRENT_MODELS.iter().chain(COMPLETION_MODELS) {
         let server = start(model, &["--max-connections", "2"]);
         let mut a = server.connect();
         let mut b = server.connect();
@@ -322,7 +322,7 @@ fn fork_serves_each_client_in_a_child_and_leaves_no_zombies() {
 
 #[test]
 fn out_of_descriptors_backs_off_logs_once_and_keeps_serving() {
-    for &model in &["select", "poll", "epoll", "thread"] {
+    for &model in &["select", "poll", "epoll", "thread", "uring", "uring-completion"] {
         // 40 descriptors: the server runs out after some 30 clients.
         let mut cmd = Command::new("prlimit");
         cmd.args(["--nofile=40:40", "--"])

@@ -1,7 +1,7 @@
 //! `tcp-client HOST PORT` (or `--unix PATH`): a netcat-like client on the reactor.
 //!
 //! Resolves HOST with `getaddrinfo(3)`, tries each address in turn (`clients::connect`), then
-//! one thread watches stdin and the socket with select, poll or epoll (`--model`, default
+//! one thread watches stdin and the socket with select, poll, epoll or io_uring (`--model`, default
 //! poll: epoll cannot watch stdin redirected from a file). Typed lines go to the server; what
 //! the server sends is printed. EOF on stdin half-closes the connection (`shutdown(SHUT_WR)`)
 //! and the client still prints the rest of the server's output until it closes.
@@ -43,7 +43,7 @@ struct Args {
     #[arg(long, value_name = "PATH", conflicts_with_all = ["host", "port"])]
     unix: Option<PathBuf>,
     /// Readiness backend watching stdin and the socket.
-    #[arg(long, default_value = "poll", value_parser = ["select", "poll", "epoll"])]
+    #[arg(long, default_value = "poll", value_parser = ["select", "poll", "epoll", "uring"])]
     model: String,
 }
 

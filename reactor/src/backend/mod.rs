@@ -1,6 +1,6 @@
-//! The `Backend` trait: "tell me which of these descriptors are ready" — select(2), poll(2)
-//! or epoll(7) behind one interface, chosen at run time (`--model select|poll|epoll`) so that
-//! strace and benchmark comparisons use one binary.
+//! The `Backend` trait: "tell me which of these descriptors are ready" — select(2), poll(2),
+//! epoll(7) or io_uring poll operations behind one interface, chosen at run time
+//! (`--model select|poll|epoll|uring`) so that strace and benchmark comparisons use one binary.
 //!
 //! The shape is Redis's `ae` backend API: register / reregister / deregister a descriptor
 //! with a token and an interest, then `poll` for a batch of events with a timeout.
@@ -11,14 +11,17 @@
 //! | select  | nothing: fd sets rebuilt every turn | O(highest fd), fd < 1024 |
 //! | poll    | nothing: the `pollfd` array is passed every turn | O(registered fds) |
 //! | epoll   | the interest list (`epoll_ctl`)      | O(ready fds)             |
+//! | uring   | armed poll operations (`io_uring`)   | O(ready fds), changes batched into the wait |
 
 mod epoll;
 mod poll;
 mod select;
+mod uring;
 
 pub use self::epoll::EpollBackend;
 pub use self::poll::PollBackend;
 pub use self::select::SelectBackend;
+pub use self::uring::UringBackend;
 
 use crate::{Bugs, Event, Interest, Token};
 use std::fmt;
@@ -50,16 +53,23 @@ pub trait Backend {
     fn registered(&self) -> usize;
 }
 
-/// Which backend to build; parsed from `--model select|poll|epoll`.
+/// Which backend to build; parsed from `--model select|poll|epoll|uring`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum BackendKind {
     Select,
     Poll,
     Epoll,
+    /// io_uring poll operations (`uring.rs`); fails to build where io_uring is unavailable.
+    Uring,
 }
 
 impl BackendKind {
-    pub const ALL: [BackendKind; 3] = [BackendKind::Select, BackendKind::Poll, BackendKind::Epoll];
+    pub const ALL: [BackendKind; 4] = [
+        BackendKind::Select,
+        BackendKind::Poll,
+        BackendKind::Epoll,
+        BackendKind::Uring,
+    ];
 
     /// Build a fresh backend of this kind.
     pub fn create(self) -> io::Result<Box<dyn Backend>> {
@@ -72,6 +82,7 @@ impl BackendKind {
             BackendKind::Select => Box::new(SelectBackend::with_bugs(bugs)),
             BackendKind::Poll => Box::new(PollBackend::new()),
             BackendKind::Epoll => Box::new(EpollBackend::new()?),
+            BackendKind::Uring => Box::new(UringBackend::new()?),
         })
     }
 
@@ -80,6 +91,7 @@ impl BackendKind {
             BackendKind::Select => "select",
             BackendKind::Poll => "poll",
             BackendKind::Epoll => "epoll",
+            BackendKind::Uring => "uring",
         }
     }
 }
@@ -97,7 +109,10 @@ impl FromStr for BackendKind {
             "select" => Ok(BackendKind::Select),
             "poll" => Ok(BackendKind::Poll),
             "epoll" => Ok(BackendKind::Epoll),
-            other => Err(format!("unknown backend {other:?} (expected select, poll or epoll)")),
+            "uring" => Ok(BackendKind::Uring),
+            other => Err(format!(
+                "unknown backend {other:?} (expected select, poll, epoll or uring)"
+            )),
         }
     }
 }

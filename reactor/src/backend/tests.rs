@@ -113,8 +113,8 @@ fn peer_close_is_reported_as_readable_then_eof() {
 }
 
 #[test]
-fn hangup_is_reported_by_poll_and_epoll_without_asking() {
-    for kind in [BackendKind::Poll, BackendKind::Epoll] {
+fn hangup_is_reported_by_poll_epoll_and_uring_without_asking() {
+    for kind in [BackendKind::Poll, BackendKind::Epoll, BackendKind::Uring] {
         let mut backend = kind.create().expect("create");
         let (a, b) = pair();
         // Interest in WRITABLE only, as during backpressure: the hang-up must still show.

@@ -1,4 +1,5 @@
-//! `echo-server`: the echo protocol (RFC 862) on any of the six concurrency models.
+//! `echo-server`: the echo protocol (RFC 862) on any of the six concurrency models, on
+//! io_uring readiness (`--model uring`), and on io_uring completions (`--model uring-completion`).
 //!
 //! ```text
 //! echo-server --model select --listen 127.0.0.1:0
@@ -9,7 +10,8 @@
 
 use clap::Parser;
 use servers::blocking::{self, echo::echo_session};
-use servers::cli::{self, ServerArgs};
+use servers::cli::{self, Model, ServerArgs};
+use servers::completion;
 use servers::reactive::{self, echo::EchoHandler};
 
 /// Echo server: every byte received is sent back.
@@ -26,12 +28,14 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
+    args.server.model.check("echo-server", true);
     cli::init_logging();
     cli::raise_fd_limit();
     let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let result = match args.server.model.backend() {
         Some(kind) => reactive::run(kind, listener, EchoHandler, args.server.reactor_config()),
+        None if args.server.model == Model::UringCompletion => completion::echo(listener, args.server.reactor_config()),
         None => blocking::run(
             args.server.model,
             listener,

@@ -44,6 +44,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
+    args.server.model.check("http-server", false);
     cli::init_logging();
     cli::raise_fd_limit();
     let root = args.root.clone().unwrap_or_else(|| PathBuf::from(DEMO_SITE));

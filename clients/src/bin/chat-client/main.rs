@@ -1,7 +1,7 @@
 //! `chat-client`: talk to a `chat-server` from a terminal or a script.
 //!
 //! ```text
-//! chat-client [--nick NAME] [--protocol text|json] [--model poll|select|epoll] HOST PORT
+//! chat-client [--nick NAME] [--protocol text|json] [--model poll|select|epoll|uring] HOST PORT
 //! chat-client --unix PATH
 //! ```
 //! One thread watches two descriptors with the reactor (`handler.rs`): stdin and the
@@ -52,9 +52,9 @@ struct Args {
     /// The server's encoding: text or json (JSON events are shown as text lines).
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     protocol: String,
-    /// Readiness API: poll (default: works with any stdin), select, or epoll (not with a
+    /// Readiness API: poll (default: works with any stdin), select, uring, or epoll (not with a
     /// stdin redirected from a file).
-    #[arg(long, default_value = "poll", value_parser = ["select", "poll", "epoll"])]
+    #[arg(long, default_value = "poll", value_parser = ["select", "poll", "epoll", "uring"])]
     model: String,
 }
 
