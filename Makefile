@@ -12,7 +12,7 @@ help::
 	@echo "make demo-select     main demo: one thread serves several clients with select(2)"
 	@echo "make demo-MODEL      the same for iterative, fork, thread, poll, epoll"
 	@echo "make demo-chat MODEL=epoll   a chat room with three scripted members"
-	@echo "make strace-compare  syscall counts of thread, fork, select, poll, epoll side by side"
+	@echo "make strace-compare  syscall counts of every model side by side (thread, fork, select, poll, epoll, uring...)"
 	@echo "make debug-MODEL     step through one turn of the event loop in rust-gdb (select, poll, epoll)"
 	@echo "make test            installs missing tools, then formatting, lints and the whole test suite"
 	@echo "make bench           echo round trips/s and latency for every model"
