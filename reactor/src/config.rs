@@ -30,6 +30,8 @@ pub struct Config {
     pub busy_message: Vec<u8>,
     /// How long a graceful shutdown may spend flushing before closing what is left.
     pub shutdown_grace: Duration,
+    /// Write a per-turn trace here (`--trace FILE`; see docs/trace-format.md).
+    pub trace: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -42,6 +44,7 @@ impl Default for Config {
             idle_timeout: None,
             busy_message: b"server busy: too many connections, try again later\n".to_vec(),
             shutdown_grace: Duration::from_secs(2),
+            trace: None,
         }
     }
 }

@@ -62,6 +62,7 @@ mod reactor;
 pub mod signal;
 mod timer;
 mod token;
+pub mod trace;
 
 pub use crate::backend::{Backend, BackendKind, EpollBackend, PollBackend, SelectBackend};
 pub use crate::config::{Config, Overflow};

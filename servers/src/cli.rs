@@ -64,6 +64,9 @@ pub struct ServerArgs {
     /// Most clients served at once; the next ones are told so and closed.
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_connections: u64,
+
+    #[command(flatten)]
+    pub trace: crate::trace_args::TraceArgs,
 }
 
 impl ServerArgs {
@@ -89,6 +92,7 @@ impl ServerArgs {
         reactor::Config {
             max_connections: self.max_connections(),
             idle_timeout: self.idle_timeout(),
+            trace: self.trace.trace.clone(),
             ..reactor::Config::default()
         }
     }

@@ -18,3 +18,4 @@ pub mod blocking;
 pub mod cli;
 pub mod proto;
 pub mod reactive;
+pub mod trace_args;

@@ -16,7 +16,7 @@
 //! what makes fork safe here: a child of a multi-threaded process may only call
 //! async-signal-safe functions.
 
-use super::{admit, prepare, refuse, Acceptor, Next, Options, Session};
+use super::{admit, refuse, serve, Acceptor, Next, Options, Session};
 use log::{debug, info, warn};
 use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
@@ -36,24 +36,26 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
     loop {
         match acceptor.wait()? {
             Next::Client(stream, peer) => {
-                reap_children(&mut children);
+                reap_children(&mut children, options);
                 let Some(stream) = admit(stream, &peer, children.len(), options) else {
                     continue;
                 };
+                let conn = options.trace_accept(&stream, &peer);
                 // SAFETY: this process is single-threaded (see the module doc), so the child
                 // may run ordinary Rust code.
                 match unsafe { fork() } {
                     // The child never returns, so it may take the acceptor with it.
-                    Ok(ForkResult::Child) => child_main(acceptor, stream, peer, session, options),
+                    Ok(ForkResult::Child) => child_main(acceptor, stream, peer, conn, session, options),
                     Ok(ForkResult::Parent { child }) => {
                         debug!("forked child {child} for {peer}");
+                        options.trace_spawn(conn, &format!("pid {child}"));
                         drop(stream); // the parent's copy: only the child talks to this client
                         children.insert(child);
                     }
                     Err(e) => refuse(stream, &peer, &format!("fork: {e}"), options),
                 }
             }
-            Next::Signal(SIGCHLD) => reap_children(&mut children),
+            Next::Signal(SIGCHLD) => reap_children(&mut children, options),
             Next::Signal(_) => {}
             Next::Stop => break,
         }
@@ -65,13 +67,20 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
 }
 
 /// The child's whole life: close the listener, serve one client, `_exit`.
-fn child_main<S: Session>(acceptor: Acceptor, mut stream: Stream, peer: Peer, session: &S, options: &Options) -> ! {
+fn child_main<S: Session>(
+    acceptor: Acceptor,
+    mut stream: Stream,
+    peer: Peer,
+    conn: u64,
+    session: &S,
+    options: &Options,
+) -> ! {
     // Die on SIGTERM like any process; the parent's handlers are not ours.
     let mut ours = STOP_SIGNALS.to_vec();
     ours.push(SIGCHLD);
     SignalPipe::restore_default(&ours);
     drop(acceptor); // close the listener (its UNIX file stays: only the parent may remove it)
-    let code = match prepare(&stream, options).and_then(|_| session(&mut stream, &peer)) {
+    let code = match serve(session, &mut stream, &peer, conn, options) {
         Ok(()) => 0,
         Err(e) => {
             warn!("{peer}: {e}");
@@ -83,7 +92,7 @@ fn child_main<S: Session>(acceptor: Acceptor, mut stream: Stream, peer: Peer, se
 }
 
 /// waitpid(-1, WNOHANG) until no exited child is left: no zombies.
-fn reap_children(children: &mut HashSet<Pid>) {
+fn reap_children(children: &mut HashSet<Pid>, options: &Options) {
     loop {
         match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
             Ok(WaitStatus::StillAlive) => return,
@@ -91,6 +100,9 @@ fn reap_children(children: &mut HashSet<Pid>) {
                 if let Some(pid) = status.pid() {
                     children.remove(&pid);
                     debug!("reaped child {pid}: {status:?}");
+                    if let Some(trace) = &options.trace {
+                        trace.reaped(pid.as_raw(), &format!("{status:?}"));
+                    }
                 }
             }
             Err(nix::errno::Errno::EINTR) => continue,
