@@ -61,7 +61,7 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
         }
     }
     drop(acceptor); // closes the listener and removes a UNIX socket file
-    stop_children(&mut children);
+    stop_children(&mut children, options);
     info!("stopped");
     Ok(())
 }
@@ -100,9 +100,7 @@ fn reap_children(children: &mut HashSet<Pid>, options: &Options) {
                 if let Some(pid) = status.pid() {
                     children.remove(&pid);
                     debug!("reaped child {pid}: {status:?}");
-                    if let Some(trace) = &options.trace {
-                        trace.reaped(pid.as_raw(), &format!("{status:?}"));
-                    }
+                    trace_reap(options, &status);
                 }
             }
             Err(nix::errno::Errno::EINTR) => continue,
@@ -112,7 +110,7 @@ fn reap_children(children: &mut HashSet<Pid>, options: &Options) {
 }
 
 /// Shutdown: SIGTERM every child, then wait for each one.
-fn stop_children(children: &mut HashSet<Pid>) {
+fn stop_children(children: &mut HashSet<Pid>, options: &Options) {
     if !children.is_empty() {
         info!("stopping {} children", children.len());
     }
@@ -120,6 +118,20 @@ fn stop_children(children: &mut HashSet<Pid>) {
         let _ = kill(pid, Signal::SIGTERM);
     }
     for pid in children.drain() {
-        while let Err(nix::errno::Errno::EINTR) = waitpid(pid, None) {}
+        loop {
+            match waitpid(pid, None) {
+                Err(nix::errno::Errno::EINTR) => continue,
+                Ok(status) => trace_reap(options, &status),
+                Err(_) => {}
+            }
+            break;
+        }
+    }
+}
+
+/// Record a reaped child in the trace (`--trace`).
+fn trace_reap(options: &Options, status: &WaitStatus) {
+    if let (Some(trace), Some(pid)) = (&options.trace, status.pid()) {
+        trace.reaped(pid.as_raw(), &format!("{status:?}"));
     }
 }
