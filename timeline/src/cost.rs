@@ -60,18 +60,23 @@ const COLORS: [RGBColor; 6] = [
     RGBColor(100, 100, 100),
 ];
 
-/// One line per trace: µs per serving turn against the turn's rank, smoothed over a window
-/// of `window` turns so that thousands of turns read as a band, not noise.
+/// One line per trace: µs per serving turn (log scale) against the time since the trace's
+/// first serving turn, averaged over `BINS` slices of time so that every run spans the
+/// same width whatever its number of turns.
 pub fn chart(traces: &[(String, &Timeline)], caption: &str) -> Result<String, String> {
-    let window = 25usize;
     let series: Vec<(String, Vec<(f64, f64)>)> = traces
         .iter()
-        .map(|(label, tl)| (label.clone(), smoothed(&serving_turns(tl), window)))
+        .map(|(label, tl)| (label.clone(), over_time(tl)))
         .collect();
-    let x_max = series.iter().map(|(_, p)| p.len()).max().unwrap_or(1).max(2) as f64;
-    let mut all: Vec<f64> = series.iter().flat_map(|(_, p)| p.iter().map(|q| q.1)).collect();
-    all.sort_by(f64::total_cmp);
-    let y_max = (quantile(&all, 0.99) * 1.25).max(10.0);
+    let x_max = series
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|q| q.0))
+        .fold(1.0f64, f64::max);
+    let y_max = series
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|q| q.1))
+        .fold(10.0f64, f64::max)
+        * 2.0;
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (1200, 460)).into_drawing_area();
@@ -81,13 +86,16 @@ pub fn chart(traces: &[(String, &Timeline)], caption: &str) -> Result<String, St
             .margin(14)
             .x_label_area_size(44)
             .y_label_area_size(70)
-            .build_cartesian_2d(0f64..x_max, 0f64..y_max)
+            .build_cartesian_2d(0f64..x_max, (1f64..y_max).log_scale())
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .x_desc("serving turn (turns that ran a handler callback), in order")
-            .y_desc(format!("µs per turn (wait + dispatch), mean of {window}"))
+            .x_label_formatter(&|x| crate::bench::short_number(*x))
+            .y_label_formatter(&|y| crate::bench::short_number(*y))
+            .x_desc("time since the first served request (ms)")
+            .y_desc("µs per turn (wait + dispatch), log scale")
             .axis_desc_style(("sans-serif", 14))
+            .label_style(("sans-serif", 12))
             .draw()
             .map_err(|e| e.to_string())?;
         for (i, (label, points)) in series.into_iter().enumerate() {
@@ -111,11 +119,69 @@ pub fn chart(traces: &[(String, &Timeline)], caption: &str) -> Result<String, St
     Ok(out)
 }
 
-/// Mean over consecutive windows, as (index of the window's first turn, mean).
-fn smoothed(costs: &[f64], window: usize) -> Vec<(f64, f64)> {
-    costs
-        .chunks(window)
+/// Slices of time each serving-turn average is taken over.
+const BINS: usize = 150;
+
+/// (ms since the first serving turn, mean µs per serving turn in that slice).
+fn over_time(tl: &Timeline) -> Vec<(f64, f64)> {
+    let serving: Vec<(u64, f64)> = tl
+        .turns
+        .iter()
+        .filter(|t| t.calls > 0)
+        .map(|t| (t.start_us, (t.wait_us + t.dispatch_us) as f64))
+        .collect();
+    let (Some(first), Some(last)) = (serving.first(), serving.last()) else {
+        return Vec::new();
+    };
+    let span = (last.0 - first.0).max(1) as f64;
+    let mut sums = vec![(0.0, 0usize); BINS];
+    for &(t, cost) in &serving {
+        let bin = (((t - first.0) as f64 / span) * (BINS - 1) as f64) as usize;
+        sums[bin].0 += cost;
+        sums[bin].1 += 1;
+    }
+    sums.iter()
         .enumerate()
-        .map(|(i, chunk)| ((i * window) as f64, chunk.iter().sum::<f64>() / chunk.len() as f64))
+        .filter(|(_, (_, n))| *n > 0)
+        .map(|(i, (sum, n))| (i as f64 * span / (BINS - 1) as f64 / 1000.0, (sum / *n as f64).max(1.0)))
         .collect()
+}
+
+/// Medians side by side: for each idle count (the part of a label after its last '-'),
+/// one bar per backend.
+pub fn medians_chart(costs: &[TurnCost], footer: &str) -> Result<String, String> {
+    let mut groups: Vec<String> = Vec::new();
+    let mut backends: Vec<String> = Vec::new();
+    for c in costs {
+        let (backend, idle) = c.label.rsplit_once('-').unwrap_or((&c.label, ""));
+        if !groups.iter().any(|g| g == idle) {
+            groups.push(idle.to_string());
+        }
+        if !backends.iter().any(|b| b == backend) {
+            backends.push(backend.to_string());
+        }
+    }
+    let series = backends
+        .iter()
+        .map(|b| {
+            let values = groups
+                .iter()
+                .map(|g| {
+                    costs
+                        .iter()
+                        .find(|c| c.label == format!("{b}-{g}"))
+                        .map(|c| c.median_us)
+                })
+                .collect();
+            (b.clone(), values)
+        })
+        .collect();
+    let data = crate::bench::Grouped {
+        title: "Median time per turn, 1 active client".into(),
+        x_desc: "idle connections beside it".into(),
+        y_desc: "µs per serving turn (median)".into(),
+        categories: groups.iter().map(|g| format!("{g} idle")).collect(),
+        series,
+    };
+    crate::bench::bars(&data, footer)
 }

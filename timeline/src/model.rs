@@ -30,6 +30,8 @@ pub struct Row {
     pub closed_us: Option<u64>,
     /// Why it closed (reactor: the close reason; blocking: bytes moved).
     pub close_note: String,
+    /// Blocking models: (bytes in, bytes out) of the connection, from its close record.
+    pub bytes: Option<(u64, u64)>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -195,6 +197,12 @@ impl Builder {
                     };
                     self.mark(row, t, MarkKind::Close, 0, note.clone());
                     self.close_row(row, t, note);
+                    if let (Some(a), Some(b)) = (
+                        r.get("in").and_then(Value::as_u64),
+                        r.get("out").and_then(Value::as_u64),
+                    ) {
+                        self.timeline.rows[row].bytes = Some((a, b));
+                    }
                 }
             }
             "reap" => {
@@ -336,6 +344,7 @@ fn push_row(timeline: &mut Timeline, kind: RowKind, label: &str, fd: i64, t: u64
         opened_us: t,
         closed_us: None,
         close_note: String::new(),
+        bytes: None,
     });
     timeline.rows.len() - 1
 }

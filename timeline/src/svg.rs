@@ -64,6 +64,7 @@ fn layout(tl: &Timeline) -> Layout {
             continue;
         }
         let what = match row.kind {
+            RowKind::Listener if row.label == "listener" => row.label.clone(),
             RowKind::Listener => format!("listener {}", row.label),
             RowKind::Signal => row.label.clone(),
             RowKind::Client | RowKind::Stream => row.label.clone(),
@@ -73,8 +74,9 @@ fn layout(tl: &Timeline) -> Layout {
         } else {
             String::new()
         };
+        let bytes = row.bytes.map_or(String::new(), |(a, b)| format!(" {a}↓ {b}↑"));
         layout.slot[i] = layout.labels.len();
-        layout.labels.push(format!("{what}{fd}"));
+        layout.labels.push(format!("{what}{fd}{bytes}"));
     }
     if !quiet.is_empty() {
         let slot = layout.labels.len();
@@ -233,6 +235,9 @@ fn waits(svg: &mut String, tl: &Timeline, end: u64, rows_h: f64) {
 /// Turn numbers along the top: a tick per turn while they are far enough apart, labels
 /// spaced at least 60 px.
 fn ruler(svg: &mut String, tl: &Timeline, end: u64) {
+    if tl.turns.is_empty() {
+        return; // a blocking model: no loop, no turns
+    }
     let y = TOP - 8.0;
     let _ = write!(svg, r##"<text x="8" y="{}" fill="#333">turn</text>"##, y - 2.0);
     let _ = write!(
@@ -384,8 +389,8 @@ fn color(kind: MarkKind) -> &'static str {
 /// Kinds that often share a moment on one row are drawn a little apart.
 fn offset(kind: MarkKind) -> f64 {
     match kind {
-        MarkKind::Read => -4.0,
-        MarkKind::Write => 4.0,
+        MarkKind::Read | MarkKind::Close => -4.0,
+        MarkKind::Write | MarkKind::Spawn | MarkKind::Reap => 4.0,
         _ => 0.0,
     }
 }

@@ -89,13 +89,20 @@ fn single(args: &Args) -> Result<Vec<PathBuf>, String> {
         .map_or(trace.clone(), |n| n.to_string_lossy().into_owned());
     let title = args.title.clone().unwrap_or_else(|| format!("{} — {name}", tl.model));
     let picture = svg::render(&tl, &title);
-    let intro = format!(
-        "{} turns, {} descriptors, {} marks. Rows are descriptors (labelled with the peer), time runs left to right, shaded bands are the loop waiting in {}.",
-        tl.turns.len(),
-        tl.rows.len(),
-        tl.marks.len(),
-        tl.model
-    );
+    let intro = if tl.turns.is_empty() {
+        format!(
+            "A blocking model ({}): no event loop, so no turns. Each row is one connection, from accept to close, with the process or thread that served it, its reap, and its bytes in (↓) and out (↑) as the kernel counted them (TCP_INFO; the peer's FIN counts one).",
+            tl.model
+        )
+    } else {
+        format!(
+            "{} turns, {} descriptors, {} marks. Rows are descriptors (labelled with the peer), time runs left to right, shaded bands are the loop waiting in {}.",
+            tl.turns.len(),
+            tl.rows.len(),
+            tl.marks.len(),
+            tl.model
+        )
+    };
     let page = html::page(
         &title,
         &intro,
@@ -150,11 +157,20 @@ fn compare(args: &Args) -> Result<Vec<PathBuf>, String> {
         .iter()
         .map(|(label, tl)| (label.clone(), svg::render(tl, &format!("{label} ({})", tl.model))))
         .collect();
-    let mut sections = vec![html::Section {
-        heading: "Time per turn",
-        text: &summary,
-        svg: &chart,
-    }];
+    let footer = timeline::bench::machine_caption();
+    let medians = cost::medians_chart(&costs, &footer)?;
+    let mut sections = vec![
+        html::Section {
+            heading: "Median time per turn",
+            text: &summary,
+            svg: &medians,
+        },
+        html::Section {
+            heading: "Time per turn over the run",
+            text: "Each line: the mean time of the turns that served the client, in slices of the run.",
+            svg: &chart,
+        },
+    ];
     for (label, picture) in &pictures {
         sections.push(html::Section {
             heading: label,
@@ -167,7 +183,10 @@ fn compare(args: &Args) -> Result<Vec<PathBuf>, String> {
         "Each timeline below is one traced run; the chart puts their turns together.",
         &sections,
     );
-    let mut paths = vec![write(with_ext(&base, "-cost.svg"), &chart)?];
+    let mut paths = vec![
+        write(with_ext(&base, "-medians.svg"), &medians)?,
+        write(with_ext(&base, "-cost.svg"), &chart)?,
+    ];
     for (label, picture) in &pictures {
         paths.push(write(with_ext(&base, &format!("-{label}.svg")), picture)?);
     }
