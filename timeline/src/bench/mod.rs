@@ -98,7 +98,7 @@ fn y_range(data: &Grouped) -> f64 {
         .flat_map(|(_, v)| v.iter().flatten())
         .fold(0f64, |a, &b| a.max(b));
     if max > 0.0 {
-        max * 1.15
+        max * 1.3
     } else {
         1.0
     }
@@ -146,7 +146,7 @@ pub fn lines(data: &Grouped, footer: &str) -> Res<String> {
                 .draw_series(points.into_iter().map(|p| Circle::new(p, 4, color.filled())))
                 .map_err(err)?;
         }
-        legend(&mut chart)?;
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         root.present().map_err(err)?;
     }
     Ok(out)
@@ -201,8 +201,16 @@ pub fn bars(data: &Grouped, footer: &str) -> Res<String> {
                 .map_err(err)?
                 .label(name.as_str())
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
+            // The value above each bar: a 4 MiB bar beside a 1.7 GiB one is a flat line.
+            let labels = values.iter().enumerate().filter_map(|(x, v)| {
+                v.map(|v| {
+                    EmptyElement::at((x as f64 + left + width * 0.46, v))
+                        + Text::new(short_number(v), (-12, -16), ("sans-serif", 12).into_font())
+                })
+            });
+            chart.draw_series(labels).map_err(err)?;
         }
-        legend(&mut chart)?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(err)?;
     }
     Ok(out)
@@ -210,13 +218,14 @@ pub fn bars(data: &Grouped, footer: &str) -> Res<String> {
 
 fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
 ) -> Res<()>
 where
     DB::ErrorType: 'static,
 {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(position)
         .label_font(("sans-serif", 14))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
