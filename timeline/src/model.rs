@@ -348,3 +348,38 @@ fn push_row(timeline: &mut Timeline, kind: RowKind, label: &str, fd: i64, t: u64
     });
     timeline.rows.len() - 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRACE: &str = r#"{"type":"start","version":1,"backend":"poll","pid":1,"unix_ms":0}
+{"type":"fd","t_us":1,"token":18446744073709551614,"fd":3,"what":"listener","label":"127.0.0.1:7000"}
+{"type":"turn","turn":1,"t_us":10,"timeout_ms":null,"wait_us":100,"watched":1,"ready":1,"events":[{"token":18446744073709551614,"fd":3,"r":true,"w":false,"hup":false,"err":false}],"calls":[],"accepted":[{"token":0,"fd":7,"peer":"127.0.0.1:5000"}],"closed":[],"timers":0,"dispatch_us":5}
+{"type":"turn","turn":2,"t_us":120,"timeout_ms":null,"wait_us":50,"watched":2,"ready":1,"events":[{"token":0,"fd":7,"r":true,"w":false,"hup":false,"err":false}],"calls":[{"token":0,"fd":7,"cb":"data","in":4,"queued":4,"written":4}],"accepted":[],"closed":[{"token":0,"fd":7,"reason":"peer closed"}],"timers":0,"dispatch_us":5}
+{"type":"turn","turn":3,"t_us":200,"timeout_ms":null,"wait_us":10,"watched":1,"ready":1,"events":[{"token":18446744073709551614,"fd":3,"r":true,"w":false,"hup":false,"err":false}],"calls":[],"accepted":[{"token":0,"fd":7,"peer":"127.0.0.1:5001"}],"closed":[],"timers":0,"dispatch_us":5}
+{"type":"turn","#;
+
+    #[test]
+    fn a_reused_token_and_fd_open_a_new_row() {
+        let tl = parse(TRACE);
+        assert_eq!(tl.model, "poll");
+        assert_eq!(tl.skipped_lines, 1, "the cut last line");
+        let labels: Vec<&str> = tl.rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(labels, ["127.0.0.1:7000", "127.0.0.1:5000", "127.0.0.1:5001"]);
+        assert_eq!(tl.rows[1].closed_us, Some(170));
+        assert_eq!(tl.rows[2].closed_us, None);
+        let on_first: Vec<MarkKind> = tl.marks.iter().filter(|m| m.row == 1).map(|m| m.kind).collect();
+        assert_eq!(
+            on_first,
+            [
+                MarkKind::Accept,
+                MarkKind::Ready,
+                MarkKind::Read,
+                MarkKind::Write,
+                MarkKind::Close
+            ]
+        );
+        assert_eq!(tl.turns.iter().map(|t| t.calls).collect::<Vec<_>>(), [0, 1, 0]);
+    }
+}

@@ -507,3 +507,18 @@ pub fn micros(us: u64) -> String {
         _ => format!("{:.2} s", us as f64 / 1e6),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{micros, nice_step};
+
+    #[test]
+    fn durations_and_steps_read_well() {
+        assert_eq!(micros(999), "999 µs");
+        assert_eq!(micros(1_500), "1.5 ms");
+        assert_eq!(micros(250_000), "250 ms");
+        assert_eq!(micros(1_200_000), "1.20 s");
+        assert_eq!(nice_step(130.0), 200.0);
+        assert_eq!(nice_step(4_000.0), 5_000.0);
+    }
+}

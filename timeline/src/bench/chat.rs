@@ -69,3 +69,31 @@ pub fn charts(text: &str, footer: &str) -> Result<Vec<(String, String)>, String>
         ("chat-memory.svg".into(), bars(&memory, footer)?),
     ])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    const OUTPUT: &str = "== broadcast throughput: 50 members x 50 messages (release build)
+model    result
+thread   clients=50 messages=50 deliveries=122500 time=0.216s rate=568263/s
+fork     FAILED: chat-bench: Connection refused (os error 111)
+epoll    clients=50 messages=50 deliveries=122500 time=0.032s rate=3829886/s
+
+== memory with 1000 idle members
+model         procs    RSS MiB    PSS MiB
+fork           1001     1740.6      494.0
+epoll             1        4.0        2.5
+";
+
+    #[test]
+    fn reads_rates_and_memory_and_skips_failures() {
+        let r = parse(OUTPUT);
+        assert_eq!(r.rate, vec![("thread".into(), 568263.0), ("epoll".into(), 3829886.0)]);
+        assert_eq!(
+            r.memory,
+            vec![("fork".into(), 1740.6, 494.0), ("epoll".into(), 4.0, 2.5)]
+        );
+        assert_eq!(r.idle, "1000");
+    }
+}

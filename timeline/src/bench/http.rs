@@ -37,3 +37,21 @@ pub fn charts(text: &str, footer: &str) -> Result<Vec<(String, String)>, String>
     let data = parse(text).ok_or("no table found (expected bench-http.sh output)")?;
     Ok(vec![("http-rps.svg".into(), bars(&data, footer)?)])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn reads_the_table_and_keeps_err_as_missing() {
+        let text = "all servers answer\n\ncase                               nginx            select
+1k.bin keepalive                19535.96  15983.97 (0.82x)
+1m.bin close                         ERR  269.61 (n/a)
+
+req/s from wrk";
+        let g = parse(text).expect("a table");
+        assert_eq!(g.categories, ["1k.bin keepalive", "1m.bin close"]);
+        assert_eq!(g.series[0], ("nginx".to_string(), vec![Some(19535.96), None]));
+        assert_eq!(g.series[1], ("select".to_string(), vec![Some(15983.97), Some(269.61)]));
+    }
+}

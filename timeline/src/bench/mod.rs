@@ -258,3 +258,18 @@ fn trim(v: f64) -> String {
     let s = format!("{v:.1}");
     s.strip_suffix(".0").map_or(s.clone(), str::to_string)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{short_number, utc_now};
+
+    #[test]
+    fn numbers_and_dates_for_captions() {
+        assert_eq!(short_number(12_500.0), "12.5k");
+        assert_eq!(short_number(2_000_000.0), "2M");
+        assert_eq!(short_number(4.0), "4");
+        let now = utc_now();
+        assert_eq!(now.len(), "2026-11-27 13:39 UTC".len(), "{now}");
+        assert!(now.starts_with("20") && now.ends_with(" UTC"), "{now}");
+    }
+}
