@@ -140,6 +140,9 @@ close_inherited_fds() {
 start_server() {
     local dir=$1
     shift
+    # Empty it first: the redirection below happens in the child, after we may already have
+    # read a previous server's line from the same file (a stale port: "connection refused").
+    : >"$dir/server.out"
     (
         close_inherited_fds
         exec "$@"
