@@ -300,3 +300,40 @@ fn ten_thousand_turns_render_to_an_aggregated_picture() {
         "a readable turn ruler: {ruler_labels} labels"
     );
 }
+
+/// The servers print `listening on` before they install their SIGTERM handler; a SIGTERM in
+/// between would kill them outright. Wait until /proc says the signal is caught (`SigCgt`).
+fn wait_until_catching_sigterm(pid: i32) {
+    let sigterm_bit = 1u64 << (libc::SIGTERM - 1);
+    let deadline = Instant::now() + STEP;
+    loop {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let caught = status
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+            .unwrap_or(0);
+        if caught & sigterm_bit != 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "pid {pid} never caught SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn every_server_takes_trace_on_reactor_and_blocking_models() {
+    for server in ["echo-server", "chat-server", "http-server", "metrics-server"] {
+        for model in ["poll", "thread"] {
+            let dir = TempDir::new("trace-every");
+            let trace = dir.path().join("t.jsonl");
+            let path = trace.to_str().expect("utf-8 temp path");
+            let running = Server::start(server, &["--model", model, "--listen", "127.0.0.1:0", "--trace", path]);
+            wait_until_catching_sigterm(running.pid());
+            let records = finish(running, &trace);
+            let key = if model == "poll" { "backend" } else { "model" };
+            assert_eq!(records[0]["type"], "start", "{server} {model}");
+            assert_eq!(records[0][key], model, "{server} {model}: {}", records[0]);
+        }
+    }
+}
