@@ -123,7 +123,7 @@ pub fn render(tl: &Timeline, title: &str) -> String {
         r#"<text x="10" y="20" font-size="15" font-weight="bold">{}</text>"#,
         esc(title)
     );
-    legend(&mut svg);
+    legend(&mut svg, tl);
     draw_rows(&mut svg, &layout);
     waits(&mut svg, tl, end, rows_h);
     ruler(&mut svg, tl, end);
@@ -134,18 +134,22 @@ pub fn render(tl: &Timeline, title: &str) -> String {
     svg
 }
 
-fn legend(svg: &mut String) {
+/// The legend: the wait shading (when the trace has turns) and the kinds of mark it uses.
+fn legend(svg: &mut String, tl: &Timeline) {
     let mut x = 10.0;
     let y = 44.0;
-    let _ = write!(
-        svg,
-        r##"<rect x="{x}" y="{}" width="22" height="12" fill="#cfe3f7"/><text x="{}" y="{}">waiting in the backend</text>"##,
-        y - 9.0,
-        x + 26.0,
-        y + 1.0
-    );
-    x += 180.0;
-    for kind in MarkKind::ALL {
+    if !tl.turns.is_empty() {
+        let _ = write!(
+            svg,
+            r##"<rect x="{x}" y="{}" width="22" height="12" fill="#cfe3f7"/><text x="{}" y="{}">waiting in the backend</text>"##,
+            y - 9.0,
+            x + 26.0,
+            y + 1.0
+        );
+        x += 180.0;
+    }
+    let used: std::collections::BTreeSet<MarkKind> = tl.marks.iter().map(|m| m.kind).collect();
+    for kind in MarkKind::ALL.into_iter().filter(|k| used.contains(k)) {
         shape(svg, kind, x + 6.0, y - 3.0, 1.0);
         let _ = write!(svg, r#"<text x="{}" y="{}">{}</text>"#, x + 16.0, y + 1.0, kind.name());
         x += 22.0 + 7.5 * kind.name().len() as f64 + 14.0;
