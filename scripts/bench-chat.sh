@@ -14,6 +14,8 @@
 # Expected run time: about 1 minute after the release build (each step is bounded by
 # `timeout`). Traffic stays on 127.0.0.1. Needs: bash, coreutils, awk, a Rust toolchain.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/bench-charts.sh"
+bench_keep_output chat "$0" "$@" # tables and charts kept in target/bench/chat-<time>/
 CLIENTS=${CLIENTS:-100}
 MESSAGES=${MESSAGES:-100}
 IDLE=${IDLE:-1000}

@@ -31,6 +31,8 @@ CONNS=${CONNS:-50}
 ROUNDS=${ROUNDS:-1}
 MODELS=${MODELS:-"select poll epoll"}
 cd "$(dirname "$0")/.."
+source scripts/bench-charts.sh
+bench_keep_output http "$0" "$@" # tables and charts kept in target/bench/http-<time>/
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need wrk || ! need nginx || ! need curl; then

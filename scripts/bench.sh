@@ -25,6 +25,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+source scripts/bench-charts.sh
 
 SECS=${BENCH_SECS:-3}
 RUNS=${BENCH_RUNS:-3}
@@ -185,6 +186,7 @@ main() {
     done
     python3 scripts/bench-tables.py "$RAW" --models "${ROWS[*]}" --idle-models "${IDLE_ROWS[*]}" \
         --conns "$CONNS" --idle "0 $IDLE_COUNTS" --secs "$SECS" --runs "$RUNS" | tee "$OUT/tables.txt"
+    bench_charts echo "$RAW" "$OUT"
 }
 
 main "$@"

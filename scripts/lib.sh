@@ -140,8 +140,8 @@ close_inherited_fds() {
 start_server() {
     local dir=$1
     shift
-    # Empty it now: the background shell truncates it only when it gets to run, and until
-    # then the loop below would read the previous server's address.
+    # Empty it first: the redirection below happens in the child, after we may already have
+    # read a previous server's line from the same file (a stale port: "connection refused").
     : >"$dir/server.out"
     (
         close_inherited_fds

@@ -32,6 +32,8 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// The lecture's bugs switched back on (`--bug NAME`, `bugs.rs`); none by default.
     pub bugs: crate::Bugs,
+    /// Write a per-turn trace here (`--trace FILE`; see docs/trace-format.md).
+    pub trace: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -45,6 +47,7 @@ impl Default for Config {
             busy_message: b"server busy: too many connections, try again later\n".to_vec(),
             shutdown_grace: Duration::from_secs(2),
             bugs: crate::Bugs::NONE,
+            trace: None,
         }
     }
 }

@@ -83,6 +83,7 @@ mod reactor;
 pub mod signal;
 mod timer;
 mod token;
+pub mod trace;
 pub mod uring;
 
 pub use crate::backend::{Backend, BackendKind, EpollBackend, PollBackend, SelectBackend, UringBackend};

@@ -104,6 +104,9 @@ pub struct ServerArgs {
 
     #[command(flatten)]
     pub bugs: crate::bugs::BugArgs,
+
+    #[command(flatten)]
+    pub trace: crate::trace_args::TraceArgs,
 }
 
 impl ServerArgs {
@@ -130,6 +133,7 @@ impl ServerArgs {
             max_connections: self.max_connections(),
             idle_timeout: self.idle_timeout(),
             bugs: self.bugs.set(),
+            trace: self.trace.trace.clone(),
             ..reactor::Config::default()
         }
     }

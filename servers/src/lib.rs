@@ -20,3 +20,4 @@ pub mod cli;
 pub mod completion;
 pub mod proto;
 pub mod reactive;
+pub mod trace_args;

@@ -45,6 +45,9 @@ struct Args {
     /// Readiness backend watching stdin and the socket.
     #[arg(long, default_value = "poll", value_parser = ["select", "poll", "epoll", "uring"])]
     model: String,
+    /// Record every turn of the client's event loop in FILE (docs/trace-format.md).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -59,12 +62,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// The reactor's default limits, plus the trace file if `--trace` asked for one.
+fn traced(trace: Option<PathBuf>) -> Config {
+    Config {
+        trace,
+        ..Config::default()
+    }
+}
+
 /// Connect, relay until the server closes, report how it ended.
 fn run(args: &Args) -> Result<(), String> {
     let (stream, peer) = connect(args)?;
     eprintln!("connected to {peer}");
     let kind: BackendKind = args.model.parse()?;
-    let mut reactor = Reactor::new(kind, Relay::new(), Config::default()).map_err(|e| e.to_string())?;
+    let mut reactor = Reactor::new(kind, Relay::new(), traced(args.trace.clone())).map_err(|e| e.to_string())?;
     reactor.watch_signals(&[]).map_err(|e| e.to_string())?;
     let socket = reactor
         .add_stream(stream, peer, Side::Socket)

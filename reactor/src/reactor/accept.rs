@@ -101,6 +101,7 @@ impl<H: Handler> Reactor<H> {
             .insert(Conn::new(stream, peer, state, serial, self.now, true));
         debug_assert_eq!(key, token.0);
         self.stats.accepted += 1;
+        self.trace_accepted(token);
         self.arm_idle_timer(token);
         self.apply_ops();
     }

@@ -21,6 +21,10 @@ impl<H: Handler> Reactor<H> {
             return;
         }
         conn.dead = true;
+        self.trace_closed(token, &reason);
+        let Some(conn) = self.conns.get_mut(token.0) else {
+            return;
+        };
         if let Err(e) = self.backend.deregister(conn.stream.as_raw_fd()) {
             warn!("{token}: deregister: {e}");
         }
@@ -48,6 +52,7 @@ impl<H: Handler> Reactor<H> {
     /// Run every timer that is due.
     pub(super) fn fire_timers(&mut self) {
         while let Some(expired) = self.timers.pop_expired(self.now) {
+            self.trace_timer_fired();
             match expired.kind {
                 TimerKind::ResumeAccept(index) => self.resume_accepting(index),
                 TimerKind::Idle => self.idle_timer_fired(expired.token, expired.serial),

@@ -11,6 +11,7 @@
 use super::{Reactor, READ_BUDGET};
 use crate::conn::Conn;
 use crate::outbox::Flush;
+use crate::trace::Callback;
 use crate::{Bug, Bugs, CloseReason, Ctx, Handler, Token};
 use log::{debug, warn};
 use std::io::{self, Read};
@@ -58,6 +59,7 @@ impl<H: Handler> Reactor<H> {
 
     /// Give `n` fresh bytes (in `scratch`) to the handler, keep what it did not consume.
     fn deliver(&mut self, token: Token, n: usize) {
+        let mark = self.trace_out_mark(token);
         let Some(conn) = self.conns.get_mut(token.0) else {
             return;
         };
@@ -77,6 +79,7 @@ impl<H: Handler> Reactor<H> {
             self.redeliver(token);
         }
         self.check_input_limit(token);
+        self.trace_callback(token, Callback::Data, n, mark);
     }
 
     /// Call the handler again on input it left, while it makes progress and the output has
@@ -143,6 +146,13 @@ impl<H: Handler> Reactor<H> {
         if conn.dead || conn.outbox.is_empty() {
             return; // spurious (rule 1)
         }
+        let mark = self.trace_out_mark(token);
+        self.write_and_drain(token);
+        self.trace_callback(token, Callback::Writable, 0, mark);
+    }
+
+    /// Flush; once the outbox is empty, tell the handler (`on_drained`).
+    fn write_and_drain(&mut self, token: Token) {
         if self.flush(token) == Some(Flush::Drained) {
             let Some(conn) = self.conns.get_mut(token.0) else {
                 return;

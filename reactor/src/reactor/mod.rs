@@ -19,6 +19,7 @@ mod accept;
 mod apply;
 mod close;
 mod io;
+mod traced;
 
 use crate::backend::{Backend, BackendKind};
 use crate::conn::Conn;
@@ -97,13 +98,17 @@ pub struct Reactor<H: Handler> {
     /// The clock, read once per turn.
     now: Instant,
     stats: Stats,
+    /// The flight recorder (`--trace FILE`), when one is attached (`trace_to`).
+    trace: Option<Box<crate::trace::Recorder>>,
 }
 
 impl<H: Handler> Reactor<H> {
     /// A reactor over a fresh backend of `kind`.
     pub fn new(kind: BackendKind, handler: H, limits: Config) -> stdio::Result<Reactor<H>> {
+        let backend = kind.create_with(limits.bugs)?;
+        let trace = Self::open_trace(limits.trace.as_deref(), backend.name())?;
         Ok(Reactor {
-            backend: kind.create_with(limits.bugs)?,
+            backend,
             handler,
             conns: Slab::new(),
             listeners: Vec::new(),
@@ -120,6 +125,7 @@ impl<H: Handler> Reactor<H> {
             stopping: None,
             now: Instant::now(),
             stats: Stats::default(),
+            trace,
         })
     }
 
@@ -132,6 +138,8 @@ impl<H: Handler> Reactor<H> {
         listener.set_nonblocking(true)?;
         let token = Token::listener(index);
         self.backend.register(listener.as_raw_fd(), token, Interest::READABLE)?;
+        let label = listener.local_addr_string().unwrap_or_default();
+        self.trace_descriptor(token, listener.as_raw_fd(), "listener", &label);
         self.listeners.push(ListenerSlot {
             listener,
             paused: false,
@@ -148,6 +156,7 @@ impl<H: Handler> Reactor<H> {
         let pipe = SignalPipe::install(&all)?;
         self.backend
             .register(pipe.as_raw_fd(), Token::SIGNAL, Interest::READABLE)?;
+        self.trace_descriptor(Token::SIGNAL, pipe.as_raw_fd(), "signal", &"signal pipe");
         self.signals = Some(pipe);
         Ok(())
     }
@@ -159,6 +168,7 @@ impl<H: Handler> Reactor<H> {
         let is_socket = !matches!(stream, Stream::Fd(_));
         let token = Token(self.conns.vacant_key());
         self.backend.register(stream.as_raw_fd(), token, Interest::READABLE)?;
+        self.trace_descriptor(token, stream.as_raw_fd(), "stream", &peer);
         let serial = self.take_serial();
         self.conns
             .insert(Conn::new(stream, peer, state, serial, self.now, is_socket));
@@ -192,6 +202,7 @@ impl<H: Handler> Reactor<H> {
             (Some(t), Some(m)) => Some(t.min(m)),
             (t, m) => t.or(m),
         };
+        let wait_began = self.trace_wait_begins(timeout);
         let ready = match self.wait_for_events(timeout) {
             Ok(ready) => ready,
             Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {
@@ -211,6 +222,9 @@ impl<H: Handler> Reactor<H> {
             format_timeout(timeout),
             ready
         );
+        if let Some(began) = wait_began {
+            self.trace_wait_ended(began);
+        }
         self.retry_pending_reads();
         for i in 0..self.events.len() {
             let event = self.events[i];
@@ -218,6 +232,9 @@ impl<H: Handler> Reactor<H> {
         }
         self.fire_timers();
         self.reap_closed();
+        if wait_began.is_some() {
+            self.trace_turn_ended();
+        }
         Ok(())
     }
 

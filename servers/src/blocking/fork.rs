@@ -19,13 +19,13 @@
 //! what makes fork safe here: a child of a multi-threaded process may only call
 //! async-signal-safe functions.
 
-use super::{admit, prepare, refuse, Acceptor, Next, Options, Session};
+use super::{admit, refuse, serve, Acceptor, Next, Options, Session};
 use log::{debug, info, warn};
 use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{fork, ForkResult, Pid};
 use reactor::signal::{SignalPipe, STOP_SIGNALS};
-use reactor::{Bug, Bugs, Peer, Stream};
+use reactor::{Bug, Peer, Stream};
 use std::collections::HashSet;
 use std::io;
 
@@ -42,24 +42,26 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
     loop {
         match acceptor.wait()? {
             Next::Client(stream, peer) => {
-                reap_children(&mut children, bugs);
+                reap_children(&mut children, options);
                 let Some(mut stream) = admit(stream, &peer, children.len(), options) else {
                     continue;
                 };
+                let conn = options.trace_accept(&stream, &peer);
                 // SAFETY: this process is single-threaded (see the module doc), so the child
                 // may run ordinary Rust code.
                 match unsafe { fork() } {
                     Ok(ForkResult::Child) if bugs.has(Bug::ForkNoExit) => {
                         // BUG fork-no-exit: the lecture's child serves its client and falls out
                         // of its `if (!c)` block, back into the accept loop: one more server.
-                        serve_one(&mut stream, &peer, session, options);
+                        serve_one(&mut stream, &peer, conn, session, options);
                         drop(stream);
                         children.clear(); // the parent's children are not ours to reap
                     }
                     // The child never returns, so it may take the acceptor with it.
-                    Ok(ForkResult::Child) => child_main(acceptor, stream, peer, session, options),
+                    Ok(ForkResult::Child) => child_main(acceptor, stream, peer, conn, session, options),
                     Ok(ForkResult::Parent { child }) => {
                         debug!("forked child {child} for {peer}");
+                        options.trace_spawn(conn, &format!("pid {child}"));
                         if bugs.has(Bug::ParentKeepsSocket) {
                             kept.push(stream); // BUG parent-keeps-socket: the parent's copy stays open
                         } else {
@@ -70,32 +72,39 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
                     Err(e) => refuse(stream, &peer, &format!("fork: {e}"), options),
                 }
             }
-            Next::Signal(SIGCHLD) => reap_children(&mut children, bugs),
+            Next::Signal(SIGCHLD) => reap_children(&mut children, options),
             Next::Signal(_) => {}
             Next::Stop => break,
         }
     }
     drop(acceptor); // closes the listener and removes a UNIX socket file
-    stop_children(&mut children);
+    stop_children(&mut children, options);
     info!("stopped");
     Ok(())
 }
 
 /// The child's whole life: close the listener, serve one client, `_exit`.
-fn child_main<S: Session>(acceptor: Acceptor, mut stream: Stream, peer: Peer, session: &S, options: &Options) -> ! {
+fn child_main<S: Session>(
+    acceptor: Acceptor,
+    mut stream: Stream,
+    peer: Peer,
+    conn: u64,
+    session: &S,
+    options: &Options,
+) -> ! {
     // Die on SIGTERM like any process; the parent's handlers are not ours.
     let mut ours = STOP_SIGNALS.to_vec();
     ours.push(SIGCHLD);
     SignalPipe::restore_default(&ours);
     drop(acceptor); // close the listener (its UNIX file stays: only the parent may remove it)
-    let code = serve_one(&mut stream, &peer, session, options);
+    let code = serve_one(&mut stream, &peer, conn, session, options);
     // SAFETY: _exit(2) ends the process at once; nothing of ours needs unwinding.
     unsafe { libc::_exit(code) }
 }
 
 /// Serve one client on its blocking socket; the exit code says how it went.
-fn serve_one<S: Session>(stream: &mut Stream, peer: &Peer, session: &S, options: &Options) -> i32 {
-    match prepare(stream, options).and_then(|_| session(stream, peer)) {
+fn serve_one<S: Session>(stream: &mut Stream, peer: &Peer, conn: u64, session: &S, options: &Options) -> i32 {
+    match serve(session, stream, peer, conn, options) {
         Ok(()) => 0,
         Err(e) => {
             warn!("{peer}: {e}");
@@ -105,8 +114,8 @@ fn serve_one<S: Session>(stream: &mut Stream, peer: &Peer, session: &S, options:
 }
 
 /// waitpid(-1, WNOHANG) until no exited child is left: no zombies.
-fn reap_children(children: &mut HashSet<Pid>, bugs: Bugs) {
-    if bugs.has(Bug::NoReap) {
+fn reap_children(children: &mut HashSet<Pid>, options: &Options) {
+    if options.bugs.has(Bug::NoReap) {
         return; // BUG no-reap: nobody calls waitpid; every finished child stays a zombie
     }
     loop {
@@ -116,6 +125,7 @@ fn reap_children(children: &mut HashSet<Pid>, bugs: Bugs) {
                 if let Some(pid) = status.pid() {
                     children.remove(&pid);
                     debug!("reaped child {pid}: {status:?}");
+                    trace_reap(options, &status);
                 }
             }
             Err(nix::errno::Errno::EINTR) => continue,
@@ -125,7 +135,7 @@ fn reap_children(children: &mut HashSet<Pid>, bugs: Bugs) {
 }
 
 /// Shutdown: SIGTERM every child, then wait for each one.
-fn stop_children(children: &mut HashSet<Pid>) {
+fn stop_children(children: &mut HashSet<Pid>, options: &Options) {
     if !children.is_empty() {
         info!("stopping {} children", children.len());
     }
@@ -133,6 +143,20 @@ fn stop_children(children: &mut HashSet<Pid>) {
         let _ = kill(pid, Signal::SIGTERM);
     }
     for pid in children.drain() {
-        while let Err(nix::errno::Errno::EINTR) = waitpid(pid, None) {}
+        loop {
+            match waitpid(pid, None) {
+                Err(nix::errno::Errno::EINTR) => continue,
+                Ok(status) => trace_reap(options, &status),
+                Err(_) => {}
+            }
+            break;
+        }
+    }
+}
+
+/// Record a reaped child in the trace (`--trace`).
+fn trace_reap(options: &Options, status: &WaitStatus) {
+    if let (Some(trace), Some(pid)) = (&options.trace, status.pid()) {
+        trace.reaped(pid.as_raw(), &format!("{status:?}"));
     }
 }

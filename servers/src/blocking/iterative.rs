@@ -8,7 +8,7 @@
 //! Stopping: SIGTERM may land while we sit in `read(2)` on the client, or just before it.
 //! `signal::shutdown_on_stop` closes that window (see its doc).
 
-use super::{prepare, Acceptor, Next, Options, Session};
+use super::{serve, Acceptor, Next, Options, Session};
 use log::{info, warn};
 use reactor::signal;
 use std::io;
@@ -21,9 +21,10 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
             Next::Client(mut stream, peer) => {
                 // From here a SIGTERM shuts this client's socket down, whenever it lands.
                 signal::shutdown_on_stop(Some(stream.as_raw_fd()));
+                let conn = options.trace_accept(&stream, &peer);
                 if !signal::stop_requested() {
                     info!("serving {peer} (the next client waits in the backlog)");
-                    if let Err(e) = prepare(&stream, options).and_then(|_| session(&mut stream, &peer)) {
+                    if let Err(e) = serve(session, &mut stream, &peer, conn, options) {
                         warn!("{peer}: {e}");
                     }
                     info!("{peer} done");

@@ -18,12 +18,14 @@ pub mod http;
 pub mod iterative;
 pub mod metrics;
 pub mod thread;
+pub mod trace;
 
 pub use acceptor::{Acceptor, Next};
 
 use crate::cli::{Model, ServerArgs};
 use reactor::{Listener, Peer, Stream};
 use std::io::{self, Write};
+use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,6 +45,8 @@ pub struct Options {
     pub busy_message: Vec<u8>,
     /// The lecture's bugs switched back on (`--bug NAME`); none by default.
     pub bugs: reactor::Bugs,
+    /// `--trace FILE`: accepts, forks/threads, closes and reaps, one JSON line each.
+    pub trace: Option<Arc<trace::ConnTrace>>,
 }
 
 impl Options {
@@ -52,8 +56,41 @@ impl Options {
             max_connections: args.max_connections(),
             busy_message: reactor::Config::default().busy_message,
             bugs: args.bugs.set(),
+            trace: args.trace.open_for_blocking(args.model),
         }
     }
+
+    /// Record an accepted client (when tracing); returns its serial number for the
+    /// records that follow (0 when not tracing).
+    pub fn trace_accept(&self, stream: &Stream, peer: &Peer) -> u64 {
+        self.trace
+            .as_ref()
+            .map_or(0, |t| t.accepted(stream.as_raw_fd(), &peer.to_string()))
+    }
+
+    /// Record the process or thread that serves connection `conn`.
+    pub fn trace_spawn(&self, conn: u64, worker: &str) {
+        if let Some(trace) = &self.trace {
+            trace.spawned(conn, worker);
+        }
+    }
+}
+
+/// Serve one client: make its socket blocking with the idle timeout, run the session, and
+/// record the close with the bytes moved (when tracing).
+pub fn serve<S: Session>(
+    session: &S,
+    stream: &mut Stream,
+    peer: &Peer,
+    conn: u64,
+    options: &Options,
+) -> io::Result<()> {
+    let result = prepare(stream, options).and_then(|_| session(stream, peer));
+    if let Some(trace) = &options.trace {
+        let fd = stream.as_raw_fd();
+        trace.closed(conn, fd, trace::tcp_bytes(fd));
+    }
+    result
 }
 
 /// Run `session` for every client under a blocking `model` until SIGINT/SIGTERM.

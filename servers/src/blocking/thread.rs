@@ -15,7 +15,7 @@
 //! already given to a newer connection. (Keeping a `dup` instead would cost a second
 //! descriptor per client, and fail with EMFILE exactly when descriptors run short.)
 
-use super::{admit, prepare, Acceptor, Next, Options, Session};
+use super::{admit, serve, Acceptor, Next, Options, Session};
 use log::{debug, info, warn};
 use reactor::{Bug, Peer, Stream};
 use std::collections::HashMap;
@@ -71,12 +71,13 @@ fn spawn_session<S: Session>(
     registry: &Registry,
     options: &Options,
 ) -> io::Result<JoinHandle<()>> {
+    let conn = options.trace_accept(&stream, &peer);
     lock(registry).insert(id, stream.as_raw_fd());
-    let (session, shared, options) = (Arc::clone(session), Arc::clone(registry), options.clone());
+    let (session, shared, owned) = (Arc::clone(session), Arc::clone(registry), options.clone());
     let spawned = thread::Builder::new().name(format!("client-{id}")).spawn(move || {
         let mut stream = stream;
         debug!("thread client-{id} serves {peer}");
-        if let Err(e) = prepare(&stream, &options).and_then(|_| session(&mut stream, &peer)) {
+        if let Err(e) = serve(&*session, &mut stream, &peer, conn, &owned) {
             warn!("{peer}: {e}");
         }
         // Unregister, then close, under the lock: ordered against a shutdown in progress.
@@ -84,8 +85,11 @@ fn spawn_session<S: Session>(
         open.remove(&id);
         drop(stream);
     });
-    if spawned.is_err() {
-        lock(registry).remove(&id);
+    match &spawned {
+        Ok(_) => options.trace_spawn(conn, &format!("thread client-{id}")),
+        Err(_) => {
+            lock(registry).remove(&id);
+        }
     }
     spawned
 }

@@ -56,6 +56,9 @@ struct Args {
     /// stdin redirected from a file).
     #[arg(long, default_value = "poll", value_parser = ["select", "poll", "epoll", "uring"])]
     model: String,
+    /// Record every turn of the client's event loop in FILE (docs/trace-format.md).
+    #[arg(long, value_name = "FILE")]
+    trace: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -69,7 +72,11 @@ fn main() -> ExitCode {
         Ok(server) => server,
         Err(e) => return fail(&e.to_string()),
     };
-    let result = chat(kind, protocol, server, args.nick.as_deref());
+    let config = Config {
+        trace: args.trace.clone(),
+        ..Config::default()
+    };
+    let result = chat(kind, protocol, server, args.nick.as_deref(), config);
     match result {
         Ok(Outcome::Quit) => ExitCode::SUCCESS,
         Ok(Outcome::ServerGone) => ExitCode::from(1),
@@ -102,8 +109,14 @@ fn connect(args: &Args) -> io::Result<Stream> {
 }
 
 /// Run the session until it ends; returns how.
-fn chat(kind: BackendKind, protocol: Protocol, server: Stream, nick: Option<&str>) -> io::Result<Outcome> {
-    let mut reactor = Reactor::new(kind, ClientHandler::new(protocol), Config::default())?;
+fn chat(
+    kind: BackendKind,
+    protocol: Protocol,
+    server: Stream,
+    nick: Option<&str>,
+    config: Config,
+) -> io::Result<Outcome> {
+    let mut reactor = Reactor::new(kind, ClientHandler::new(protocol), config)?;
     reactor.watch_signals(&[])?;
     // stdin's O_NONBLOCK is shared with the shell: the guard puts it back (clients::stdin).
     let (stdin, _restore_stdin) = stdin_stream()?;
