@@ -49,7 +49,14 @@ fn compare(server: &str, name: &str, qtype: &str) {
     assert_eq!(code, 0, "dig {name} {qtype}:\n{theirs}");
     let (code, ours, err) = dns_query(&[name, "-t", qtype, "--server", server]);
     assert_eq!(code, 0, "dns-query {name} {qtype}: {err}");
-    let (theirs_facts, ours_facts) = (facts(&theirs), facts(&ours));
+    let (mut theirs_facts, mut ours_facts) = (facts(&theirs), facts(&ours));
+    if qtype == "ANY" {
+        // dnsmasq adds `EDE: 17 (Filtered)` to some of its ANY answers and not to others, from
+        // one query to the next: not a fact two separate queries can share. EDE itself is
+        // compared with dig against the in-test responders below.
+        theirs_facts.retain(|f| !f.starts_with("; EDE:"));
+        ours_facts.retain(|f| !f.starts_with("; EDE:"));
+    }
     assert!(ours_facts.len() > 2, "{name} {qtype}: nothing compared:\n{ours}");
     assert_eq!(
         ours_facts, theirs_facts,
