@@ -14,6 +14,9 @@ pub enum Overflow {
     Disconnect,
 }
 
+/// Descriptors a server keeps in reserve by default (see `fd_reserve.rs`).
+pub const DEFAULT_FD_RESERVE: usize = 16;
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Connections served at once; the next ones are told `busy_message` and closed.
@@ -30,6 +33,9 @@ pub struct Config {
     pub busy_message: Vec<u8>,
     /// How long a graceful shutdown may spend flushing before closing what is left.
     pub shutdown_grace: Duration,
+    /// Descriptors kept free for the connections already admitted (files to open, pipes):
+    /// a newcomer that would eat into them is refused like one past `max_connections`.
+    pub fd_reserve: usize,
 }
 
 impl Default for Config {
@@ -42,6 +48,7 @@ impl Default for Config {
             idle_timeout: None,
             busy_message: b"server busy: too many connections, try again later\n".to_vec(),
             shutdown_grace: Duration::from_secs(2),
+            fd_reserve: DEFAULT_FD_RESERVE,
         }
     }
 }

@@ -54,6 +54,7 @@ mod config;
 mod conn;
 mod ctx;
 mod event;
+pub mod fd_reserve;
 mod handler;
 mod interest;
 pub mod net;

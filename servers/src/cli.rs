@@ -7,6 +7,8 @@
 //! - SIGINT/SIGTERM: stop accepting, finish or close connections, remove the UNIX socket
 //!   file, exit 0; bad flags: a message and exit code 2 (clap's convention).
 
+pub mod limits;
+
 use clap::{Args, ValueEnum};
 use reactor::{BackendKind, ListenAddr, Listener};
 use std::io::{self, Write};
@@ -64,6 +66,9 @@ pub struct ServerArgs {
     /// Most clients served at once; the next ones are told so and closed.
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_connections: u64,
+
+    #[command(flatten)]
+    pub limits: limits::LimitArgs,
 }
 
 impl ServerArgs {
@@ -89,6 +94,7 @@ impl ServerArgs {
         reactor::Config {
             max_connections: self.max_connections(),
             idle_timeout: self.idle_timeout(),
+            fd_reserve: self.limits.fd_reserve,
             ..reactor::Config::default()
         }
     }

@@ -68,3 +68,54 @@ fn endless_blank_lines_are_refused_at_the_head_limit() {
         assert_eq!(read_reply(&mut again, false).status, 200, "{model}: a few are fine");
     });
 }
+
+#[test]
+fn at_the_descriptor_limit_admitted_clients_get_200_or_503_never_500() {
+    tests::raise_nofile(2048);
+    for_each_model(&["fork", "thread", "select", "poll", "epoll"], |model| {
+        let dir = site();
+        let root = dir.path().to_str().expect("utf-8 path");
+        let server = tests::Server::start_with(std::process::Command::new("prlimit").args([
+            "--nofile=64",
+            tests::bin("http-server").to_str().expect("utf-8 path"),
+            "--model",
+            model,
+            "--root",
+            root,
+            "--listen",
+            "127.0.0.1:0",
+        ]));
+        let mut admitted: Vec<_> = (0..20).map(|_| server.connect()).collect();
+        for stream in &mut admitted {
+            write_all(stream, GET_HELLO);
+            assert_eq!(read_reply(stream, false).status, 200, "{model}: before the flood");
+        }
+        // 200 more clients, far past 64 descriptors: each one is served or told 503 at once.
+        let mut flood = Vec::new();
+        for _ in 0..200 {
+            let mut stream = server.connect();
+            write_all(&mut stream, GET_HELLO);
+            let reply = read_reply(&mut stream, false);
+            assert_ok_or_busy(&reply, model, "a newcomer");
+            flood.push(stream);
+        }
+        // The clients admitted first are still served: a descriptor is left to open a file
+        // or read a directory (before: `500`, open: Too many open files).
+        for stream in &mut admitted {
+            for request in [GET_HELLO, b"GET /share/ HTTP/1.1\r\nHost: t\r\n\r\n"] {
+                write_all(stream, request);
+                let reply = read_reply(stream, false);
+                assert_eq!(reply.status, 200, "{model}: an admitted client: {}", reply.head);
+            }
+        }
+    });
+}
+
+/// 200, or 503 with a `Retry-After` the client can act on; never 500.
+fn assert_ok_or_busy(reply: &common::Reply, model: &str, who: &str) {
+    match reply.status {
+        200 => {}
+        503 => assert_eq!(reply.field("retry-after").as_deref(), Some("1"), "{model}: {who}"),
+        other => panic!("{model}: {who} got {other}: {}", reply.head),
+    }
+}

@@ -24,6 +24,7 @@ pub use acceptor::{Acceptor, Next};
 use crate::cli::{Model, ServerArgs};
 use reactor::{Listener, Peer, Stream};
 use std::io::{self, Write};
+use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -41,6 +42,8 @@ pub struct Options {
     pub max_connections: usize,
     /// What a refused client is told.
     pub busy_message: Vec<u8>,
+    /// Descriptors kept for the clients already served (`reactor::fd_reserve`).
+    pub fd_reserve: usize,
 }
 
 impl Options {
@@ -49,6 +52,7 @@ impl Options {
             idle_timeout: args.idle_timeout(),
             max_connections: args.max_connections(),
             busy_message: reactor::Config::default().busy_message,
+            fd_reserve: args.limits.fd_reserve,
         }
     }
 }
@@ -70,18 +74,21 @@ pub fn prepare(stream: &Stream, options: &Options) -> io::Result<()> {
     stream.set_nodelay()
 }
 
-/// Admit a client while fewer than `max_connections` are `serving`; past that, tell it so
-/// and close it (`None`).
+/// Admit a client while fewer than `max_connections` are `serving` and the descriptors
+/// kept for them are not touched; otherwise tell it so and close it (`None`).
 pub fn admit(stream: Stream, peer: &Peer, serving: usize, options: &Options) -> Option<Stream> {
-    if serving < options.max_connections {
+    let fd = stream.as_raw_fd();
+    let why = if serving >= options.max_connections {
+        format!("at max connections ({})", options.max_connections)
+    } else if reactor::fd_reserve::eats_reserve(fd, options.fd_reserve) {
+        format!(
+            "fd {fd} would leave fewer than {} descriptors for the {serving} clients served",
+            options.fd_reserve
+        )
+    } else {
         return Some(stream);
-    }
-    refuse(
-        stream,
-        peer,
-        &format!("at max connections ({})", options.max_connections),
-        options,
-    );
+    };
+    refuse(stream, peer, &why, options);
     None
 }
 
