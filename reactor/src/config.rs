@@ -9,9 +9,13 @@ pub enum Overflow {
     /// Stop reading it until its output drains below half the limit. Right for echo and
     /// HTTP: the peer that does not read is the one whose input we stop taking.
     Backpressure,
-    /// Disconnect it. Right for chat: the output comes from *other* members, so not reading
-    /// this one would not help.
+    /// Disconnect it. For a relay that cannot slow its sources down.
     Disconnect,
+    /// Stop reading the connection whose input produced the output (the sender) until the
+    /// recipient drains; disconnect a recipient that stalls (`stall_timeout`) or stays over
+    /// (`over_limit_timeout`). Right for chat: the output comes from *other* members, so the
+    /// one to slow down is the sender (`reactor/flow.rs`).
+    HoldSenders,
 }
 
 /// Descriptors a server keeps in reserve by default (see `fd_reserve.rs`).
@@ -36,6 +40,11 @@ pub struct Config {
     /// Descriptors kept free for the connections already admitted (files to open, pipes):
     /// a newcomer that would eat into them is refused like one past `max_connections`.
     pub fd_reserve: usize,
+    /// `HoldSenders`: a recipient over `max_output` whose writes make no progress for this
+    /// long is too slow.
+    pub stall_timeout: Duration,
+    /// `HoldSenders`: a recipient over `max_output` for this long, even moving, is too slow.
+    pub over_limit_timeout: Duration,
 }
 
 impl Default for Config {
@@ -49,6 +58,8 @@ impl Default for Config {
             busy_message: b"server busy: too many connections, try again later\n".to_vec(),
             shutdown_grace: Duration::from_secs(2),
             fd_reserve: DEFAULT_FD_RESERVE,
+            stall_timeout: Duration::from_secs(2),
+            over_limit_timeout: Duration::from_secs(10),
         }
     }
 }

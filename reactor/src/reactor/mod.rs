@@ -13,12 +13,16 @@
 //! ```
 //!
 //! Files: `accept.rs` (new connections, EMFILE back-off), `io.rs` (reads, writes, interest),
-//! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers).
+//! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers),
+//! `flow.rs` (holding a sender while a recipient drains: `Overflow::HoldSenders`).
 
 mod accept;
 mod apply;
 mod close;
+mod flow;
 mod io;
+
+pub(crate) use flow::OverMark;
 
 use crate::backend::{Backend, BackendKind};
 use crate::conn::Conn;
@@ -97,6 +101,9 @@ pub struct Reactor<H: Handler> {
     /// The clock, read once per turn.
     now: Instant,
     stats: Stats,
+    /// The connection whose input the handler is processing: output it causes is charged to
+    /// it (`flow.rs`).
+    sender: Option<Token>,
 }
 
 impl<H: Handler> Reactor<H> {
@@ -120,6 +127,7 @@ impl<H: Handler> Reactor<H> {
             stopping: None,
             now: Instant::now(),
             stats: Stats::default(),
+            sender: None,
         })
     }
 
@@ -350,6 +358,9 @@ impl<S> Conn<S> {
             last_active: now,
             idle_timer: None,
             is_socket,
+            held_by: 0,
+            holding: Vec::new(),
+            over: None,
         }
     }
 }
