@@ -11,8 +11,11 @@
 //! if `accept` returned fd N, every number below N is in use, and at most `limit - N - 1` are
 //! free above it: when `N + reserve >= limit`, the reserve is gone. One comparison, no
 //! syscall per accept (the limit is read once, with `getrlimit(2)`, after the server raised
-//! it at startup). The test is conservative only when descriptors were closed in the middle
-//! of the table; `open` failing with EMFILE is still handled where it happens (503 for HTTP).
+//! it at startup). It is a lower bound: descriptors freed in the middle of the table leave
+//! holes, and a newcomer that fills a hole passes while higher numbers are in use. So the
+//! failures it prevents are still handled where they happen: HTTP answers `503` when `open`
+//! meets EMFILE, the chat's fork parent checks its socketpair the same way and sends the
+//! busy line.
 
 use nix::sys::resource::{getrlimit, Resource};
 use std::os::fd::RawFd;

@@ -4,7 +4,9 @@
 //! Readiness rule 4: short writes are normal. `write(2)` on a non-blocking socket takes what
 //! fits in the kernel's send buffer and returns how much; the rest stays here until the
 //! socket is writable again. The reactor bounds what this may hold in memory
-//! (`Config::max_output`): a file range costs no memory, only its descriptor.
+//! (`Config::max_output`): a file range costs no memory, only its descriptor; bytes shared
+//! with other connections (`Ctx::send_shared`) cost their memory once, however many
+//! outboxes point at them, and count toward each one's limit until sent.
 //!
 //! # Fewer, fuller TCP segments: `MSG_MORE` and `TCP_CORK`
 //!
