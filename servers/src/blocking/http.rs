@@ -117,14 +117,22 @@ struct ReadTimeout {
 
 impl ReadTimeout {
     fn set(&mut self, stream: &Stream, wait: Option<Duration>) -> io::Result<()> {
-        // A zero timeout means "no timeout" to the kernel (and std refuses it): 1 ms instead.
-        let wait = wait.map(|w| w.max(Duration::from_millis(1)));
+        // Rounded up to a tenth of a second: what is left of the header timeout differs by
+        // microseconds from one request to the next, and would cost a setsockopt per read.
+        // (Never zero: a zero timeout means "no timeout" to the kernel.)
+        let wait = wait.map(round_up_to_tenth);
         if self.current != Some(wait) {
             stream.set_read_timeout(wait)?;
             self.current = Some(wait);
         }
         Ok(())
     }
+}
+
+/// `d` rounded up to the next multiple of 100 ms, at least 100 ms.
+fn round_up_to_tenth(d: Duration) -> Duration {
+    let tenths = d.as_millis().div_ceil(100).max(1);
+    Duration::from_millis(u64::try_from(tenths * 100).unwrap_or(u64::MAX))
 }
 
 /// Head and in-memory body in one `write`, or head then a `sendfile` loop.
