@@ -140,6 +140,9 @@ close_inherited_fds() {
 start_server() {
     local dir=$1
     shift
+    # Empty the output file *now*: the background subshell truncates it only when it gets to
+    # run, and until then the grep below could read the previous server's line (old port).
+    : >"$dir/server.out"
     (
         close_inherited_fds
         exec "$@"
