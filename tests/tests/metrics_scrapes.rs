@@ -83,11 +83,24 @@ fn scrape_until_ok(http: &str, model: &str) -> Vec<u8> {
     }
 }
 
+/// Run `body(model)` for every model at once, one thread each; a failure names its model.
+fn for_each_model(body: fn(&'static str)) {
+    let handles: Vec<_> = common::MODELS
+        .iter()
+        .map(|&model| (model, thread::spawn(move || body(model))))
+        .collect();
+    let failed: Vec<&str> = handles
+        .into_iter()
+        .filter_map(|(model, h)| h.join().is_err().then_some(model))
+        .collect();
+    assert!(failed.is_empty(), "failed on models: {failed:?}");
+}
+
 #[test]
 fn scrapers_that_never_read_cost_no_memory_and_are_dropped_at_the_deadline() {
     tests::raise_nofile(1024);
-    for &model in common::MODELS {
-        let (server, http) = start(model, &["--scrape-deadline", "2"]);
+    for_each_model(|model| {
+        let (server, http) = start(model, &["--scrape-deadline", "4"]);
         fill_store(&server);
         let full = scrape_until_ok(&http, model);
         assert!(full.len() > 2_500_000, "[{model}] exposition of {} bytes", full.len());
@@ -100,7 +113,11 @@ fn scrapers_that_never_read_cost_no_memory_and_are_dropped_at_the_deadline() {
                 stream
             })
             .collect();
-        thread::sleep(Duration::from_millis(500));
+        // At once, well inside the deadline: the 16 slots are taken.
+        let (code, head, _) = scrape(&http);
+        assert_eq!(code, 503, "[{model}] past the scrape cap: {head}");
+        assert!(head.contains("Retry-After: 1"), "[{model}] {head}");
+        thread::sleep(Duration::from_millis(300));
         let during = rss_kib(server.pid());
         assert!(
             during < before + 24 * 1024,
@@ -112,19 +129,16 @@ fn scrapers_that_never_read_cost_no_memory_and_are_dropped_at_the_deadline() {
             queued < 16 << 20,
             "[{model}] {queued} bytes queued in the kernel for 60 stalled scrapers"
         );
-        let (code, head, _) = scrape(&http);
-        assert_eq!(code, 503, "[{model}] past the scrape cap: {head}");
-        assert!(head.contains("Retry-After: 1"), "[{model}] {head}");
-        // Past the 2 s deadline the stalled scrapes are dropped by the server itself.
+        // Past the 4 s deadline the stalled scrapes are dropped by the server itself.
         assert_eq!(scrape_until_ok(&http, model), full, "[{model}] the same exposition");
         drop(stalled);
-    }
+    });
 }
 
 #[test]
 fn scrapers_trickling_their_request_cannot_block_scraping() {
-    for &model in common::MODELS {
-        let (_server, http) = start(model, &["--max-scrapes", "4", "--scrape-deadline", "2"]);
+    for_each_model(|model| {
+        let (_server, http) = start(model, &["--max-scrapes", "4", "--scrape-deadline", "3"]);
         let mut tricklers: Vec<TcpStream> = (0..4).map(|_| connect_tcp(&http)).collect();
         for stream in &mut tricklers {
             write_all(stream, b"G");
@@ -149,7 +163,7 @@ fn scrapers_trickling_their_request_cannot_block_scraping() {
             start.elapsed()
         );
         scrape_until_ok(&http, model); // a 200 again
-    }
+    });
 }
 
 /// Has the server closed this connection (EOF or reset, seen without blocking)?
