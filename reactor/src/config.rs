@@ -9,10 +9,17 @@ pub enum Overflow {
     /// Stop reading it until its output drains below half the limit. Right for echo and
     /// HTTP: the peer that does not read is the one whose input we stop taking.
     Backpressure,
-    /// Disconnect it. Right for chat: the output comes from *other* members, so not reading
-    /// this one would not help.
+    /// Disconnect it. For a relay that cannot slow its sources down.
     Disconnect,
+    /// Stop reading the connection whose input produced the output (the sender) until the
+    /// recipient drains; disconnect a recipient that stalls (`stall_timeout`) or stays over
+    /// (`over_limit_timeout`). Right for chat: the output comes from *other* members, so the
+    /// one to slow down is the sender (`reactor/flow.rs`).
+    HoldSenders,
 }
+
+/// Descriptors a server keeps in reserve by default (see `fd_reserve.rs`).
+pub const DEFAULT_FD_RESERVE: usize = 16;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -34,6 +41,14 @@ pub struct Config {
     pub bugs: crate::Bugs,
     /// Write a per-turn trace here (`--trace FILE`; see docs/trace-format.md).
     pub trace: Option<std::path::PathBuf>,
+    /// Descriptors kept free for the connections already admitted (files to open, pipes):
+    /// a newcomer that would eat into them is refused like one past `max_connections`.
+    pub fd_reserve: usize,
+    /// `HoldSenders`: a recipient over `max_output` whose writes make no progress for this
+    /// long is too slow.
+    pub stall_timeout: Duration,
+    /// `HoldSenders`: a recipient over `max_output` for this long, even moving, is too slow.
+    pub over_limit_timeout: Duration,
 }
 
 impl Default for Config {
@@ -48,6 +63,9 @@ impl Default for Config {
             shutdown_grace: Duration::from_secs(2),
             bugs: crate::Bugs::NONE,
             trace: None,
+            fd_reserve: DEFAULT_FD_RESERVE,
+            stall_timeout: Duration::from_secs(2),
+            over_limit_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -5,8 +5,9 @@
 //! currently watching it for, and the small state machine of closing.
 
 use crate::outbox::Outbox;
+use crate::reactor::OverMark;
 use crate::timer::TimerKey;
-use crate::{CloseReason, Interest, Peer, Stream};
+use crate::{CloseReason, Interest, Peer, Stream, Token};
 use std::time::Instant;
 
 pub(crate) struct Conn<S> {
@@ -44,12 +45,19 @@ pub(crate) struct Conn<S> {
     pub idle_timer: Option<TimerKey>,
     /// Is this a socket (broadcasts go to sockets only, never to stdin)?
     pub is_socket: bool,
+    /// How many recipients hold this connection (we stop reading it) until they drain
+    /// (`Overflow::HoldSenders`, `reactor/flow.rs`).
+    pub held_by: usize,
+    /// The senders (token, serial) this connection holds while its output is over the mark.
+    pub holding: Vec<(Token, u64)>,
+    /// Over the high-water mark under `HoldSenders`: since when, and the progress made.
+    pub over: Option<OverMark>,
 }
 
 impl<S> Conn<S> {
     /// May we read from it now?
     pub fn can_read(&self) -> bool {
-        !self.dead && !self.read_closed && !self.paused && self.closing.is_none()
+        !self.dead && !self.read_closed && !self.paused && self.held_by == 0 && self.closing.is_none()
     }
 
     /// What the backend should watch it for: READABLE while we may read, WRITABLE only while

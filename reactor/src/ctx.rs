@@ -9,6 +9,7 @@
 use crate::timer::{TimerKey, TimerKind, Timers};
 use crate::Token;
 use std::fs::File;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// An operation recorded by a handler, applied after its callback.
@@ -20,6 +21,7 @@ pub(crate) enum Op {
         offset: u64,
         len: u64,
     },
+    SendShared(Token, Arc<[u8]>),
     Broadcast {
         data: Vec<u8>,
         except: Option<Token>,
@@ -79,6 +81,14 @@ impl<'a> Ctx<'a> {
     pub fn send_vec(&mut self, to: Token, bytes: Vec<u8>) {
         if !bytes.is_empty() {
             self.ops.push(Op::Send(to, bytes));
+        }
+    }
+
+    /// Queue bytes shared with other connections (`Arc`): a large document rendered once
+    /// and sent to many clients costs its memory once, not once per client.
+    pub fn send_shared(&mut self, to: Token, bytes: Arc<[u8]>) {
+        if !bytes.is_empty() {
+            self.ops.push(Op::SendShared(to, bytes));
         }
     }
 

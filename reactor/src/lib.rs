@@ -55,7 +55,9 @@
 //! 3. **Ask for WRITABLE only while output is pending**, drop it when drained, or select and
 //!    poll wake up on every turn for nothing (`Conn::wanted`).
 //! 4. **Short writes are normal**: the rest stays in the outbox. **Buffers are bounded**: past
-//!    `Config::max_output` a peer is paused (backpressure) or disconnected (`Overflow`).
+//!    `Config::max_output` a peer is paused (backpressure), disconnected, or — for a relay
+//!    such as a chat — the peer whose input produced the output is held until it drains
+//!    (`Overflow`; `reactor/flow.rs`).
 //! 5. **Deregister before close; free the slab slot at the end of the turn** (`close.rs`).
 //! 6. **`EINTR` is retried by the loop, not the backend** (`Reactor::turn`).
 //! 7. **select cannot watch fd >= `FD_SETSIZE` (1024)**: that connection is refused with a log
@@ -74,6 +76,7 @@ mod config;
 mod conn;
 mod ctx;
 mod event;
+pub mod fd_reserve;
 mod handler;
 mod interest;
 pub mod net;

@@ -4,7 +4,9 @@
 //! Readiness rule 4: short writes are normal. `write(2)` on a non-blocking socket takes what
 //! fits in the kernel's send buffer and returns how much; the rest stays here until the
 //! socket is writable again. The reactor bounds what this may hold in memory
-//! (`Config::max_output`): a file range costs no memory, only its descriptor.
+//! (`Config::max_output`): a file range costs no memory, only its descriptor; bytes shared
+//! with other connections (`Ctx::send_shared`) cost their memory once, however many
+//! outboxes point at them, and count toward each one's limit until sent.
 //!
 //! # Fewer, fuller TCP segments: `MSG_MORE` and `TCP_CORK`
 //!
@@ -32,6 +34,7 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Write};
 use std::os::fd::AsFd;
+use std::sync::Arc;
 
 /// What a queued file range counts toward the output limit: not its length (it stays on
 /// disk), but its open descriptor and bookkeeping. A client pipelining thousands of file
@@ -45,6 +48,9 @@ enum Chunk {
     /// `len` bytes of `file` from `offset`, sent by `sendfile(2)` without passing through
     /// user space.
     File { file: File, offset: i64, len: u64 },
+    /// Bytes shared with other connections (one rendering of a large document sent to many
+    /// clients): written from the one copy, counted toward the limit until sent.
+    Shared { data: Arc<[u8]>, sent: usize },
 }
 
 /// What a flush achieved.
@@ -110,6 +116,15 @@ impl Outbox {
         }
     }
 
+    /// Queue bytes shared with other connections: no copy, however many clients get them.
+    /// Their unsent part counts toward the high-water mark like owned bytes.
+    pub fn push_shared(&mut self, data: Arc<[u8]>) {
+        if !data.is_empty() {
+            self.buffered += data.len();
+            self.chunks.push_back(Chunk::Shared { data, sent: 0 });
+        }
+    }
+
     /// Queue `len` bytes of `file` starting at `offset`.
     pub fn push_file(&mut self, file: File, offset: u64, len: u64) -> io::Result<()> {
         if len == 0 {
@@ -148,6 +163,18 @@ impl Outbox {
             let Some(front) = self.chunks.front_mut() else { break };
             let done = match front {
                 Chunk::Bytes { data, sent } => match write_part(sink, &data[*sent..], more) {
+                    Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                    Ok(n) => {
+                        *sent += n;
+                        self.buffered -= n;
+                        self.written += n as u64;
+                        *sent == data.len()
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flush::Blocked),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => false,
+                    Err(e) => return Err(e),
+                },
+                Chunk::Shared { data, sent } => match write_part(sink, &data[*sent..], more) {
                     Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                     Ok(n) => {
                         *sent += n;

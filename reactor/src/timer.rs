@@ -23,6 +23,8 @@ pub enum TimerKind {
     User(u64),
     /// Re-enable accepting on a listener after `EMFILE` (readiness rule 8).
     ResumeAccept(usize),
+    /// Check a connection whose output is over the high-water mark (`reactor/flow.rs`).
+    Stall,
 }
 
 /// A timer that is due.

@@ -8,6 +8,8 @@
 //! - SIGINT/SIGTERM: stop accepting, finish or close connections, remove the UNIX socket
 //!   file, exit 0; bad flags: a message and exit code 2 (clap's convention).
 
+pub mod limits;
+
 use clap::{Args, ValueEnum};
 use reactor::{BackendKind, ListenAddr, Listener};
 use std::io::{self, Write};
@@ -107,6 +109,9 @@ pub struct ServerArgs {
 
     #[command(flatten)]
     pub trace: crate::trace_args::TraceArgs,
+
+    #[command(flatten)]
+    pub limits: limits::LimitArgs,
 }
 
 impl ServerArgs {
@@ -134,6 +139,7 @@ impl ServerArgs {
             idle_timeout: self.idle_timeout(),
             bugs: self.bugs.set(),
             trace: self.trace.trace.clone(),
+            fd_reserve: self.limits.fd_reserve,
             ..reactor::Config::default()
         }
     }

@@ -82,6 +82,12 @@ impl Backend for EpollBackend {
     }
 
     fn reregister(&mut self, fd: RawFd, token: Token, interest: Interest) -> io::Result<()> {
+        if interest.is_empty() {
+            // mio cannot watch for nothing. Keeping the old interest is harmless here:
+            // edge-triggered, a descriptor we do not read reports each *new* arrival once,
+            // it does not wake every turn as select and poll would (they do get NONE).
+            return Ok(());
+        }
         let interest = Self::mio_interest(interest)?;
         self.poll
             .registry()

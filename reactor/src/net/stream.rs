@@ -148,6 +148,32 @@ impl Read for Stream {
     }
 }
 
+/// Reading through a shared reference, as `&TcpStream` allows: one thread reads a socket
+/// while another writes it (the thread chat's reader and writer), with one descriptor.
+impl Read for &Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => (&*s).read(buf),
+            Stream::Unix(s) => (&*s).read(buf),
+            Stream::Fd(f) => (&*f).read(buf),
+        }
+    }
+}
+
+/// Writing through a shared reference (see `Read for &Stream`).
+impl Write for &Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => (&*s).write(buf),
+            Stream::Unix(s) => (&*s).write(buf),
+            Stream::Fd(f) => (&*f).write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {

@@ -106,3 +106,28 @@ fn bytes_held_for_the_fin_leave_with_it() {
     client.read_to_string(&mut got).expect("read to EOF");
     assert_eq!(got, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbye");
 }
+
+#[test]
+fn shared_bytes_go_out_whole_and_count_until_sent() {
+    let (a, mut b) = UnixStream::pair().expect("pair");
+    a.set_nonblocking(true).expect("nonblocking");
+    let mut a = Stream::Unix(a);
+    let doc: std::sync::Arc<[u8]> = (0..1_000_000u32).map(|i| (i % 253) as u8).collect();
+    let mut out = Outbox::default();
+    out.push_bytes(b"head:");
+    out.push_shared(std::sync::Arc::clone(&doc));
+    assert_eq!(out.buffered(), 5 + doc.len(), "shared bytes count toward the limit");
+    let reader = std::thread::spawn(move || {
+        let mut got = Vec::new();
+        b.read_to_end(&mut got).expect("read");
+        got
+    });
+    while out.flush_to(&mut a, false).expect("flush") == Flush::Blocked {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert_eq!(out.buffered(), 0);
+    drop(a);
+    let got = reader.join().expect("reader");
+    assert_eq!(&got[..5], b"head:");
+    assert!(got[5..] == doc[..], "the shared document arrives intact");
+}

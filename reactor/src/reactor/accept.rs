@@ -1,8 +1,9 @@
 //! New connections: `accept(2)` until `WouldBlock` (rule 2), register each socket, give it to
 //! the handler.
 //!
-//! Three ways a new connection is turned away, each with a log line and a closed socket,
-//! never a panic: the server is at `max_connections`; the backend cannot watch the fd
+//! Four ways a new connection is turned away, each with a log line and a closed socket,
+//! never a panic: the server is at `max_connections`; admitting it would eat into the
+//! descriptors kept for the open connections (`fd_reserve.rs`); the backend cannot watch the fd
 //! (select and fd >= FD_SETSIZE, rule 7); the process is out of descriptors (`EMFILE`,
 //! rule 8), where the kernel keeps the connection queued and we stop accepting for a moment,
 //! because with level-triggered select/poll a listener we do not accept from stays
@@ -72,6 +73,16 @@ impl<H: Handler> Reactor<H> {
                 &peer,
                 &format!("at max connections ({})", self.limits.max_connections),
             );
+            return;
+        }
+        if crate::fd_reserve::eats_reserve(stream.as_raw_fd(), self.limits.fd_reserve) {
+            let why = format!(
+                "fd {} would leave fewer than {} descriptors for the {} open connections",
+                stream.as_raw_fd(),
+                self.limits.fd_reserve,
+                self.conns.len()
+            );
+            self.refuse(stream, &peer, &why);
             return;
         }
         let stream = match self.handler.on_connect(stream, &peer) {

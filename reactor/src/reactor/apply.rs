@@ -38,6 +38,12 @@ impl<H: Handler> Reactor<H> {
                     touched.push(to);
                 }
             }
+            Op::SendShared(to, data) => {
+                if let Some(conn) = self.live_writable(to) {
+                    conn.outbox.push_shared(data);
+                    touched.push(to);
+                }
+            }
             Op::SendFile { to, file, offset, len } => {
                 if let Some(conn) = self.live_writable(to) {
                     if let Err(e) = conn.outbox.push_file(file, offset, len) {

@@ -32,11 +32,15 @@ impl<H: Handler> Reactor<H> {
         if let Some(key) = conn.idle_timer.take() {
             self.timers.cancel(key);
         }
+        let holds_senders = !conn.holding.is_empty();
         debug!("close {token} ({}): {reason}", conn.peer);
         let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, None);
         self.handler.on_close(&mut ctx, token, &mut conn.state, &reason);
         self.to_reap.push(token);
         self.pending_reads.retain(|&t| t != token);
+        if holds_senders {
+            self.release_senders(token);
+        }
         self.apply_ops();
     }
 
@@ -57,6 +61,7 @@ impl<H: Handler> Reactor<H> {
                 TimerKind::ResumeAccept(index) => self.resume_accepting(index),
                 TimerKind::Idle => self.idle_timer_fired(expired.token, expired.serial),
                 TimerKind::User(tag) => self.user_timer_fired(expired.token, expired.serial, tag),
+                TimerKind::Stall => self.stall_timer_fired(expired.token, expired.serial),
             }
         }
     }

@@ -63,6 +63,7 @@ impl<H: Handler> Reactor<H> {
         let Some(conn) = self.conns.get_mut(token.0) else {
             return;
         };
+        self.sender = Some(token);
         let progress = if conn.inbuf.is_empty() {
             // Common case: no partial frame pending, hand over the read buffer directly.
             let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
@@ -78,6 +79,7 @@ impl<H: Handler> Reactor<H> {
         if progress {
             self.redeliver(token);
         }
+        self.sender = None;
         self.check_input_limit(token);
         self.trace_callback(token, Callback::Data, n, mark);
     }
@@ -104,6 +106,7 @@ impl<H: Handler> Reactor<H> {
         let Some(conn) = self.conns.get_mut(token.0) else {
             return 0;
         };
+        let outer = self.sender.replace(token);
         let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
         let consumed = self
             .handler
@@ -111,6 +114,7 @@ impl<H: Handler> Reactor<H> {
             .min(conn.inbuf.len());
         conn.inbuf.drain(..consumed);
         self.apply_ops();
+        self.sender = outer;
         consumed
     }
 
@@ -241,6 +245,7 @@ impl<H: Handler> Reactor<H> {
                         conn.paused = true;
                     }
                 }
+                crate::Overflow::HoldSenders => return self.hold_senders(token, buffered),
                 crate::Overflow::Disconnect => {
                     warn!(
                         "{token} ({}): {buffered} bytes pending output, disconnecting slow reader",
@@ -250,6 +255,8 @@ impl<H: Handler> Reactor<H> {
                     return true;
                 }
             }
+        } else if self.limits.overflow == crate::Overflow::HoldSenders {
+            return self.hold_senders(token, buffered);
         } else if conn.paused && buffered <= self.limits.max_output / 2 {
             debug!("{token}: output drained to {buffered} bytes, resuming reads");
             conn.paused = false;
@@ -263,7 +270,10 @@ impl<H: Handler> Reactor<H> {
             return;
         };
         let wanted = conn.wanted();
-        if conn.dead || wanted == conn.registered || wanted.is_empty() {
+        // Wanting nothing is a state too (a sender held by `flow.rs` with no output of its
+        // own): select and poll must stop watching it, or its pending input would wake
+        // every turn.
+        if conn.dead || wanted == conn.registered {
             return;
         }
         match self.backend.reregister(conn.stream.as_raw_fd(), token, wanted) {

@@ -13,13 +13,17 @@
 //! ```
 //!
 //! Files: `accept.rs` (new connections, EMFILE back-off), `io.rs` (reads, writes, interest),
-//! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers).
+//! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers),
+//! `flow.rs` (holding a sender while a recipient drains: `Overflow::HoldSenders`).
 
 mod accept;
 mod apply;
 mod close;
+mod flow;
 mod io;
 mod traced;
+
+pub(crate) use flow::OverMark;
 
 use crate::backend::{Backend, BackendKind};
 use crate::conn::Conn;
@@ -100,6 +104,9 @@ pub struct Reactor<H: Handler> {
     stats: Stats,
     /// The flight recorder (`--trace FILE`), when one is attached (`trace_to`).
     trace: Option<Box<crate::trace::Recorder>>,
+    /// The connection whose input the handler is processing: output it causes is charged to
+    /// it (`flow.rs`).
+    sender: Option<Token>,
 }
 
 impl<H: Handler> Reactor<H> {
@@ -126,6 +133,7 @@ impl<H: Handler> Reactor<H> {
             now: Instant::now(),
             stats: Stats::default(),
             trace,
+            sender: None,
         })
     }
 
@@ -367,6 +375,9 @@ impl<S> Conn<S> {
             last_active: now,
             idle_timer: None,
             is_socket,
+            held_by: 0,
+            holding: Vec::new(),
+            over: None,
         }
     }
 }

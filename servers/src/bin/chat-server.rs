@@ -48,7 +48,8 @@ struct Args {
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     protocol: String,
 
-    /// A member whose unsent output passes BYTES is disconnected as too slow.
+    /// High-water mark of a member's unsent output: past it the sender is held until the
+    /// member drains; a member stuck over it (no progress 2 s, or over 10 s) is dropped.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_OUTPUT as u64,
           value_parser = clap::value_parser!(u64).range(1024..=1 << 30))]
     max_output: u64,

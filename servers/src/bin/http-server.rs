@@ -14,6 +14,7 @@
 use clap::Parser;
 use servers::blocking::{self, http::HttpSession};
 use servers::cli::{self, ServerArgs};
+use servers::proto::http::serve::refusal_bytes;
 use servers::proto::http::Site;
 use servers::reactive::{self, http::HttpHandler};
 use std::path::PathBuf;
@@ -59,7 +60,10 @@ fn main() {
             kind,
             listener,
             HttpHandler::new(site, header_timeout),
-            args.server.reactor_config(),
+            reactor::Config {
+                busy_message: refusal_bytes(),
+                ..args.server.reactor_config()
+            },
         ),
         None => {
             let session = Arc::new(HttpSession {
@@ -68,12 +72,11 @@ fn main() {
                 idle_timeout: args.server.idle_timeout(),
             });
             let serve = move |stream: &mut _, peer: &_| session.serve(stream, peer);
-            blocking::run(
-                args.server.model,
-                listener,
-                serve,
-                blocking::Options::from_args(&args.server),
-            )
+            let options = blocking::Options {
+                busy_message: refusal_bytes(),
+                ..blocking::Options::from_args(&args.server)
+            };
+            blocking::run(args.server.model, listener, serve, options)
         }
     };
     if let Err(e) = result {

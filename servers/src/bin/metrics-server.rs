@@ -19,7 +19,9 @@ use clap::{CommandFactory, Parser};
 use reactor::ListenAddr;
 use servers::blocking;
 use servers::cli::{self, Model, ServerArgs};
+use servers::proto::metrics::scrape::{self, ScrapeLimits};
 use servers::reactive;
+use std::time::Duration;
 
 /// Metrics server: DESC/VAL/GET/LIST in binary, text or JSON; Prometheus over HTTP.
 #[derive(Parser, Debug)]
@@ -37,6 +39,14 @@ struct Args {
     /// Also serve GET /metrics (Prometheus text format) and GET /metrics.json on HOST:PORT.
     #[arg(long, value_name = "HOST:PORT")]
     http: Option<String>,
+
+    /// Scrapes served at once on --http; the next ones get 503 with Retry-After.
+    #[arg(long, value_name = "N", default_value_t = scrape::MAX_SCRAPES as u64, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    max_scrapes: u64,
+
+    /// Seconds one scrape may take, request and reply; then its connection is dropped.
+    #[arg(long, value_name = "SECS", default_value_t = scrape::SCRAPE_DEADLINE.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    scrape_deadline: u64,
 }
 
 fn main() {
@@ -61,14 +71,19 @@ fn main() {
         listener
     });
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
+    let limits = ScrapeLimits {
+        max: usize::try_from(args.max_scrapes).unwrap_or(usize::MAX),
+        deadline: Duration::from_secs(args.scrape_deadline),
+    };
     let result = match args.server.model.backend() {
         Some(kind) => reactive::metrics::run(
             kind,
             listener,
             http,
             reactive::metrics::config(args.server.reactor_config()),
+            limits,
         ),
-        None => blocking::metrics::run(listener, http, &blocking::Options::from_args(&args.server)),
+        None => blocking::metrics::run(listener, http, &blocking::Options::from_args(&args.server), limits),
     };
     if let Err(e) = result {
         cli::fail("server", &e);

@@ -1,9 +1,11 @@
 //! HTTP on a blocking socket: read until a head is complete, write the response, repeat
 //! while the connection is kept alive.
 //!
-//! Two timeouts share the socket's `SO_RCVTIMEO`, set before each `read` to whichever
-//! applies: between requests, the idle timeout (`--idle-timeout`, none by default); once the
-//! first byte of a head has arrived, what is left of the header timeout (slowloris → 408).
+//! Two timeouts share the socket's `SO_RCVTIMEO`, set before each `read` to whichever ends
+//! first: the idle timeout (`--idle-timeout`, none by default), and what is left of the
+//! header timeout, whose clock starts when the server begins to wait for a request — at
+//! accept, and after each response. Past it, a client that sent part of a head gets 408
+//! (slowloris); one that sent nothing (a silent or idle keep-alive connection) is closed.
 //! Writes get `SO_SNDTIMEO`, so a client that stops reading cannot hold a thread, a process,
 //! or the iterative server forever. Files go out with a plain `sendfile(2)` loop: the
 //! blocking call simply waits while the client's window is full, and memory stays flat.
@@ -44,7 +46,8 @@ impl HttpSession {
         let mut exchange = Exchange::default();
         let mut input: Vec<u8> = Vec::with_capacity(READ_CHUNK);
         let mut chunk = vec![0u8; READ_CHUNK];
-        let mut head_started: Option<Instant> = None;
+        // When the wait for the current request began: accept, then the end of each response.
+        let mut waiting_since = Instant::now();
         let mut read_timeout = ReadTimeout::default();
         loop {
             // Answer every complete request already received (pipelining), in order.
@@ -61,25 +64,20 @@ impl HttpSession {
                         request_line,
                     } => {
                         at += consumed;
-                        head_started = None;
                         log_access(&host, &request_line, &response, now);
                         let close = response.close;
                         write_response(stream, response)?;
                         if close {
                             return Ok(());
                         }
+                        waiting_since = Instant::now();
                     }
                 }
             }
             input.drain(..at);
-            if exchange.reading_head() && !input.is_empty() {
-                head_started.get_or_insert_with(Instant::now);
-            }
-            let wait = match head_started {
-                Some(start) => Some(self.header_timeout.saturating_sub(start.elapsed())),
-                None => self.idle_timeout,
-            };
-            read_timeout.set(stream, wait)?;
+            let head_left = self.header_timeout.saturating_sub(waiting_since.elapsed());
+            let wait = self.idle_timeout.map_or(head_left, |idle| idle.min(head_left));
+            read_timeout.set(stream, Some(wait))?;
             match stream.read(&mut chunk) {
                 Ok(0) => return Ok(()),
                 Ok(n) => input.extend_from_slice(&chunk[..n]),
@@ -88,16 +86,19 @@ impl HttpSession {
                         return Ok(());
                     }
                 }
-                Err(e) if super::is_idle_timeout(&e) => return self.timed_out(stream, &host, head_started.is_some()),
+                Err(e) if super::is_idle_timeout(&e) => {
+                    let partial = exchange.reading_head() && !input.is_empty();
+                    return self.timed_out(stream, &host, partial);
+                }
                 Err(e) => return Err(e),
             }
         }
     }
 
-    /// A read timed out: 408 in the middle of a head, a quiet close between requests.
-    fn timed_out(&self, stream: &mut Stream, host: &str, in_head: bool) -> io::Result<()> {
-        if !in_head {
-            info!("{host}: idle, closing");
+    /// A read timed out: 408 in the middle of a head, a quiet close when nothing came.
+    fn timed_out(&self, stream: &mut Stream, host: &str, partial_head: bool) -> io::Result<()> {
+        if !partial_head {
+            info!("{host}: no request in time, closing");
             return Ok(());
         }
         let mut dates = DateCache::default();
@@ -116,14 +117,22 @@ struct ReadTimeout {
 
 impl ReadTimeout {
     fn set(&mut self, stream: &Stream, wait: Option<Duration>) -> io::Result<()> {
-        // A zero timeout means "no timeout" to the kernel (and std refuses it): 1 ms instead.
-        let wait = wait.map(|w| w.max(Duration::from_millis(1)));
+        // Rounded up to a tenth of a second: what is left of the header timeout differs by
+        // microseconds from one request to the next, and would cost a setsockopt per read.
+        // (Never zero: a zero timeout means "no timeout" to the kernel.)
+        let wait = wait.map(round_up_to_tenth);
         if self.current != Some(wait) {
             stream.set_read_timeout(wait)?;
             self.current = Some(wait);
         }
         Ok(())
     }
+}
+
+/// `d` rounded up to the next multiple of 100 ms, at least 100 ms.
+fn round_up_to_tenth(d: Duration) -> Duration {
+    let tenths = d.as_millis().div_ceil(100).max(1);
+    Duration::from_millis(u64::try_from(tenths * 100).unwrap_or(u64::MAX))
 }
 
 /// Head and in-memory body in one `write`, or head then a `sendfile` loop.

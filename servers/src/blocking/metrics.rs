@@ -7,36 +7,45 @@
 //! store and needs no lock at all).
 //!
 //! `--http` adds a second acceptor thread: `poll(2)` on the HTTP listener and on a *wake
-//! pipe*; each scrape is answered on a short-lived thread (at most [`MAX_SCRAPES`] at once,
-//! with a read timeout so a silent client cannot keep one forever). At shutdown the main
+//! pipe*; each scrape is answered on a short-lived thread, at most `--max-scrapes` at once
+//! (the next get 503 + `Retry-After`). A scrape has `--scrape-deadline` for its whole exchange:
+//! every blocking `read` and `write` gets what is left of it as its timeout
+//! (`SO_RCVTIMEO`, `SO_SNDTIMEO`), so neither a client trickling its head one byte at a time
+//! nor one that never reads the reply can hold a slot longer. The exposition is rendered
+//! once per store version and shared (`proto/metrics/scrape.rs`). At shutdown the main
 //! thread drops the pipe's write end: `poll` reports the read end hung up, and the HTTP
 //! thread leaves its loop.
 
 use super::{thread, Acceptor, Options};
+use crate::proto::metrics::scrape::{ExpositionCache, ScrapeLimits};
 use crate::proto::metrics::{http, unix_millis, Session, Store};
 use log::{debug, info, warn};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::socket::{setsockopt, sockopt};
+use nix::sys::time::TimeVal;
 use reactor::{Listener, Peer, Stream};
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Bytes read at once from a client.
 const READ_SIZE: usize = 16 * 1024;
-/// Scrapes answered at once on the HTTP port; more are closed at once.
-pub const MAX_SCRAPES: usize = 64;
-/// How long a scrape may take to send its request head.
-const SCRAPE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Bytes of a reply written per `write(2)`, each with the time left as its timeout.
+const WRITE_SLICE: usize = 64 * 1024;
 
 type SharedStore = Arc<Mutex<Store>>;
+/// Renderings shared by the scrape threads (locked after the store, never before).
+type SharedCache = Arc<Mutex<ExpositionCache>>;
 
 /// Serve the protocol on `listener` (and HTTP on `http`) with a thread per client until
 /// SIGINT/SIGTERM.
-pub fn run(listener: Listener, http: Option<Listener>, options: &Options) -> io::Result<()> {
+pub fn run(listener: Listener, http: Option<Listener>, options: &Options, limits: ScrapeLimits) -> io::Result<()> {
     let store = SharedStore::default();
-    let http_thread = http.map(|l| HttpThread::spawn(l, Arc::clone(&store))).transpose()?;
+    let http_thread = http
+        .map(|l| HttpThread::spawn(l, Arc::clone(&store), limits))
+        .transpose()?;
     let shared = Arc::clone(&store);
     let session = move |stream: &mut Stream, peer: &Peer| metrics_session(stream, peer, &shared);
     let result = Acceptor::new(listener, &[]).and_then(|acceptor| thread::run(acceptor, Arc::new(session), options));
@@ -100,12 +109,12 @@ struct HttpThread {
 }
 
 impl HttpThread {
-    fn spawn(listener: Listener, store: SharedStore) -> io::Result<HttpThread> {
+    fn spawn(listener: Listener, store: SharedStore, limits: ScrapeLimits) -> io::Result<HttpThread> {
         listener.set_nonblocking(true)?;
         let (wake_read, wake) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
         let handle = std::thread::Builder::new()
             .name("http-acceptor".into())
-            .spawn(move || accept_scrapes(&listener, &wake_read, &store))?;
+            .spawn(move || accept_scrapes(&listener, &wake_read, &store, limits))?;
         Ok(HttpThread { wake, handle })
     }
 
@@ -116,8 +125,9 @@ impl HttpThread {
 }
 
 /// poll(2) on [wake pipe, listener]; accept each scrape onto its own thread.
-fn accept_scrapes(listener: &Listener, wake: &OwnedFd, store: &SharedStore) {
+fn accept_scrapes(listener: &Listener, wake: &OwnedFd, store: &SharedStore, limits: ScrapeLimits) {
     let running = Arc::new(AtomicUsize::new(0));
+    let cache = SharedCache::default();
     loop {
         let mut fds = [
             PollFd::new(wake.as_fd(), PollFlags::POLLIN),
@@ -132,7 +142,7 @@ fn accept_scrapes(listener: &Listener, wake: &OwnedFd, store: &SharedStore) {
             return debug!("http: acceptor stopping");
         }
         match listener.accept() {
-            Ok((stream, peer)) => start_scrape(stream, peer, store, &running),
+            Ok((stream, peer)) => start_scrape(stream, peer, (store, &cache), &running, limits),
             Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE)) => {
                 warn!("http: accept: {e}; backing off");
                 std::thread::sleep(Duration::from_millis(100));
@@ -142,14 +152,25 @@ fn accept_scrapes(listener: &Listener, wake: &OwnedFd, store: &SharedStore) {
     }
 }
 
-fn start_scrape(stream: Stream, peer: Peer, store: &SharedStore, running: &Arc<AtomicUsize>) {
-    if running.fetch_add(1, Ordering::SeqCst) >= MAX_SCRAPES {
-        running.fetch_sub(1, Ordering::SeqCst);
-        return warn!("http: {peer}: {MAX_SCRAPES} scrapes already running, closing");
+fn start_scrape(
+    mut stream: Stream,
+    peer: Peer,
+    (store, cache): (&SharedStore, &SharedCache),
+    running: &Arc<AtomicUsize>,
+    limits: ScrapeLimits,
+) {
+    if running.fetch_add(1, Ordering::SeqCst) >= limits.max {
+        let now = running.fetch_sub(1, Ordering::SeqCst) - 1;
+        warn!("http: {peer}: {now} scrapes already running, 503");
+        // Best effort, never blocking the acceptor: a fresh socket buffer takes it whole.
+        let _ = stream.set_nonblocking(true);
+        let _ = stream.write(&http::busy(now).to_vec());
+        return;
     }
-    let (store, done) = (Arc::clone(store), Arc::clone(running));
+    let (store, cache, done) = (Arc::clone(store), Arc::clone(cache), Arc::clone(running));
     let spawned = std::thread::Builder::new().name("scrape".into()).spawn(move || {
-        if let Err(e) = serve_scrape(stream, &store) {
+        let deadline = Instant::now() + limits.deadline;
+        if let Err(e) = serve_scrape(stream, &store, &cache, deadline) {
             debug!("http: {peer}: {e}");
         }
         done.fetch_sub(1, Ordering::SeqCst);
@@ -160,23 +181,53 @@ fn start_scrape(stream: Stream, peer: Peer, store: &SharedStore, running: &Arc<A
     }
 }
 
-/// Read one request head, answer it, close.
-fn serve_scrape(mut stream: Stream, store: &Mutex<Store>) -> io::Result<()> {
-    stream.set_read_timeout(Some(SCRAPE_TIMEOUT))?;
+/// Read one request head, answer it, close; all before `deadline`.
+fn serve_scrape(
+    mut stream: Stream,
+    store: &Mutex<Store>,
+    cache: &Mutex<ExpositionCache>,
+    deadline: Instant,
+) -> io::Result<()> {
+    crate::reactive::metrics::shrink_send_buffer(&stream);
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
+        stream.set_read_timeout(Some(time_left(deadline)?))?;
         let n = stream.read(&mut buf)?;
         if n == 0 {
             return Ok(()); // gone before finishing its request
         }
         head.extend_from_slice(&buf[..n]);
-        let response = {
+        let reply = {
             let store = store.lock().unwrap_or_else(PoisonError::into_inner);
-            http::respond(&head, &store)
+            let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+            http::respond(&head, &store, &mut cache)
         };
-        if let Some(response) = response {
-            return stream.write_all(&response);
+        if let Some(reply) = reply {
+            write_before(&mut stream, &reply.head, deadline)?;
+            return write_before(&mut stream, &reply.body, deadline);
         }
     }
+}
+
+/// Write `bytes` in slices, each `write(2)` waiting at most for what is left until
+/// `deadline` (a plain `write_all` would restart its timeout with every partial write).
+fn write_before(stream: &mut Stream, bytes: &[u8], deadline: Instant) -> io::Result<()> {
+    for slice in bytes.chunks(WRITE_SLICE) {
+        let left = time_left(deadline)?;
+        let secs = libc::time_t::try_from(left.as_secs()).unwrap_or(libc::time_t::MAX);
+        let timeout = TimeVal::new(secs, libc::suseconds_t::from(left.subsec_micros().max(1)));
+        setsockopt(&*stream, sockopt::SendTimeout, &timeout)?;
+        stream.write_all(slice)?;
+    }
+    Ok(())
+}
+
+/// What is left until `deadline`, or `TimedOut` once it has passed.
+fn time_left(deadline: Instant) -> io::Result<Duration> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(io::Error::new(io::ErrorKind::TimedOut, "scrape deadline passed"));
+    }
+    Ok(left)
 }

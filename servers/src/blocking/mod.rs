@@ -47,6 +47,8 @@ pub struct Options {
     pub bugs: reactor::Bugs,
     /// `--trace FILE`: accepts, forks/threads, closes and reaps, one JSON line each.
     pub trace: Option<Arc<trace::ConnTrace>>,
+    /// Descriptors kept for the clients already served (`reactor::fd_reserve`).
+    pub fd_reserve: usize,
 }
 
 impl Options {
@@ -57,6 +59,7 @@ impl Options {
             busy_message: reactor::Config::default().busy_message,
             bugs: args.bugs.set(),
             trace: args.trace.open_for_blocking(args.model),
+            fd_reserve: args.limits.fd_reserve,
         }
     }
 
@@ -120,18 +123,21 @@ pub fn prepare(stream: &Stream, options: &Options) -> io::Result<()> {
     stream.set_nodelay()
 }
 
-/// Admit a client while fewer than `max_connections` are `serving`; past that, tell it so
-/// and close it (`None`).
+/// Admit a client while fewer than `max_connections` are `serving` and the descriptors
+/// kept for them are not touched; otherwise tell it so and close it (`None`).
 pub fn admit(stream: Stream, peer: &Peer, serving: usize, options: &Options) -> Option<Stream> {
-    if serving < options.max_connections {
+    let fd = stream.as_raw_fd();
+    let why = if serving >= options.max_connections {
+        format!("at max connections ({})", options.max_connections)
+    } else if reactor::fd_reserve::eats_reserve(fd, options.fd_reserve) {
+        format!(
+            "fd {fd} would leave fewer than {} descriptors for the {serving} clients served",
+            options.fd_reserve
+        )
+    } else {
         return Some(stream);
-    }
-    refuse(
-        stream,
-        peer,
-        &format!("at max connections ({})", options.max_connections),
-        options,
-    );
+    };
+    refuse(stream, peer, &why, options);
     None
 }
 

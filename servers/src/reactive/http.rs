@@ -7,9 +7,11 @@
 //! pipelines a thousand requests without reading gets backpressure, not a thousand open
 //! files in its outbox.
 //!
-//! Slowloris: a timer starts at the first byte of a head (`Ctx::set_timer`) and is cancelled
-//! when the head completes; if it fires first, the client gets 408 and the connection closes.
-//! Idle keep-alive connections are closed by the reactor's own idle timeout.
+//! The header timeout (`Ctx::set_timer`) starts when the server begins to wait for a request:
+//! at accept, and again after each response. A client that sent part of a head when it fires
+//! gets 408 (slowloris); one that sent nothing at all — a silent connection, or an idle
+//! keep-alive one — is closed without a word. Starting the clock at the first byte instead
+//! would let a thousand silent connections hold every slot forever.
 
 use crate::proto::http::access_log;
 use crate::proto::http::date::DateCache;
@@ -49,19 +51,28 @@ pub struct HttpConn {
     exchange: Exchange,
     /// The client, for the access log (formatted only when a line is logged).
     peer: Peer,
-    /// Armed while a head is incomplete.
+    /// The header timeout, armed while the server waits for a request.
     head_timer: Option<TimerKey>,
+    /// Some bytes of the awaited request arrived (a 408 is owed if time runs out).
+    started: bool,
+    /// `on_data` stopped with whole requests unanswered, waiting for our own output to
+    /// drain: then the client is not the slow one, and the header timeout waits too.
+    backlogged: bool,
 }
 
 impl Handler for HttpHandler {
     type State = HttpConn;
 
-    fn on_accept(&mut self, _ctx: &mut Ctx<'_>, _token: Token, peer: &Peer) -> HttpConn {
-        HttpConn {
+    fn on_accept(&mut self, ctx: &mut Ctx<'_>, _token: Token, peer: &Peer) -> HttpConn {
+        let mut conn = HttpConn {
             exchange: Exchange::default(),
             peer: peer.clone(),
             head_timer: None,
-        }
+            started: false,
+            backlogged: false,
+        };
+        restart_head_timer(ctx, &mut conn, self.header_timeout);
+        conn
     }
 
     fn on_data(&mut self, ctx: &mut Ctx<'_>, token: Token, conn: &mut HttpConn, input: &[u8]) -> usize {
@@ -69,11 +80,12 @@ impl Handler for HttpHandler {
         let cx = Context { site: &self.site, date };
         let mut consumed = 0;
         let mut queued = 0;
+        conn.backlogged = false;
         while queued < MAX_QUEUED {
             match conn.exchange.step(&input[consumed..], &cx) {
                 Step::NeedMore => {
-                    arm_head_timer(ctx, conn, input.len() > consumed, self.header_timeout);
-                    break;
+                    conn.started |= input.len() > consumed;
+                    return consumed;
                 }
                 Step::Discarded(n) => consumed += n,
                 Step::Respond {
@@ -82,9 +94,7 @@ impl Handler for HttpHandler {
                     request_line,
                 } => {
                     consumed += used;
-                    if let Some(key) = conn.head_timer.take() {
-                        ctx.cancel_timer(key);
-                    }
+                    restart_head_timer(ctx, conn, self.header_timeout);
                     log_access(&conn.peer, &request_line, &response, now);
                     let close = response.close;
                     queued += queue(ctx, token, response);
@@ -95,12 +105,21 @@ impl Handler for HttpHandler {
                 }
             }
         }
+        conn.backlogged = consumed < input.len();
         consumed
     }
 
     fn on_timer(&mut self, ctx: &mut Ctx<'_>, token: Token, conn: &mut HttpConn, tag: u64) {
-        if tag != HEAD_TIMER || conn.head_timer.take().is_none() || !conn.exchange.reading_head() {
+        if tag != HEAD_TIMER || conn.head_timer.take().is_none() {
             return;
+        }
+        if conn.backlogged {
+            // Requests are waiting for *our* output to drain: not the client's delay.
+            return restart_head_timer(ctx, conn, self.header_timeout);
+        }
+        if !conn.started {
+            log::debug!("{token} ({}): no request within the header timeout, closing", conn.peer);
+            return ctx.close(token); // after any response still being written
         }
         let (date, now) = self.dates.now();
         let response = Exchange::timeout_response(date);
@@ -110,11 +129,13 @@ impl Handler for HttpHandler {
     }
 }
 
-/// Start the header timeout at the first byte of a head (not again for later bytes).
-fn arm_head_timer(ctx: &mut Ctx<'_>, conn: &mut HttpConn, partial_head: bool, after: Duration) {
-    if partial_head && conn.exchange.reading_head() && conn.head_timer.is_none() {
-        conn.head_timer = ctx.set_timer(after, HEAD_TIMER);
+/// The server starts waiting for a (next) request: the client has `after` to send it whole.
+fn restart_head_timer(ctx: &mut Ctx<'_>, conn: &mut HttpConn, after: Duration) {
+    if let Some(key) = conn.head_timer.take() {
+        ctx.cancel_timer(key);
     }
+    conn.started = false;
+    conn.head_timer = ctx.set_timer(after, HEAD_TIMER);
 }
 
 /// Hand the response to the reactor; returns what it counts toward `MAX_QUEUED`.

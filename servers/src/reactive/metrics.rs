@@ -11,11 +11,19 @@
 //! `max_output` is set *below* that budget (32 KiB), so a client that sends commands without
 //! reading the replies crosses the high-water mark and is paused (backpressure: we stop
 //! reading it, TCP flow control stops it), instead of making us buffer its replies.
+//!
+//! Scrapes (`proto/metrics/scrape.rs`): the exposition is rendered once per store version
+//! and queued with `Ctx::send_shared`, so every scraper's outbox points at the same bytes;
+//! at most `--max-scrapes` at once (the next get 503 + `Retry-After`), each dropped when its
+//! `--scrape-deadline` timer fires before the reply is out.
 
+use crate::proto::metrics::scrape::{ExpositionCache, ScrapeLimits, SCRAPE_SEND_BUFFER};
 use crate::proto::metrics::{http, unix_millis, Session, Store};
-use log::{debug, info};
-use reactor::{BackendKind, CloseReason, Config, Ctx, Handler, Listener, Overflow, Peer, Reactor, Token};
+use log::{debug, info, warn};
+use nix::sys::socket::{getsockname, setsockopt, sockopt, SockaddrStorage};
+use reactor::{BackendKind, CloseReason, Config, Ctx, Handler, Listener, Overflow, Peer, Reactor, Stream, Token};
 use std::io;
+use std::os::fd::{AsFd, AsRawFd};
 
 /// Index of the `--http` listener (the protocol listener is 0).
 const HTTP_LISTENER: usize = 1;
@@ -36,9 +44,14 @@ pub fn config(base: Config) -> Config {
 pub enum Conn {
     /// A protocol client; `pending` bytes of an incomplete frame or line wait for more.
     Metrics { session: Session, pending: usize },
-    /// A scrape on the HTTP port.
+    /// A scrape on the HTTP port (counted in `MetricsHandler::scrapes` until closed).
     Http,
+    /// A scrape refused with 503: closed once the reply is out, not counted.
+    Refused,
 }
+
+/// The timer tag of a scrape's deadline.
+const SCRAPE_TIMER: u64 = 1;
 
 /// The one store, and the buffer replies are encoded into.
 #[derive(Default)]
@@ -46,14 +59,39 @@ pub struct MetricsHandler {
     pub store: Store,
     /// Reused output buffer: no allocation per command.
     out: Vec<u8>,
+    /// The last rendering of each document, shared by every scrape.
+    cache: ExpositionCache,
+    /// Scrapes open now.
+    scrapes: usize,
+    /// How many scrapes at once, and how long each may take.
+    pub scrape_limits: ScrapeLimits,
+    /// The port of the `--http` listener: `on_connect` knows a scrape by it.
+    http_port: Option<u16>,
 }
 
 impl Handler for MetricsHandler {
     type State = Conn;
 
+    /// A scrape socket (accepted on the HTTP port) gets a small send buffer (`scrape.rs`).
+    fn on_connect(&mut self, stream: Stream, _peer: &Peer) -> io::Result<Stream> {
+        if self.http_port.is_some() && local_port(&stream) == self.http_port {
+            shrink_send_buffer(&stream);
+        }
+        Ok(stream)
+    }
+
     fn on_accept(&mut self, ctx: &mut Ctx<'_>, token: Token, peer: &Peer) -> Conn {
         if ctx.listener() == Some(HTTP_LISTENER) {
+            if self.scrapes >= self.scrape_limits.max {
+                warn!("{token}: scrape from {peer}: {} already running, 503", self.scrapes);
+                let busy = http::busy(self.scrapes);
+                ctx.send_vec(token, busy.to_vec());
+                ctx.close(token);
+                return Conn::Refused;
+            }
             debug!("{token}: HTTP scrape from {peer}");
+            self.scrapes += 1;
+            ctx.set_timer(self.scrape_limits.deadline, SCRAPE_TIMER);
             return Conn::Http;
         }
         debug!("{token}: metrics client {peer}");
@@ -75,18 +113,33 @@ impl Handler for MetricsHandler {
                 *pending = input.len() - progress.consumed;
                 progress.consumed
             }
-            Conn::Http => match http::respond(input, &self.store) {
+            Conn::Http => match http::respond(input, &self.store, &mut self.cache) {
                 None => 0, // head incomplete: wait for more
-                Some(response) => {
-                    ctx.send_vec(token, response);
+                Some(reply) => {
+                    ctx.send_vec(token, reply.head);
+                    ctx.send_shared(token, reply.body);
                     ctx.close(token);
                     input.len()
                 }
             },
+            Conn::Refused => input.len(),
+        }
+    }
+
+    fn on_timer(&mut self, ctx: &mut Ctx<'_>, token: Token, conn: &mut Conn, tag: u64) {
+        if tag == SCRAPE_TIMER && matches!(conn, Conn::Http) {
+            warn!(
+                "{token}: scrape not done in {:?}, dropping it",
+                self.scrape_limits.deadline
+            );
+            ctx.abort(token);
         }
     }
 
     fn on_close(&mut self, _ctx: &mut Ctx<'_>, token: Token, conn: &mut Conn, reason: &CloseReason) {
+        if matches!(conn, Conn::Http) {
+            self.scrapes = self.scrapes.saturating_sub(1);
+        }
         match conn {
             Conn::Metrics { session, pending } if *pending > 0 => {
                 let encoding = session.encoding().map_or("?", |e| e.as_str());
@@ -98,8 +151,19 @@ impl Handler for MetricsHandler {
 }
 
 /// Serve the protocol on `listener` (and HTTP on `http`) until SIGINT/SIGTERM.
-pub fn run(kind: BackendKind, listener: Listener, http: Option<Listener>, config: Config) -> io::Result<()> {
-    let mut reactor = Reactor::new(kind, MetricsHandler::default(), config)?;
+pub fn run(
+    kind: BackendKind,
+    listener: Listener,
+    http: Option<Listener>,
+    config: Config,
+    scrape_limits: ScrapeLimits,
+) -> io::Result<()> {
+    let handler = MetricsHandler {
+        scrape_limits,
+        http_port: http.as_ref().and_then(local_port),
+        ..MetricsHandler::default()
+    };
+    let mut reactor = Reactor::new(kind, handler, config)?;
     reactor.listen(listener)?;
     if let Some(http) = http {
         reactor.listen(http)?;
@@ -109,4 +173,19 @@ pub fn run(kind: BackendKind, listener: Listener, http: Option<Listener>, config
     reactor.run()?;
     info!("stopped with {} metrics in the store", reactor.handler().store.len());
     Ok(())
+}
+
+/// The local port of a socket (`getsockname(2)`), for TCP.
+fn local_port(socket: &impl AsFd) -> Option<u16> {
+    let addr: SockaddrStorage = getsockname(socket.as_fd().as_raw_fd()).ok()?;
+    addr.as_sockaddr_in()
+        .map(|a| a.port())
+        .or_else(|| addr.as_sockaddr_in6().map(|a| a.port()))
+}
+
+/// `setsockopt(SO_SNDBUF)` to `SCRAPE_SEND_BUFFER` (best effort: a failure only costs memory).
+pub fn shrink_send_buffer(socket: &impl AsFd) {
+    if let Err(e) = setsockopt(socket, sockopt::SndBuf, &SCRAPE_SEND_BUFFER) {
+        debug!("SO_SNDBUF on a scrape socket: {e}");
+    }
 }

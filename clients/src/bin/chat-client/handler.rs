@@ -9,7 +9,7 @@
 //! even a server that ignores `/quit` sees EOF), then the server closes: exit 0. The server
 //! closing on its own: a message on stderr, exit 1.
 
-use crate::wire::{text, Command, Frame, LineFramer, Protocol};
+use crate::wire::{controls, text, Command, Frame, LineFramer, Protocol};
 use reactor::{CloseReason, Ctx, Handler, Peer, Token};
 use std::io::{self, Write};
 
@@ -108,14 +108,10 @@ impl ClientHandler {
     }
 }
 
-/// Print a line from the network with control characters made visible, so another member
-/// cannot clear our screen or move the cursor with escape sequences.
+/// Print a line from the network with control characters made visible (`^[`, `\u{202e}`),
+/// so another member cannot clear our screen, move the cursor or reorder the text.
 fn print_line(line: &str) -> io::Result<()> {
-    let safe: String = line
-        .chars()
-        .map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c })
-        .collect();
-    writeln!(io::stdout().lock(), "{safe}")
+    writeln!(io::stdout().lock(), "{}", controls::escape(line))
 }
 
 impl Handler for ClientHandler {

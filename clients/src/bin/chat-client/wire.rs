@@ -3,7 +3,7 @@
 //! the JSON objects — with one definition that cannot drift.
 
 use servers::proto::chat::json;
-pub use servers::proto::chat::text;
+pub use servers::proto::chat::{controls, text};
 
 pub use servers::proto::chat::codec::Protocol;
 pub use servers::proto::chat::lines::{Frame, LineFramer};

@@ -2,8 +2,10 @@
 //! room behind a `Mutex` (`hub.rs`).
 //!
 //! The reader (the session thread the generic `blocking::thread` driver starts) reads the
-//! socket, splits lines with the shared `LineFramer` and hands each to the hub. The writer
-//! (`queue.rs`) drains the member's bounded queue into the socket. Shared memory makes the
+//! socket and hands each read to the hub, which splits the lines with the shared
+//! `LineFramer` under one lock. The writer (`queue.rs`) drains the member's bounded queue
+//! into the socket. A reader whose lines pushed a member past its mark waits for it (flow
+//! control: the sender slows down to the pace of those who read; see `queue.rs`). Shared memory makes the
 //! room easy to reach from every thread; the lock and the queues are what it costs to keep
 //! one slow client from stalling everybody.
 //!
@@ -19,7 +21,8 @@ use hub::Hub;
 use log::info;
 use queue::{write_queue, OutQueue};
 use reactor::{Listener, Peer, Stream};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
+use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -30,39 +33,51 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(2);
 /// Serve the chat with threads until SIGINT/SIGTERM.
 pub fn run(listener: Listener, options: Options, protocol: Protocol, max_output: usize) -> io::Result<()> {
     let hub = Arc::new(Hub::new(protocol, max_output));
-    let session = move |stream: &mut Stream, peer: &Peer| serve(&hub, stream, peer);
+    let busy = options.busy_message.clone();
+    let session = move |stream: &mut Stream, peer: &Peer| serve(&hub, stream, peer, &busy);
     info!("thread model: a reader and a writer thread per client, the room behind a lock");
     blocking::run(Model::Thread, listener, session, options)
 }
 
-/// One client: start its writer, join the room, read until it leaves, clean up.
-fn serve(hub: &Hub, stream: &mut Stream, peer: &Peer) -> io::Result<()> {
+/// One client: start its writer, join the room, read until it leaves, clean up. The writer
+/// is a scoped thread borrowing the same socket: one descriptor per member, no `dup`.
+fn serve(hub: &Hub, stream: &mut Stream, peer: &Peer, busy: &[u8]) -> io::Result<()> {
+    let stream: &Stream = stream;
     let id = hub.new_member_id();
     let queue = Arc::new(OutQueue::new(hub.max_output()));
-    let writer = spawn_writer(id, Arc::clone(&queue), stream.try_clone()?)?;
-    let nick = hub.join(id, Arc::clone(&queue), stream.try_clone()?);
-    info!("{peer} joined as {nick}");
-    // After a /quit the room has already logged the leave; this one is then a no-op.
-    let reason = read_lines(hub, id, stream);
-    hub.leave(id, reason);
-    queue.close_after_flush();
-    finish_writer(writer, stream);
-    Ok(())
+    thread::scope(|scope| {
+        let writer_queue = Arc::clone(&queue);
+        let spawned = thread::Builder::new()
+            .name(format!("client-{id}-writer"))
+            .spawn_scoped(scope, move || {
+                write_queue(&writer_queue, &mut &*stream);
+                // After `/quit` (or a failed write): shut the socket down, which also ends
+                // the reader's blocking read.
+                let _ = stream.shutdown_both();
+            });
+        let writer = match spawned {
+            Ok(writer) => writer,
+            Err(e) => {
+                // Say why before closing, as a refusal at accept does.
+                log::warn!("{peer}: cannot start a writer thread ({e}): refusing");
+                let _ = (&mut &*stream).write_all(busy);
+                return Ok(());
+            }
+        };
+        let nick = hub.join(id, Arc::clone(&queue), stream.as_raw_fd());
+        info!("{peer} joined as {nick}");
+        // After a /quit the room has already logged the leave; this one is then a no-op.
+        let reason = read_lines(hub, id, stream);
+        hub.leave(id, reason);
+        queue.close_after_flush();
+        finish_writer(&writer, stream);
+        Ok(())
+    })
 }
 
-fn spawn_writer(id: MemberId, queue: Arc<OutQueue>, mut socket: Stream) -> io::Result<thread::JoinHandle<()>> {
-    thread::Builder::new()
-        .name(format!("client-{id}-writer"))
-        .spawn(move || {
-            write_queue(&queue, &mut socket);
-            // After `/quit` (or a failed write): shut the socket down, which also ends the
-            // reader's blocking read.
-            let _ = socket.shutdown_both();
-        })
-}
-
-/// Let the writer flush for at most `DRAIN_LIMIT`, then force it out of a blocked write.
-fn finish_writer(writer: thread::JoinHandle<()>, stream: &Stream) {
+/// Let the writer flush for at most `DRAIN_LIMIT`, then force it out of a blocked write
+/// (the scope joins it).
+fn finish_writer(writer: &thread::ScopedJoinHandle<'_, ()>, stream: &Stream) {
     let deadline = Instant::now() + DRAIN_LIMIT;
     while !writer.is_finished() && Instant::now() < deadline {
         thread::sleep(Duration::from_millis(5));
@@ -70,16 +85,17 @@ fn finish_writer(writer: thread::JoinHandle<()>, stream: &Stream) {
     if !writer.is_finished() {
         let _ = stream.shutdown_both();
     }
-    let _ = writer.join();
 }
 
-/// The reader's loop; returns why the member is leaving.
-fn read_lines(hub: &Hub, id: MemberId, stream: &mut Stream) -> LeaveReason {
+/// The reader's loop; returns why the member is leaving. Each read goes to the hub whole
+/// (one lock for all its lines), and the hub makes us wait while a member we wrote to is
+/// over its mark: that wait is the flow control.
+fn read_lines(hub: &Hub, id: MemberId, stream: &Stream) -> LeaveReason {
     let mut framer = LineFramer::new();
     let mut buf = vec![0u8; 16 * 1024];
     let mut pending: Vec<u8> = Vec::new();
     loop {
-        let n = match stream.read(&mut buf) {
+        let n = match (&mut &*stream).read(&mut buf) {
             Ok(0) if reactor::signal::stop_requested() => return LeaveReason::Shutdown,
             Ok(0) => return LeaveReason::ConnectionLost,
             Ok(n) => n,
@@ -89,7 +105,7 @@ fn read_lines(hub: &Hub, id: MemberId, stream: &mut Stream) -> LeaveReason {
         };
         // The framer consumes every byte past MAX_LINE, so `pending` stays under a line.
         pending.extend_from_slice(&buf[..n]);
-        let used = framer.feed(&pending, |frame| hub.frame(id, frame));
+        let used = hub.feed(id, &mut framer, &pending);
         pending.drain(..used);
     }
 }

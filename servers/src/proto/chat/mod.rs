@@ -12,11 +12,14 @@
 //! `reactive/chat_fork.rs` (a process per client, the room in the parent) and
 //! `blocking/chat_thread.rs` (a thread per client, the room behind a lock).
 //!
-//! `lines.rs`, `message.rs`, `text.rs`, `json.rs` and `codec.rs` only refer to each other
+//! `controls.rs` says which characters may not reach another member's terminal.
+//!
+//! `lines.rs`, `message.rs`, `text.rs`, `json.rs`, `codec.rs` and `controls.rs` only refer to each other
 //! (through `super::`): `chat-client` compiles the very same files, so client and server
 //! cannot disagree on the wire format.
 
 pub mod codec;
+pub mod controls;
 mod engine;
 pub mod json;
 pub mod lines;

@@ -11,13 +11,18 @@
 //! ```
 //! Lines from the server start with `*` (room news), `[` (messages) or `!` (errors).
 
+use super::controls;
 use super::message::{Command, Event};
 
 /// What the unknown-command error suggests.
 pub const COMMANDS: &str = "/nick NAME, /list, /msg NAME text, /me action, /quit [reason]";
 
 /// Decode one line (without its newline) into a command, or say what is wrong with it.
+/// A line holding a terminal control character is refused whole (`controls.rs`).
 pub fn parse_command(line: &str) -> Result<Command, String> {
+    if let Some(code) = controls::first_forbidden(line) {
+        return Err(format!("control character {code} not allowed: line discarded"));
+    }
     let Some(command_line) = line.strip_prefix('/') else {
         return Ok(Command::Say(line.to_string()));
     };
@@ -119,6 +124,10 @@ mod tests {
         assert!(parse_command("/nick a b").is_err());
         assert_eq!(parse_command("/msg bob"), Err("usage: /msg NAME text".into()));
         assert_eq!(parse_command("/me"), Err("usage: /me action".into()));
+        for line in ["hi\u{1b}[2J", "/me \u{9b}1m", "/msg bob a\rb", "/quit \u{202e}x"] {
+            let refused = parse_command(line).unwrap_err();
+            assert!(refused.starts_with("control character U+"), "{line:?}: {refused}");
+        }
         let unknown = parse_command("/dance now").unwrap_err();
         assert!(unknown.starts_with("unknown command: /dance"), "{unknown}");
     }

@@ -71,12 +71,13 @@ type Refused = (Status, &'static str);
 /// calls searched for the end (reset it to 0 after a complete head or an error).
 pub fn parse_head(input: &[u8], scanned: &mut usize) -> Parsed {
     // RFC 7230 §3.5: ignore empty lines before a request line (some clients send a CRLF
-    // after a body).
+    // after a body). They count against MAX_HEAD like the head itself: a client sending
+    // CRLFs without end is refused at 16 KiB instead of growing the buffer.
     let start = input.iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
     let Some(end) = find_head_end(input, start, scanned) else {
-        return incomplete_or_too_large(&input[start..]);
+        return incomplete_or_too_large(input, start);
     };
-    if end - start > MAX_HEAD {
+    if end > MAX_HEAD {
         return Parsed::Invalid(Status::HeaderFieldsTooLarge, HEAD_TOO_LARGE);
     }
     match parse_complete(&input[start..end]) {
@@ -106,11 +107,12 @@ fn find_head_end(input: &[u8], start: usize, scanned: &mut usize) -> Option<usiz
     None
 }
 
-/// An incomplete head is fine until it is larger than any head we accept.
-fn incomplete_or_too_large(head: &[u8]) -> Parsed {
-    if head.len() <= MAX_HEAD {
+/// An incomplete head (after `blank` leading empty-line bytes) is fine until the whole is
+/// larger than any head we accept.
+fn incomplete_or_too_large(input: &[u8], blank: usize) -> Parsed {
+    if input.len() <= MAX_HEAD {
         Parsed::Incomplete
-    } else if !head.contains(&b'\n') {
+    } else if blank == 0 && !input.contains(&b'\n') {
         // The request line alone is over the limit.
         Parsed::Invalid(
             Status::UriTooLong,

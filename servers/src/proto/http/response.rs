@@ -24,6 +24,7 @@ pub enum Status {
     RangeNotSatisfiable,
     HeaderFieldsTooLarge,
     InternalServerError,
+    ServiceUnavailable,
     VersionNotSupported,
 }
 
@@ -44,6 +45,7 @@ impl Status {
             Status::RangeNotSatisfiable => 416,
             Status::HeaderFieldsTooLarge => 431,
             Status::InternalServerError => 500,
+            Status::ServiceUnavailable => 503,
             Status::VersionNotSupported => 505,
         }
     }
@@ -80,6 +82,7 @@ impl Status {
             Status::RangeNotSatisfiable => "Range Not Satisfiable",
             Status::HeaderFieldsTooLarge => "Request Header Fields Too Large",
             Status::InternalServerError => "Internal Server Error",
+            Status::ServiceUnavailable => "Service Unavailable",
             Status::VersionNotSupported => "HTTP Version Not Supported",
         }
     }

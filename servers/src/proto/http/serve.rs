@@ -2,7 +2,7 @@
 //!
 //! 1. method: GET and HEAD only, else 405 with `Allow: GET, HEAD`;
 //! 2. target -> safe relative path (`path.rs`): malformed 400, refused 404;
-//! 3. open it beneath the root (`site.rs`): 404 / 403 / 500;
+//! 3. open it beneath the root (`site.rs`): 404 / 403 / 503 (out of descriptors) / 500;
 //! 4. a directory: `/dir` without its slash is redirected to `/dir/` (relative links in the
 //!    page must resolve inside it); then its `index.html`, or a generated listing;
 //! 5. a file: 304 if `If-Modified-Since` is not older than its mtime; `Range` -> 206 / 416;
@@ -66,8 +66,38 @@ pub fn respond(req: &Request, cx: &Context<'_>) -> Response {
         Ok(Found::Dir(dir)) => serve_dir(req, cx, &dir, &path),
         Err(Missing::NotFound) => error(Status::NotFound),
         Err(Missing::Forbidden) => error(Status::Forbidden),
+        Err(Missing::Busy) => busy(req, cx),
         Err(Missing::Error) => error(Status::InternalServerError),
     }
+}
+
+/// Out of descriptors: 503, try again in a second, and close (which frees one).
+pub fn busy(req: &Request, cx: &Context<'_>) -> Response {
+    let head_only = req.method == Method::Head;
+    simple_with(
+        Status::ServiceUnavailable,
+        cx.date,
+        true,
+        req.minor,
+        head_only,
+        &[("Retry-After", RETRY_AFTER_SECS)],
+    )
+}
+
+/// What a 503 asks the client to wait, in seconds.
+pub const RETRY_AFTER_SECS: &str = "1";
+
+/// The whole response written to a client refused at accept (at `--max-connections`, or
+/// into the descriptor reserve), before any request was read: a 503 the client can act on
+/// rather than a line of text. No `Date`: RFC 9110 §6.6.1 makes it optional on 5xx.
+pub fn refusal_bytes() -> Vec<u8> {
+    let text = "503 Service Unavailable: too many connections, try again later\n";
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\nServer: reactor-lab\r\nRetry-After: {RETRY_AFTER_SECS}\r\n\
+         Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+        text.len()
+    )
+    .into_bytes()
 }
 
 /// A directory: redirect to the slash form, then `index.html`, then a listing.
@@ -90,6 +120,7 @@ fn serve_dir(req: &Request, cx: &Context<'_>, dir: &File, path: &SafePath) -> Re
     }
     let (entries, skipped) = match listing::read_entries(&fd_path(dir)) {
         Ok(found) => found,
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) => return busy(req, cx),
         Err(e) => {
             log::warn!("listing {}: {e}", path.raw);
             return simple(Status::InternalServerError, cx.date, close, req.minor, head_only);

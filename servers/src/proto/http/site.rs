@@ -47,7 +47,10 @@ pub enum Missing {
     NotFound,
     /// Permission denied: 403.
     Forbidden,
-    /// Anything else (out of descriptors, I/O error): 500.
+    /// The process is out of descriptors (EMFILE, ENFILE): 503 and `Retry-After`, since
+    /// the same request will work once other clients are done.
+    Busy,
+    /// Anything else (an I/O error): 500.
     Error,
 }
 
@@ -138,6 +141,10 @@ fn missing(e: io::Error) -> Missing {
         // EXDEV: the path leads out of the root (a link, or an absolute link target).
         Some(libc::ENOENT | libc::ENOTDIR | libc::EXDEV | libc::ELOOP | libc::ENAMETOOLONG) => Missing::NotFound,
         Some(libc::EACCES | libc::EPERM) => Missing::Forbidden,
+        Some(libc::EMFILE | libc::ENFILE) => {
+            log::warn!("open: {e}: 503");
+            Missing::Busy
+        }
         _ => {
             log::warn!("open: {e}");
             Missing::Error

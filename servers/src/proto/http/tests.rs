@@ -135,6 +135,15 @@ fn oversized_incomplete_heads_are_rejected_before_they_end() {
 }
 
 #[test]
+fn leading_blank_lines_count_against_the_head_limit() {
+    let mut few = b"\r\n\r\n".to_vec();
+    few.extend_from_slice(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert!(matches!(parse(&few), Parsed::Complete(_, n) if n == few.len()));
+    let endless = b"\r\n".repeat(MAX_HEAD / 2 + 1);
+    assert_eq!(status_of(&endless), Some(Status::HeaderFieldsTooLarge));
+}
+
+#[test]
 fn same_length_twice_is_fine() {
     let head = b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\ncontent-length: 3\r\n\r\n";
     assert!(matches!(parse(head), Parsed::Complete(r, _) if r.body == BodyFraming::Length(3)));

@@ -6,16 +6,20 @@
 //! - `GET /metrics.json` → 200, the store as JSON;
 //! - `HEAD` of either → the same head, no body;
 //! - another path → 404; another method → 405 with `Allow: GET, HEAD`;
-//! - a head that does not parse → 400; one over [`MAX_HEAD`] bytes → 431.
+//! - a head that does not parse → 400; one over [`MAX_HEAD`] bytes → 431;
+//! - more scrapes at once than `--max-scrapes` → 503 with `Retry-After` ([`busy`]).
 //!
 //! The request head is parsed by `httparse` (no hand-rolled parser for the format most
 //! attacked on the Internet); response heads are written by the HTTP server's own
 //! `HeadBuilder` (`proto/http/response.rs`). Sans I/O like the rest: bytes in, a response out.
+//! The body of a 200 is the rendering shared by every scraper (`scrape.rs`), never a copy.
 
-use super::expose::{json_document, prometheus_text, PROMETHEUS_CONTENT_TYPE};
+use super::expose::PROMETHEUS_CONTENT_TYPE;
+use super::scrape::{Document, ExpositionCache, RETRY_AFTER_SECS};
 use super::store::Store;
 use crate::proto::http::date::{format_http_date, unix_secs};
 use crate::proto::http::response::{HeadBuilder, Status};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 /// Largest request head we wait for.
@@ -23,9 +27,23 @@ pub const MAX_HEAD: usize = 8 * 1024;
 /// Most header lines accepted.
 const MAX_HEADERS: usize = 32;
 
+/// A response: its own head, and a body that may be shared with other scrapers.
+#[derive(Debug)]
+pub struct Reply {
+    pub head: Vec<u8>,
+    pub body: Arc<[u8]>,
+}
+
+impl Reply {
+    /// Head and body in one buffer (tests, small replies).
+    pub fn to_vec(&self) -> Vec<u8> {
+        [&self.head[..], &self.body[..]].concat()
+    }
+}
+
 /// The response to the request at the start of `input`, or `None` while its head is
 /// incomplete. Whatever the answer, the connection is closed after it.
-pub fn respond(input: &[u8], store: &Store) -> Option<Vec<u8>> {
+pub fn respond(input: &[u8], store: &Store, cache: &mut ExpositionCache) -> Option<Reply> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut request = httparse::Request::new(&mut headers);
     match request.parse(input) {
@@ -37,12 +55,12 @@ pub fn respond(input: &[u8], store: &Store) -> Option<Vec<u8>> {
         Ok(httparse::Status::Complete(_)) => {
             let method = request.method.unwrap_or("");
             let path = request.path.unwrap_or("");
-            Some(route(method, path, store))
+            Some(route(method, path, store, cache))
         }
     }
 }
 
-fn route(method: &str, path: &str, store: &Store) -> Vec<u8> {
+fn route(method: &str, path: &str, store: &Store, cache: &mut ExpositionCache) -> Reply {
     let path = path.split('?').next().unwrap_or("");
     let head_only = method == "HEAD";
     if method != "GET" && !head_only {
@@ -51,35 +69,48 @@ fn route(method: &str, path: &str, store: &Store) -> Vec<u8> {
             Status::MethodNotAllowed,
             "text/plain",
             &allow,
-            b"GET or HEAD only\n",
+            Arc::from(&b"GET or HEAD only\n"[..]),
             false,
         );
     }
-    let (content_type, body) = match path {
-        "/metrics" => (PROMETHEUS_CONTENT_TYPE, prometheus_text(store)),
-        "/metrics.json" => ("application/json", json_document(store)),
+    let (content_type, document) = match path {
+        "/metrics" => (PROMETHEUS_CONTENT_TYPE, Document::Prometheus),
+        "/metrics.json" => ("application/json", Document::Json),
         _ => {
             return response(
                 Status::NotFound,
                 "text/plain",
                 &[],
-                b"try /metrics or /metrics.json\n",
+                Arc::from(&b"try /metrics or /metrics.json\n"[..]),
                 head_only,
             )
         }
     };
-    response(Status::Ok, content_type, &[], body.as_bytes(), head_only)
+    response(Status::Ok, content_type, &[], cache.get(store, document), head_only)
 }
 
-fn error(status: Status, detail: &str) -> Vec<u8> {
+/// 503 + `Retry-After`: `running` scrapes at once already (the connection is closed after it).
+pub fn busy(running: usize) -> Reply {
+    let body = format!("503 Service Unavailable: {running} scrapes already running, retry in {RETRY_AFTER_SECS} s\n");
+    let retry = [("Retry-After", RETRY_AFTER_SECS)];
+    response(
+        Status::ServiceUnavailable,
+        "text/plain",
+        &retry,
+        Arc::from(body.into_bytes()),
+        false,
+    )
+}
+
+fn error(status: Status, detail: &str) -> Reply {
     let body = format!("{} {}: {detail}\n", status.code(), status.reason());
-    response(status, "text/plain", &[], body.as_bytes(), false)
+    response(status, "text/plain", &[], Arc::from(body.into_bytes()), false)
 }
 
 /// The head written by the HTTP server's own `HeadBuilder` (status line, `Server`, `Date`),
 /// then the body. `Content-Length` is the body's length even for HEAD, which is what the
 /// client would get with GET.
-fn response(status: Status, content_type: &str, extra: &[(&str, &str)], body: &[u8], head_only: bool) -> Vec<u8> {
+fn response(status: Status, content_type: &str, extra: &[(&str, &str)], body: Arc<[u8]>, head_only: bool) -> Reply {
     let date = format_http_date(unix_secs(SystemTime::now()));
     let mut head = HeadBuilder::new(status, &date)
         .field("Content-Type", content_type)
@@ -87,11 +118,10 @@ fn response(status: Status, content_type: &str, extra: &[(&str, &str)], body: &[
     for (name, value) in extra {
         head = head.field(name, value);
     }
-    let mut out = head.finish(true, 1);
-    if !head_only {
-        out.extend_from_slice(body);
+    Reply {
+        head: head.finish(true, 1),
+        body: if head_only { Arc::from(&[][..]) } else { body },
     }
-    out
 }
 
 #[cfg(test)]
@@ -99,8 +129,12 @@ mod tests {
     use super::*;
     use crate::proto::metrics::command::Kind;
 
-    fn text(bytes: Option<Vec<u8>>) -> String {
-        String::from_utf8_lossy(&bytes.unwrap_or_default()).into_owned()
+    fn text(reply: Option<Reply>) -> String {
+        String::from_utf8_lossy(&reply.map(|r| r.to_vec()).unwrap_or_default()).into_owned()
+    }
+
+    fn respond(input: &[u8], store: &Store) -> Option<Reply> {
+        super::respond(input, store, &mut ExpositionCache::default())
     }
 
     #[test]
@@ -123,12 +157,17 @@ mod tests {
         );
         let head = text(respond(b"HEAD /metrics HTTP/1.1\r\n\r\n", &store));
         assert!(head.ends_with("\r\n\r\n"), "{head}");
+        let busy = String::from_utf8_lossy(&busy(16).to_vec()).into_owned();
+        assert!(
+            busy.starts_with("HTTP/1.1 503 ") && busy.contains("Retry-After: 1\r\n"),
+            "{busy}"
+        );
     }
 
     #[test]
     fn incomplete_garbage_and_huge_heads() {
         let store = Store::default();
-        assert_eq!(respond(b"GET /metrics HTTP/1.1\r\nHost:", &store), None);
+        assert!(respond(b"GET /metrics HTTP/1.1\r\nHost:", &store).is_none());
         assert!(text(respond(b"\x00\x01 nonsense\r\n\r\n", &store)).starts_with("HTTP/1.1 400 "));
         let huge = format!("GET /metrics HTTP/1.1\r\nX: {}", "a".repeat(MAX_HEAD));
         assert!(text(respond(huge.as_bytes(), &store)).starts_with("HTTP/1.1 431 "));

@@ -10,12 +10,12 @@
 //! - **JSON**: `{"command":"get","param":"name"}\n` (`json.rs`).
 //!
 //! A connection's first byte says which one it speaks (`sniff.rs`). The store is exposed
-//! over HTTP for Prometheus (`expose.rs`, `http.rs`).
+//! over HTTP for Prometheus (`expose.rs`, `http.rs`, `scrape.rs`).
 //!
 //! # Reading order
 //! `command.rs` (what is said) → `store.rs` (what it does) → `sniff.rs` → `text.rs`,
 //! `json.rs` → `binary.rs`, `message.rs` (how it is spelled) → `session.rs` (one connection,
-//! bytes in and out) → `expose.rs`, `http.rs`. The drivers are `reactive/metrics.rs` and
+//! bytes in and out) → `expose.rs`, `scrape.rs`, `http.rs`. The drivers are `reactive/metrics.rs` and
 //! `blocking/metrics.rs`.
 //!
 //! # Limits (every one is what keeps a hostile client from hurting the others)
@@ -29,6 +29,8 @@
 //! | metrics in the store | 10 000 | `store-full` |
 //! | metrics created by one connection | 1 000 | `quota` |
 //! | replies queued per connection | 64 KiB per batch, then the client is paused | backpressure |
+//! | scrapes at once on `--http` | 16 | `503` + `Retry-After: 1` (`scrape.rs`) |
+//! | one scrape, head and reply | 10 s | connection dropped |
 
 pub mod binary;
 pub mod command;
@@ -36,6 +38,7 @@ pub mod expose;
 pub mod http;
 pub mod json;
 pub mod message;
+pub mod scrape;
 pub mod session;
 pub mod sniff;
 pub mod store;

@@ -42,6 +42,9 @@ pub struct Store {
     metrics: BTreeMap<String, Metric>,
     /// Most metrics this store will hold.
     capacity: usize,
+    /// Bumped by every change: a rendering of the store made at version v is still exact
+    /// while the version is v (the scrape cache, `scrape.rs`).
+    version: u64,
 }
 
 impl Default for Store {
@@ -56,7 +59,13 @@ impl Store {
         Store {
             metrics: BTreeMap::new(),
             capacity,
+            version: 0,
         }
+    }
+
+    /// Changes so far (DESC and VAL that succeeded).
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     pub fn len(&self) -> usize {
@@ -106,6 +115,7 @@ impl Store {
                 return Err(Error::new(ErrorCode::KindMismatch, why));
             }
             metric.doc = doc;
+            self.version += 1;
             return Ok((name, Described::Updated));
         }
         if self.metrics.len() >= self.capacity {
@@ -119,6 +129,7 @@ impl Store {
             timestamp: 0,
         };
         self.metrics.insert(name.clone(), metric);
+        self.version += 1;
         Ok((name, Described::Created))
     }
 
@@ -151,6 +162,7 @@ impl Store {
         }
         metric.value = new_value;
         metric.timestamp = timestamp;
+        self.version += 1;
         Ok(new_value)
     }
 

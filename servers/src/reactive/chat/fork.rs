@@ -41,7 +41,7 @@ use nix::unistd::{fork, ForkResult, Pid};
 use reactor::signal::SignalPipe;
 use reactor::{BackendKind, CloseReason, Config, Ctx, Handler, Listener, Peer, Reactor, Stream, Token};
 use std::collections::HashSet;
-use std::io;
+use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
@@ -51,6 +51,12 @@ pub struct ForkChatHandler {
     chat: ChatHandler,
     /// Children not yet reaped.
     children: HashSet<Pid>,
+    /// Descriptors kept free (`Config::fd_reserve`), checked on the socketpair: in this
+    /// parent the client socket is closed after the fork, so the accepted number alone
+    /// does not show how full the table is.
+    fd_reserve: usize,
+    /// What a client is told when no child can be set up for it.
+    busy_message: Vec<u8>,
 }
 
 /// Serve the chat with a child process per client until SIGINT/SIGTERM, then wait for the
@@ -59,6 +65,8 @@ pub fn run(kind: BackendKind, listener: Listener, protocol: Protocol, config: Co
     let handler = ForkChatHandler {
         chat: ChatHandler::new(protocol),
         children: HashSet::new(),
+        fd_reserve: config.fd_reserve,
+        busy_message: config.busy_message.clone(),
     };
     let mut reactor = Reactor::new(kind, handler, config)?;
     reactor.listen(listener)?;
@@ -71,6 +79,19 @@ pub fn run(kind: BackendKind, listener: Listener, protocol: Protocol, config: Co
 }
 
 impl ForkChatHandler {
+    /// The parent-child channel, unless it would eat into the descriptor reserve.
+    fn socketpair(&self) -> io::Result<(UnixStream, UnixStream)> {
+        let (ours, theirs) = UnixStream::pair()?;
+        let highest = ours.as_raw_fd().max(theirs.as_raw_fd());
+        if reactor::fd_reserve::eats_reserve(highest, self.fd_reserve) {
+            return Err(io::Error::other(format!(
+                "fd {highest} would leave fewer than {} descriptors free",
+                self.fd_reserve
+            )));
+        }
+        Ok((ours, theirs))
+    }
+
     /// `waitpid(-1, WNOHANG)` until no exited child is left.
     fn reap_children(&mut self) {
         loop {
@@ -110,10 +131,21 @@ impl Handler for ForkChatHandler {
     type State = LineFramer;
 
     /// Fork a child to serve `client`; the reactor gets our end of the socketpair instead.
-    fn on_connect(&mut self, client: Stream, peer: &Peer) -> io::Result<Stream> {
-        let (ours, theirs) = UnixStream::pair()?;
-        // SAFETY: this process is single-threaded (see the module doc).
-        match unsafe { fork() }? {
+    /// If that cannot be done (descriptors, processes), the client is told the busy line.
+    fn on_connect(&mut self, mut client: Stream, peer: &Peer) -> io::Result<Stream> {
+        let setup = self.socketpair().and_then(|pair| {
+            // SAFETY: this process is single-threaded (see the module doc).
+            Ok((pair, unsafe { fork() }?))
+        });
+        let ((ours, theirs), forked) = match setup {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = client.set_nonblocking(true);
+                let _ = client.write(&self.busy_message);
+                return Err(e);
+            }
+        };
+        match forked {
             ForkResult::Child => {
                 drop(ours);
                 child_main(client, theirs, peer)

@@ -5,10 +5,13 @@
 //! becomes a `Ctx::send` (to this connection or any other) or a `Ctx::close`. The reactor
 //! applies them after the callback returns.
 //!
-//! The slow consumer needs no code here: the reactor runs with `Overflow::Disconnect` and
-//! `max_output` = the chat's limit, so a member whose pending output passes it is closed
-//! with `CloseReason::TooSlow`, and `on_close` tells the others `* nick left (too slow)`.
-//! The others never wait for it: a send only appends to an outbox.
+//! Flow control needs no code here: the reactor runs with `Overflow::HoldSenders` and
+//! `max_output` = the chat's high-water mark. A line whose copies push a member past the
+//! mark makes the reactor stop reading the *sender* until that member drains (a burst of
+//! 3,000 lines reaches a reader that keeps reading, at the reader's pace); a member whose
+//! output stops moving for 2 s, or stays over the mark for 10 s, is closed with
+//! `CloseReason::TooSlow`, and `on_close` tells the others `* nick left (too slow)`
+//! (`reactor/src/reactor/flow.rs`). A send itself only appends to an outbox.
 //!
 //! `fork.rs` and `relay.rs` run this same handler in the parent of the fork model, with a
 //! child process per client relaying bytes over a `socketpair(2)`.
@@ -33,12 +36,12 @@ impl ChatHandler {
     }
 }
 
-/// The reactor limits a chat needs on top of the command line's: disconnect a member whose
-/// output passes `max_output`, and never keep more than about a line of its input.
+/// The reactor limits a chat needs on top of the command line's: hold a sender while a
+/// member it writes to is over `max_output`, and never keep more than about a line of input.
 pub fn config(base: Config, max_output: usize) -> Config {
     Config {
         max_output,
-        overflow: Overflow::Disconnect,
+        overflow: Overflow::HoldSenders,
         // The framer consumes everything past MAX_LINE; this is only a safety net.
         max_input: 2 * MAX_LINE + 2,
         ..base
