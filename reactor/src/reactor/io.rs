@@ -235,9 +235,12 @@ impl<H: Handler> Reactor<H> {
             return true;
         };
         let buffered = conn.outbox.buffered();
-        // BUG unbounded-outbox: without the limit, a peer that never reads costs unbounded memory.
-        let unbounded = self.limits.bugs.has(Bug::UnboundedOutbox);
-        if buffered > self.limits.max_output && !unbounded {
+        if self.limits.bugs.has(Bug::UnboundedOutbox) {
+            // BUG unbounded-outbox: no limit at all (no pause, no held sender, no drop): a
+            // peer that never reads costs unbounded memory.
+            return false;
+        }
+        if buffered > self.limits.max_output {
             match self.limits.overflow {
                 crate::Overflow::Backpressure => {
                     if !conn.paused {
