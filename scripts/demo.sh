@@ -164,6 +164,22 @@ capture() {
     grep -i ":$(printf '%04X' "$SERVER_PORT") " /proc/net/tcp >"$snap/tcp" || true
 }
 
+# captured_settled: does the copy `capture` just made show the state `settled` checked?
+captured_settled() {
+    local snap="$DIR/snap" pid kids=()
+    mapfile -t kids <"$snap/children"
+    case $MODEL in
+    iterative) (($(grep -c ' socket:' "$snap/fds.$SERVER_PID") == 2)) ;;
+    fork)
+        ((${#kids[@]} == ${#CLIENTS[@]})) && (($(grep -c ' socket:' "$snap/fds.$SERVER_PID") == 1)) || return 1
+        for pid in "${kids[@]}"; do
+            (($(grep -c ' socket:' "$snap/fds.$pid") == 1)) || return 1
+        done
+        ;;
+    *) (($(grep -c ' socket:' "$snap/fds.$SERVER_PID") == 1 + ${#CLIENTS[@]})) ;;
+    esac
+}
+
 # fd_links PID: "FD TARGET" for each descriptor of PID (one process, not one per fd).
 fd_links() {
     find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -printf '%f %l\n' 2>/dev/null || true
@@ -380,9 +396,11 @@ for i in "${!CLIENTS[@]}"; do
     LAB_PIDS+=($!)
 done
 
-wait_until_settled
-SNAPSHOT_AT=$(now_us)
-capture
+# Capture once the state is settled, then check that the copy shows it too: the clients keep
+# moving, and on a busy machine a process can change between the check and the copy.
+while wait_until_settled; SNAPSHOT_AT=$(now_us); capture; [[ $SETTLED == yes ]] && ! captured_settled; do
+    :
+done
 
 for job in "${CLIENT_JOBS[@]}"; do
     wait_pid "$job" 20 || die "a client did not finish within 20 s"
