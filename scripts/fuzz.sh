@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# fuzz.sh TARGET SECS — run one cargo-fuzz target for SECS seconds, then print its figures.
+# fuzz.sh --list       — the target names (the [[bin]]s of fuzz/Cargo.toml).
+#
+# libFuzzer writes the inputs it finds into target/fuzz-corpus/TARGET (not committed) and
+# reads the committed seeds in fuzz/corpus/TARGET. A crash is saved in fuzz/artifacts/TARGET/:
+# copy it into fuzz/regressions/TARGET/, fix the parser, and the tests replay it forever.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+targets() { sed -n 's/^name = "\([a-z_]*\)"$/\1/p' fuzz/Cargo.toml | grep -v '^reactor_lab_fuzz$' || true; }
+
+if [ "${1:-}" = "--list" ]; then targets; exit 0; fi
+target=${1:?usage: fuzz.sh TARGET SECS (targets: $(targets | tr '\n' ' '))}
+secs=${2:-60}
+if ! targets | grep -qx "$target"; then
+    echo "fuzz: no target '$target'; the targets are: $(targets | tr '\n' ' ')" >&2
+    exit 2
+fi
+
+# What is missing, said plainly, before anything is built.
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    echo "fuzz: needs a nightly Rust compiler (libFuzzer's instrumentation uses -Z flags)." >&2
+    echo "      install it with: rustup toolchain install nightly" >&2
+    echo "      meanwhile 'cargo test -p tests --test fuzz_corpus' replays the corpora on stable." >&2
+    exit 1
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "fuzz: needs cargo-fuzz: cargo install cargo-fuzz" >&2
+    exit 1
+fi
+
+work=target/fuzz-corpus/$target
+mkdir -p "$work" "fuzz/artifacts/$target"
+log=target/fuzz-corpus/$target.log
+echo "fuzz: $target for ${secs}s (nightly $(rustup run nightly rustc --version | cut -d' ' -f2)), log in $log"
+# -timeout: one input slower than 5 s is a hang; -rss_limit_mb: a leak or a huge allocation.
+(cd fuzz && cargo +nightly fuzz run "$target" "../$work" "corpus/$target" -- \
+    -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1) >"$log" 2>&1 && status=0 || status=$?
+
+# The figures: executions, coverage (edges), features, corpus size, and any crash.
+grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" | sed 's/^stat::/  /' || true
+grep -E '#[0-9]+ *(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 | sed 's/^/  last: /' || true
+if [ "$status" -ne 0 ]; then
+    echo "fuzz: $target FAILED (exit $status): see $log and fuzz/artifacts/$target/" >&2
+    grep -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" | head -5 >&2 || true
+    exit 1
+fi
+echo "fuzz: $target: no crash in ${secs}s"
