@@ -5,10 +5,11 @@
 #   curl    (HTTP and metrics tests)           gdb   (the gdb walkthrough's test)
 #   dnsmasq (dns-query tests; dnsmasq-base: the binary without a system service on port 53)
 #   prometheus_client (Python: checks the /metrics exposition format)
+#   slowhttptest (make soak: slowloris, slow body, slow read)
 set -euo pipefail
 
 missing=()
-for tool in strace socat curl gdb; do
+for tool in strace socat curl gdb slowhttptest; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
