@@ -34,13 +34,17 @@ work=target/fuzz-corpus/$target
 mkdir -p "$work" "fuzz/artifacts/$target"
 log=target/fuzz-corpus/$target.log
 echo "fuzz: $target for ${secs}s (nightly $(rustup run nightly rustc --version | cut -d' ' -f2)), log in $log"
-# -timeout: one input slower than 5 s is a hang; -rss_limit_mb: a leak or a huge allocation.
+# -timeout: one input taking 60 s is a hang (libFuzzer measures wall time: a shorter limit
+# gives false hangs when a shared machine starves the fuzzer); -rss_limit_mb: a leak or a
+# huge allocation.
 (cd fuzz && cargo +nightly fuzz run "$target" "../$work" "corpus/$target" -- \
-    -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1) >"$log" 2>&1 && status=0 || status=$?
+    -max_total_time="$secs" -timeout=60 -rss_limit_mb=1024 -print_final_stats=1) >"$log" 2>&1 && status=0 || status=$?
 
 # The figures: executions, coverage (edges), features, corpus size, and any crash.
-grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" | sed 's/^stat::/  /' || true
-grep -E '#[0-9]+ *(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 | sed 's/^/  last: /' || true
+# (cov: code edges reached; ft: features, finer-grained coverage; corp: inputs kept.)
+grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' "$log" \
+    | sed 's/^stat::/  /' || true
+grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 | sed 's/^/  last: /' || true
 if [ "$status" -ne 0 ]; then
     echo "fuzz: $target FAILED (exit $status): see $log and fuzz/artifacts/$target/" >&2
     grep -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" | head -5 >&2 || true

@@ -84,7 +84,7 @@ def flood(ctx):
     memory stays bounded."""
     checks = Checks()
     members, stalled_n = (60, 6) if ctx.short else (200, 20)
-    count, limit = (1000, 20) if ctx.short else (5000, 40)
+    count, limit = (5000, 20) if ctx.short else (5000, 40)
     drop_wait = 10  # seconds a stalled member may stay once the flood is over
     with ctx.start() as server:
         fds_base, sampler = server.fds(), RssSampler(server)
