@@ -46,7 +46,10 @@ fn every_target_survives_its_seeds_and_past_crashes() {
     let mut failures = Vec::new();
     for (name, target) in fuzz_targets::TARGETS {
         let seeds = inputs(&fuzz_dir().join("corpus").join(name));
-        assert!(seeds.len() >= 2, "fuzz/corpus/{name}: no seeds (run fuzz/make_seeds.py)");
+        assert!(
+            seeds.len() >= 2,
+            "fuzz/corpus/{name}: no seeds (run fuzz/make_seeds.py)"
+        );
         failures.extend(replay(*target, &seeds));
         failures.extend(replay(*target, &inputs(&fuzz_dir().join("regressions").join(name))));
     }
