@@ -18,26 +18,30 @@ if ! targets | grep -qx "$target"; then
     exit 2
 fi
 
-# What is missing, said plainly, before anything is built.
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-    echo "fuzz: needs a nightly Rust compiler (libFuzzer's instrumentation uses -Z flags)." >&2
-    echo "      install it with: rustup toolchain install nightly" >&2
+# What is missing, said plainly, before anything is built. FUZZ_TOOLCHAIN picks another
+# nightly (e.g. a dated one) than the default "nightly".
+toolchain=${FUZZ_TOOLCHAIN:-nightly}
+if ! rustup run "$toolchain" rustc --version >/dev/null 2>&1; then
+    echo "fuzz: needs a nightly Rust compiler ('$toolchain' is not installed): libFuzzer's" >&2
+    echo "      instrumentation uses -Z flags, which only nightly accepts." >&2
+    echo "      install it with: rustup toolchain install $toolchain" >&2
     echo "      meanwhile 'cargo test -p tests --test fuzz_corpus' replays the corpora on stable." >&2
     exit 1
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
-    echo "fuzz: needs cargo-fuzz: cargo install cargo-fuzz" >&2
+    echo "fuzz: needs cargo-fuzz (the cargo subcommand that builds and runs libFuzzer targets):" >&2
+    echo "      cargo install cargo-fuzz" >&2
     exit 1
 fi
 
 work=target/fuzz-corpus/$target
 mkdir -p "$work" "fuzz/artifacts/$target"
 log=target/fuzz-corpus/$target.log
-echo "fuzz: $target for ${secs}s (nightly $(rustup run nightly rustc --version | cut -d' ' -f2)), log in $log"
+echo "fuzz: $target for ${secs}s ($(rustup run "$toolchain" rustc --version | cut -d' ' -f2)), log in $log"
 # -timeout: one input taking 60 s is a hang (libFuzzer measures wall time: a shorter limit
 # gives false hangs when a shared machine starves the fuzzer); -rss_limit_mb: a leak or a
 # huge allocation.
-(cd fuzz && cargo +nightly fuzz run "$target" "../$work" "corpus/$target" -- \
+(cd fuzz && cargo "+$toolchain" fuzz run "$target" "../$work" "corpus/$target" -- \
     -max_total_time="$secs" -timeout=60 -rss_limit_mb=1024 -print_final_stats=1) >"$log" 2>&1 && status=0 || status=$?
 
 # The figures: executions, coverage (edges), features, corpus size, and any crash.
