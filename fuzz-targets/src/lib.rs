@@ -61,3 +61,19 @@ pub fn chunks<'a>(data: &'a [u8], sizes: &[usize]) -> Vec<&'a [u8]> {
     }
     pieces
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cover_the_input_in_order_with_the_given_sizes() {
+        let data: Vec<u8> = (0..20).collect();
+        let pieces = chunks(&data, &[1, 0, 7]);
+        let sizes: Vec<usize> = pieces.iter().map(|p| p.len()).collect();
+        assert_eq!(sizes, [1, 1, 7, 1, 1, 7, 1, 1]);
+        assert_eq!(pieces.concat(), data);
+        assert_eq!(chunks(&data, &[]), [&data[..]]);
+        assert!(chunks(&[], &[3]).is_empty());
+    }
+}
