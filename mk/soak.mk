@@ -1,6 +1,6 @@
 # Soak and overload (issue 10): every server and model against churn, slow and silent peers,
 # floods, fd exhaustion and SIGTERM under load; loopback only, each scenario bounded in time.
-#   make soak                      the whole matrix on release binaries (~25 min), table in target/soak/table.md
+#   make soak                      the whole matrix on release binaries (~10 min), table in target/soak/table.md
 #   make soak SOAK_ARGS="--server http-server --model epoll"   a part of it
 #   make soak-short                the subset `make test` runs (tests/tests/soak_short.rs)
 .PHONY: soak soak-short

@@ -67,8 +67,12 @@ class Server:
         self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL,
                                      bufsize=0)  # unbuffered: select() sees what read() has not taken
         self.pid = self.proc.pid  # prlimit execs the server: same pid
-        self.addr = self._read_listening_line(10.0)
         self.exit_code = None
+        try:
+            self.addr = self._read_listening_line(10.0)
+        except RuntimeError:
+            self.kill()  # not yet a context manager: nobody else would
+            raise
 
     def _read_listening_line(self, limit):
         deadline = time.monotonic() + limit

@@ -138,6 +138,7 @@ def main():
     with open(args.out, "w") as f:
         f.write(text + "\n\n" + summary.split(" (")[0] + "\n")
     print("\n" + text + "\n")
+    shutil.rmtree(site, ignore_errors=True)
     if not failed:  # keep the servers' logs only when there is something to read in them
         shutil.rmtree(workdir, ignore_errors=True)
         summary = summary.replace(f", logs in {workdir}", "")
