@@ -8,10 +8,11 @@
 #   ip (iproute2), ipcalc, sipcalc, dig (bind9-dnsutils): the real tools the network-basics
 #   clients are compared with (net_rtnetlink, net_ipcalc_tools, net_dns tests)
 #   procps, and ss from iproute2 (make demo-bug and its test)
+#   slowhttptest (make soak: slowloris, slow body, slow read)
 set -euo pipefail
 
 missing=()
-for tool in strace socat curl gdb; do
+for tool in strace socat curl gdb slowhttptest; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)

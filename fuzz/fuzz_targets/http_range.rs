@@ -1,0 +1,5 @@
+#![no_main]
+//! `cargo fuzz run http_range`: the body is `fuzz_targets::http::range` (see fuzz-targets/src).
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| fuzz_targets::http::range(data));
