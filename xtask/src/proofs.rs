@@ -77,7 +77,8 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
             (wrong.as_ref(), "wrong"),
         ] {
             if let Some(report) = report {
-                if report.error.is_some() || (what == "reference" && !report.full()) {
+                let verbose = std::env::var_os("LAB_PROOFS_VERBOSE").is_some();
+                if verbose || report.error.is_some() || (what == "reference" && !report.full()) {
                     println!("lab {} {what}:", lab.number);
                     grade::print_lab(report);
                 }

@@ -59,6 +59,7 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
                     // The child never returns, so it may take the acceptor with it.
                     Ok(ForkResult::Child) => child_main(acceptor, stream, peer, session, options),
                     Ok(ForkResult::Parent { child }) => {
+                        // LAB 3 BEGIN: the parent: close the client socket, remember the child
                         debug!("forked child {child} for {peer}");
                         if bugs.has(Bug::ParentKeepsSocket) {
                             kept.push(stream); // BUG parent-keeps-socket: the parent's copy stays open
@@ -66,6 +67,7 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
                             drop(stream); // the parent's copy: only the child talks to this client
                         }
                         children.insert(child);
+                        // LAB 3 END
                     }
                     Err(e) => refuse(stream, &peer, &format!("fork: {e}"), options),
                 }
@@ -83,6 +85,7 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
 
 /// The child's whole life: close the listener, serve one client, `_exit`.
 fn child_main<S: Session>(acceptor: Acceptor, mut stream: Stream, peer: Peer, session: &S, options: &Options) -> ! {
+    // LAB 3 BEGIN: the child: close the listener, serve, _exit
     // Die on SIGTERM like any process; the parent's handlers are not ours.
     let mut ours = STOP_SIGNALS.to_vec();
     ours.push(SIGCHLD);
@@ -91,6 +94,7 @@ fn child_main<S: Session>(acceptor: Acceptor, mut stream: Stream, peer: Peer, se
     let code = serve_one(&mut stream, &peer, session, options);
     // SAFETY: _exit(2) ends the process at once; nothing of ours needs unwinding.
     unsafe { libc::_exit(code) }
+    // LAB 3 END
 }
 
 /// Serve one client on its blocking socket; the exit code says how it went.
@@ -106,6 +110,7 @@ fn serve_one<S: Session>(stream: &mut Stream, peer: &Peer, session: &S, options:
 
 /// waitpid(-1, WNOHANG) until no exited child is left: no zombies.
 fn reap_children(children: &mut HashSet<Pid>, bugs: Bugs) {
+    // LAB 3 BEGIN: reap every exited child, never block
     if bugs.has(Bug::NoReap) {
         return; // BUG no-reap: nobody calls waitpid; every finished child stays a zombie
     }
@@ -122,6 +127,7 @@ fn reap_children(children: &mut HashSet<Pid>, bugs: Bugs) {
             Err(_) => return, // ECHILD: no children at all
         }
     }
+    // LAB 3 END
 }
 
 /// Shutdown: SIGTERM every child, then wait for each one.
