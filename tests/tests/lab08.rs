@@ -31,7 +31,9 @@ fn slow_reader(check: &'static str, model: &str) {
         Ok(r) => format!("{} bytes back, {} lost", num(r, "received"), num(r, "lost")),
         Err(e) => e.clone(),
     };
-    let exact = result.as_ref().is_ok_and(|r| num(r, "received") == BYTES && num(r, "lost") == 0);
+    let exact = result
+        .as_ref()
+        .is_ok_and(|r| num(r, "received") == BYTES && num(r, "lost") == 0);
     steps.expect(
         exact,
         &format!("{BYTES} bytes"),

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod backend;
+
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
