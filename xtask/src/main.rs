@@ -94,13 +94,13 @@ fn run(args: &[String]) -> Result<bool, String> {
 
 /// The stub of a region the lab's starter does not replace: compiles, and panics with the
 /// instruction the first time the code runs.
-pub fn todo_stub(lab: &Lab, title: &str) -> String {
-    format!(
+pub fn todo_stub(lab: &Lab, title: &str) -> Option<String> {
+    Some(format!(
         "todo!(\"lab {}: {} — see {}\")",
         lab.number,
         title.replace('"', "'"),
         lab.readme().display()
-    )
+    ))
 }
 
 /// `make lab-start N`: a branch `lab-NN` holding the starter, committed, so that

@@ -57,7 +57,7 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
             Some(Wrong::File(file)) => {
                 sync(root, &tree)?;
                 let sections = regions::read_sections(&root.join(file))?;
-                regions::strip(&tree, lab.number, &sections, &|t| crate::todo_stub(lab, t))?;
+                regions::strip(&tree, lab.number, &sections, &|_| None)?;
                 Some(grade::run(lab, &copy))
             }
             None => None,

@@ -126,12 +126,13 @@ fn scan(text: &str, number: u32) -> Result<Vec<(String, std::ops::Range<usize>)>
 }
 
 /// Replace the bodies of lab `number`'s regions in every source under `root`. A region whose
-/// title `replacements` lacks gets `default_stub(title)`. Returns the files changed.
+/// title `replacements` lacks gets `default_stub(title)`, or keeps its code when that is
+/// `None`. Returns the files changed.
 pub fn strip(
     root: &Path,
     number: u32,
     replacements: &HashMap<String, String>,
-    default_stub: &dyn Fn(&str) -> String,
+    default_stub: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<PathBuf>, String> {
     let mut changed = Vec::new();
     for file in sources(root) {
@@ -150,10 +151,10 @@ pub fn strip(
             }
             let begin = lines[body.start - 1];
             let indent = &begin[..begin.len() - begin.trim_start().len()];
-            let stub = replacements
-                .get(&title)
-                .cloned()
-                .unwrap_or_else(|| default_stub(&title));
+            let Some(stub) = replacements.get(&title).cloned().or_else(|| default_stub(&title)) else {
+                next = body.start; // keep the reference code of this region
+                continue;
+            };
             for line in stub.trim_matches('\n').lines() {
                 if !line.trim().is_empty() {
                     out.push_str(indent);
@@ -198,7 +199,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("xtask-strip-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("a.rs"), CODE).unwrap();
-        strip(&dir, 3, &HashMap::new(), &|t| format!("todo!(\"{t}\")")).unwrap();
+        strip(&dir, 3, &HashMap::new(), &|t| Some(format!("todo!(\"{t}\")"))).unwrap();
         let out = fs::read_to_string(dir.join("a.rs")).unwrap();
         fs::remove_dir_all(&dir).unwrap();
         assert!(out.contains("    // LAB 3 BEGIN: first\n    todo!(\"first\")\n    // LAB 3 END\n"));
