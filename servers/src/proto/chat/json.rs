@@ -104,6 +104,10 @@ enum EventObject<'a> {
         by: &'a str,
         text: &'a str,
     },
+    #[serde(rename = "idle_warning")]
+    IdleWarning {
+        seconds: u64,
+    },
 }
 
 /// A command's status as JSON.
@@ -132,6 +136,7 @@ pub fn render_event(event: &Event) -> String {
             by: by.as_deref(),
         },
         Event::TopicChanged { by, text } => EventObject::TopicChanged { by, text },
+        Event::IdleWarning { seconds } => EventObject::IdleWarning { seconds: *seconds },
         Event::Ok => return to_line(&StatusObject::Ok),
         Event::Error(reason) => return to_line(&StatusObject::Error { reason }),
     };
@@ -210,6 +215,9 @@ pub fn parse_event(line: &str) -> Option<Event> {
             by: s("by")?,
             text: s("text")?,
         },
+        "idle_warning" => Event::IdleWarning {
+            seconds: v.get("seconds")?.as_u64()?,
+        },
         _ => return None,
     })
 }
@@ -276,6 +284,7 @@ mod tests {
                 by: "op".into(),
                 text: "t".into(),
             },
+            Event::IdleWarning { seconds: 5 },
             Event::Ok,
             Event::error("no such member: x"),
         ];

@@ -50,6 +50,8 @@ pub enum Event {
     Topic { text: Option<String>, by: Option<String> },
     /// To everyone: a member set the topic.
     TopicChanged { by: String, text: String },
+    /// To a silent member: it will be disconnected after `seconds` more of silence.
+    IdleWarning { seconds: u64 },
     /// A command succeeded and had no other answer for its sender (silent in text).
     Ok,
     /// A command or a line was refused; the connection stays open.

@@ -84,6 +84,7 @@ pub fn render_event(event: &Event) -> Option<String> {
         Event::Topic { text: Some(text), .. } => format!("* topic: {text}"),
         Event::Topic { text: None, .. } => "* no topic".to_string(),
         Event::TopicChanged { by, text } => format!("* {by} set the topic: {text}"),
+        Event::IdleWarning { seconds } => format!("* you will be disconnected in {seconds} s"),
         Event::Ok => return None,
         Event::Error(reason) => format!("! {reason}"),
     })
