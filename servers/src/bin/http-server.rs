@@ -49,6 +49,10 @@ fn main() {
     let addr = args.server.listen_addr("127.0.0.1:8080");
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let header_timeout = Duration::from_secs(args.header_timeout);
+    let model = format!("{:?}", args.server.model).to_lowercase();
+    if let Err(e) = servers::proto::http::status::init(&model) {
+        cli::fail("GET /status", &e);
+    }
     let result = match args.server.model.backend() {
         Some(kind) => reactive::run(
             kind,
