@@ -74,6 +74,16 @@ pub fn burst(check: &'static str, model: &str) {
 pub fn crowd(steps: &mut Steps, model: &str) -> (Result<HashMap<String, String>, String>, bool) {
     steps.step(&format!("start echo-server --model {model} --max-connections 2000"));
     let mut server = start("echo-server", &["--model", model, "--max-connections", "2000"]);
+    steps.step("first, one client echoes (a crowd would only wait longer on a broken loop)");
+    let got = connect(&server).map(|mut c| round_trip(&mut c, b"first\n", 6));
+    let got = got.unwrap_or_else(|e| format!("connect: {e}"));
+    steps.expect(
+        got == "\"first\\n\"",
+        "\"first\\n\"",
+        &got,
+        "\"first\\n\"",
+        "the backend serves one client",
+    );
     let pid = server.pid().to_string();
     steps.step("connect 1100 idle clients (fds past 1023 in the server), then echo on the first");
     let result = probe(&[
