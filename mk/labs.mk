@@ -5,7 +5,7 @@ XTASK := $(CARGO) xtask
 LAB_ARG := $(word 2,$(MAKECMDGOALS))
 N ?= $(LAB_ARG)
 
-.PHONY: lab-start lab-tree lab-check grade lab-proofs lab-regions
+.PHONY: lab-start lab-tree lab-check grade lab-proofs lab-regions lab-lint
 
 help::
 	@echo "make lab-start N     start lab N: branch lab-NN with its regions stripped (labs/README.md)"
@@ -33,6 +33,12 @@ lab-regions:
 lab-proofs: build
 	@$(XTASK) proofs
 
+# The graders are `test = false` targets (not run twice by `cargo test`), which
+# `clippy --all-targets` skips: lint them by name.
+lab-lint:
+	$(CARGO) clippy -p tests --test 'lab*' -- -D warnings
+
+lint: lab-lint
 test: lab-proofs
 
 # `make lab-start 7`: the bare number is an argument, not a target to build.

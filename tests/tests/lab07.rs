@@ -48,7 +48,7 @@ fn lab07_burst_echoes_whole_on_epoll() {
         "epoll",
         "readiness rule 2: edge-triggered epoll reports readiness once, when data arrives; \
          bytes left in the socket after one read() are never announced again, so read_ready \
-         must read until WouldBlock (lecture: « epoll, mode edge-triggered »; strace -e read,epoll_wait)",
+         must read until WouldBlock (reactor/src/lib.rs, readiness rule 2; strace -e read,epoll_wait)",
     );
 }
 

@@ -17,7 +17,7 @@ const ERR: u8 = 0x81;
 const SAMPLE: u8 = 0x82;
 
 /// metrics-server with `--http`; returns it and the HTTP address.
-fn metrics_server(model: &str) -> (Server, String) {
+fn metrics_server(model: &str) -> (LabServer, String) {
     let mut server = start("metrics-server", &["--model", model, "--http", "127.0.0.1:0"]);
     let line = server.wait_for_log("http on ");
     let http = line.split("http on ").nth(1).unwrap_or("").trim().to_string();

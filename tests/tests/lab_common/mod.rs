@@ -49,14 +49,47 @@ pub fn lab_bug() -> Option<String> {
 }
 
 /// Start `name` on loopback port 0 with `args` (and `--bug $LAB_BUG` when set).
-pub fn start(name: &str, args: &[&str]) -> Server {
+pub fn start(name: &str, args: &[&str]) -> LabServer {
     let bug = lab_bug();
     let mut all = vec!["--listen", "127.0.0.1:0"];
     all.extend_from_slice(args);
     if let Some(bug) = &bug {
         all.extend_from_slice(&["--bug", bug]);
     }
-    Server::start(name, &all)
+    LabServer(Server::start(name, &all))
+}
+
+/// A server started for a check. When the check fails, the last lines the server wrote on
+/// stderr are printed with it: a `todo!()` or a panic of the student's code shows there.
+pub struct LabServer(pub Server);
+
+impl std::ops::Deref for LabServer {
+    type Target = Server;
+    fn deref(&self) -> &Server {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for LabServer {
+    fn deref_mut(&mut self) -> &mut Server {
+        &mut self.0
+    }
+}
+
+impl Drop for LabServer {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        let log = self.0.stderr_so_far();
+        let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
+        if !lines.is_empty() {
+            println!("  the server's last words on stderr:");
+            for line in &lines[lines.len().saturating_sub(6)..] {
+                println!("    {line}");
+            }
+        }
+    }
 }
 
 /// Run `bug-probe ARGS`; the `key=value` pairs of its `result:` line, or its output as an
