@@ -110,6 +110,13 @@ fn start(root: &Path, lab: &Lab) -> Result<bool, String> {
     if !dirty.trim().is_empty() {
         return Err(format!("commit or stash your changes first:\n{dirty}"));
     }
+    let current = git(root, &["rev-parse", "--abbrev-ref", "HEAD"])?;
+    let current = current.trim();
+    if current.starts_with("lab-") {
+        return Err(format!(
+            "you are on {current}: each lab starts from the full framework, `git checkout main` first"
+        ));
+    }
     let branch = format!("lab-{:02}", lab.number);
     git(root, &["checkout", "-q", "-b", &branch])
         .map_err(|e| format!("{e}\n(already started? `git checkout {branch}` goes back to it)"))?;
