@@ -60,7 +60,7 @@ pub fn start(name: &str, args: &[&str]) -> LabServer {
 }
 
 /// A server started for a check. When the check fails, the last lines the server wrote on
-/// stderr are printed with it: a `todo!()` or a panic of the student's code shows there.
+/// stderr are printed with it: the panic of a stub or of the student's code shows there.
 pub struct LabServer(pub Server);
 
 impl std::ops::Deref for LabServer {
