@@ -47,6 +47,7 @@ pub fn connect_tcp_within(
     port: &str,
     timeout: Option<Duration>,
 ) -> Result<(TcpStream, SocketAddr), ConnectError> {
+    // LAB 1 BEGIN: try every address getaddrinfo returns
     let hints = Hints::default().socktype(SockType::Stream);
     let addrs = getaddrinfo(Some(host), Some(port), hints).map_err(|e| ConnectError::Resolve(e.to_string()))?;
     let mut failures = Vec::new();
@@ -64,4 +65,5 @@ pub fn connect_tcp_within(
         }
     }
     Err(ConnectError::AllFailed(failures))
+    // LAB 1 END
 }

@@ -162,18 +162,22 @@ impl Outbox {
             let more = fin_follows || self.chunks.len() > 1;
             let Some(front) = self.chunks.front_mut() else { break };
             let done = match front {
-                Chunk::Bytes { data, sent } => match write_part(sink, &data[*sent..], more) {
-                    Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                    Ok(n) => {
-                        *sent += n;
-                        self.buffered -= n;
-                        self.written += n as u64;
-                        *sent == data.len()
+                Chunk::Bytes { data, sent } => {
+                    // LAB 8 BEGIN: write what the socket takes, keep the rest
+                    match write_part(sink, &data[*sent..], more) {
+                        Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                        Ok(n) => {
+                            *sent += n;
+                            self.buffered -= n;
+                            self.written += n as u64;
+                            *sent == data.len()
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flush::Blocked),
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => false,
+                        Err(e) => return Err(e),
                     }
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flush::Blocked),
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => false,
-                    Err(e) => return Err(e),
-                },
+                    // LAB 8 END
+                }
                 Chunk::Shared { data, sent } => match write_part(sink, &data[*sent..], more) {
                     Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                     Ok(n) => {

@@ -26,6 +26,7 @@ fn command() -> impl Strategy<Value = Command> {
             timestamp
         }),
         name().prop_map(|name| Command::Get { name }),
+        name().prop_map(|name| Command::Reset { name }),
         Just(Command::List),
         Just(Command::Quit),
     ]
@@ -37,6 +38,7 @@ fn text_line(command: &Command) -> String {
         Command::Desc { name, kind, doc } => format!("DESC {name} {} {doc}\n", kind.as_str()),
         Command::Val { name, value, timestamp } => format!("VAL {name} {value} {timestamp}\n"),
         Command::Get { name } => format!("GET {name}\n"),
+        Command::Reset { name } => format!("RESET {name}\n"),
         Command::List => "LIST\n".to_string(),
         Command::Quit => "QUIT\n".to_string(),
     }
@@ -145,6 +147,7 @@ proptest! {
                         Command::Val { name, value, timestamp } =>
                             serde_json::json!({"command": "val", "param": name, "value": value, "timestamp": timestamp}),
                         Command::Get { name } => serde_json::json!({"command": "get", "param": name}),
+                        Command::Reset { name } => serde_json::json!({"command": "reset", "param": name}),
                         Command::List => serde_json::json!({"command": "list"}),
                         Command::Quit => serde_json::json!({"command": "quit"}),
                     };

@@ -34,6 +34,7 @@ impl PollBackend {
     }
 
     fn flags(interest: Interest) -> PollFlags {
+        // LAB 6 BEGIN: interest to POLLIN and POLLOUT
         let mut flags = PollFlags::empty();
         if interest.readable {
             flags |= PollFlags::POLLIN;
@@ -42,6 +43,7 @@ impl PollBackend {
             flags |= PollFlags::POLLOUT;
         }
         flags
+        // LAB 6 END
     }
 
     fn not_registered(fd: RawFd) -> io::Error {
@@ -50,6 +52,7 @@ impl PollBackend {
 
     /// Translate one `revents` into an Event (None when nothing happened to this fd).
     fn to_event(token: Token, revents: PollFlags) -> Option<Event> {
+        // LAB 6 BEGIN: revents to an Event
         if revents.is_empty() {
             return None;
         }
@@ -61,6 +64,7 @@ impl PollBackend {
         // as an error so the reactor drops the record instead of spinning on it.
         event.error = revents.intersects(PollFlags::POLLERR | PollFlags::POLLNVAL);
         Some(event)
+        // LAB 6 END
     }
 }
 
@@ -113,6 +117,7 @@ impl Backend for PollBackend {
     }
 
     fn poll(&mut self, events: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<usize> {
+        // LAB 6 BEGIN: one poll(2) call, one Event per pollfd with revents
         events.clear();
         let timeout = PollTimeout::try_from(timeout_millis(timeout)).unwrap_or(PollTimeout::MAX);
         let ready = poll(&mut self.pollfds, timeout).map_err(io::Error::from)?;
@@ -125,6 +130,7 @@ impl Backend for PollBackend {
             }
         }
         Ok(events.len())
+        // LAB 6 END
     }
 
     fn registered(&self) -> usize {

@@ -45,6 +45,7 @@ impl SelectBackend {
 
     /// Rule 7: only 0 <= fd < FD_SETSIZE fits in an fd_set.
     fn check_fits(fd: RawFd) -> io::Result<usize> {
+        // LAB 5 BEGIN: only fds below FD_SETSIZE fit in an fd_set
         match usize::try_from(fd) {
             Ok(index) if index < FD_SETSIZE => Ok(index),
             _ => Err(io::Error::new(
@@ -52,10 +53,12 @@ impl SelectBackend {
                 format!("select(2) cannot watch fd {fd}: fd_set holds only fds below FD_SETSIZE ({FD_SETSIZE})"),
             )),
         }
+        // LAB 5 END
     }
 
     /// FD_ZERO + FD_SET for every watched fd: the sets select(2) will overwrite.
     fn build_fd_sets(&self) -> (FdSet<'static>, FdSet<'static>, RawFd) {
+        // LAB 5 BEGIN: FD_ZERO, then FD_SET for every watched fd
         let mut readfds = FdSet::new();
         let mut writefds = FdSet::new();
         let mut highest = -1;
@@ -73,10 +76,12 @@ impl SelectBackend {
             highest = fd as RawFd;
         }
         (readfds, writefds, highest)
+        // LAB 5 END
     }
 
     /// FD_ISSET over every watched fd: one Event per fd found in either set.
     fn collect_ready(&self, readfds: &FdSet, writefds: &FdSet, events: &mut Vec<Event>) {
+        // LAB 5 BEGIN: FD_ISSET for every watched fd
         for (fd, slot) in self.watched.iter().enumerate() {
             let Some((token, _)) = slot else { continue };
             // SAFETY: as in build_fd_sets.
@@ -90,6 +95,7 @@ impl SelectBackend {
                 events.push(event);
             }
         }
+        // LAB 5 END
     }
 }
 
@@ -160,12 +166,14 @@ impl Backend for SelectBackend {
     }
 
     fn poll(&mut self, events: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<usize> {
+        // LAB 5 BEGIN: one select(2) call
         events.clear();
         let (mut readfds, mut writefds, highest) = self.build_fd_sets();
         let mut timeval = timeout.map(|d| TimeVal::new(d.as_secs() as _, d.subsec_micros() as _));
         select(highest + 1, &mut readfds, &mut writefds, None, timeval.as_mut()).map_err(io::Error::from)?;
         self.collect_ready(&readfds, &writefds, events);
         Ok(events.len())
+        // LAB 5 END
     }
 
     fn registered(&self) -> usize {

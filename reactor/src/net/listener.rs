@@ -188,6 +188,7 @@ fn bind_tcp(host_port: &str, bugs: Bugs) -> io::Result<TcpListener> {
 
 /// The four system calls of a TCP server, one by one.
 fn listen_on(addr: SocketAddr, bugs: Bugs) -> io::Result<TcpListener> {
+    // LAB 2 BEGIN: socket, SO_REUSEADDR, bind, listen
     let family = if addr.is_ipv4() {
         AddressFamily::Inet
     } else {
@@ -203,6 +204,7 @@ fn listen_on(addr: SocketAddr, bugs: Bugs) -> io::Result<TcpListener> {
     };
     socket::listen(&fd, Backlog::new(backlog)?)?;
     Ok(TcpListener::from(fd))
+    // LAB 2 END
 }
 
 /// Bind a UNIX socket at `path`, replacing a stale socket file but never a live one.

@@ -53,6 +53,11 @@ struct Args {
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_OUTPUT as u64,
           value_parser = clap::value_parser!(u64).range(1024..=1 << 30))]
     max_output: u64,
+
+    /// Warn a member silent for SECS (5 s before, or half-way if SECS < 10), then disconnect
+    /// it. select, poll and epoll only: the reactor's timers.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(2..=86_400))]
+    idle_kick: Option<u64>,
 }
 
 fn main() {
@@ -68,6 +73,14 @@ fn main() {
     let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let config = reactive::chat::config(args.server.reactor_config(), max_output);
+    let mut handler = ChatHandler::new(protocol);
+    if let Some(secs) = args.idle_kick {
+        if args.server.model.backend().is_none() {
+            eprintln!("chat-server: --idle-kick needs a one-thread model: select, poll or epoll");
+            std::process::exit(2);
+        }
+        handler = handler.with_idle_kick(std::time::Duration::from_secs(secs));
+    }
     let result = match args.server.model {
         Model::Thread => {
             let options = blocking::Options::from_args(&args.server);
@@ -76,7 +89,7 @@ fn main() {
         // The parent of the fork model waits on epoll; the children use poll(2).
         Model::Fork => reactive::chat::fork::run(BackendKind::Epoll, listener, protocol, config),
         one_thread => match one_thread.backend() {
-            Some(kind) => reactive::run(kind, listener, ChatHandler::new(protocol), config),
+            Some(kind) => reactive::run(kind, listener, handler, config),
             None => refuse_iterative(),
         },
     };

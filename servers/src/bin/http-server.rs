@@ -55,6 +55,10 @@ fn main() {
     let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let header_timeout = Duration::from_secs(args.header_timeout);
+    let model = format!("{:?}", args.server.model).to_lowercase();
+    if let Err(e) = servers::proto::http::status::init(&model) {
+        cli::fail("GET /status", &e);
+    }
     let result = match args.server.model.backend() {
         Some(kind) => reactive::run(
             kind,

@@ -60,6 +60,7 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
                     // The child never returns, so it may take the acceptor with it.
                     Ok(ForkResult::Child) => child_main(acceptor, stream, peer, conn, session, options),
                     Ok(ForkResult::Parent { child }) => {
+                        // LAB 3 BEGIN: the parent: close the client socket, remember the child
                         debug!("forked child {child} for {peer}");
                         options.trace_spawn(conn, &format!("pid {child}"));
                         if bugs.has(Bug::ParentKeepsSocket) {
@@ -68,6 +69,7 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
                             drop(stream); // the parent's copy: only the child talks to this client
                         }
                         children.insert(child);
+                        // LAB 3 END
                     }
                     Err(e) => refuse(stream, &peer, &format!("fork: {e}"), options),
                 }
@@ -92,6 +94,7 @@ fn child_main<S: Session>(
     session: &S,
     options: &Options,
 ) -> ! {
+    // LAB 3 BEGIN: the child: close the listener, serve, _exit
     // Die on SIGTERM like any process; the parent's handlers are not ours.
     let mut ours = STOP_SIGNALS.to_vec();
     ours.push(SIGCHLD);
@@ -100,6 +103,7 @@ fn child_main<S: Session>(
     let code = serve_one(&mut stream, &peer, conn, session, options);
     // SAFETY: _exit(2) ends the process at once; nothing of ours needs unwinding.
     unsafe { libc::_exit(code) }
+    // LAB 3 END
 }
 
 /// Serve one client on its blocking socket; the exit code says how it went.
@@ -115,6 +119,7 @@ fn serve_one<S: Session>(stream: &mut Stream, peer: &Peer, conn: u64, session: &
 
 /// waitpid(-1, WNOHANG) until no exited child is left: no zombies.
 fn reap_children(children: &mut HashSet<Pid>, options: &Options) {
+    // LAB 3 BEGIN: reap every exited child, never block
     if options.bugs.has(Bug::NoReap) {
         return; // BUG no-reap: nobody calls waitpid; every finished child stays a zombie
     }
@@ -132,6 +137,7 @@ fn reap_children(children: &mut HashSet<Pid>, options: &Options) {
             Err(_) => return, // ECHILD: no children at all
         }
     }
+    // LAB 3 END
 }
 
 /// Shutdown: SIGTERM every child, then wait for each one.

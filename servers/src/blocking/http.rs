@@ -12,7 +12,7 @@
 
 use crate::proto::http::access_log;
 use crate::proto::http::date::DateCache;
-use crate::proto::http::{Body, Context, Exchange, Response, Site, Step};
+use crate::proto::http::{status, Body, Context, Exchange, Response, Site, Step};
 use log::{debug, info, log_enabled, Level};
 use nix::sys::socket::{setsockopt, sockopt};
 use nix::sys::time::TimeVal;
@@ -38,6 +38,7 @@ pub struct HttpSession {
 impl HttpSession {
     /// Serve one client until it closes, asks to close, times out, or breaks the protocol.
     pub fn serve(&self, stream: &mut Stream, peer: &Peer) -> io::Result<()> {
+        let _counted = OpenConnection::new();
         let host = access_log::host_of(&peer.to_string());
         let send_timeout = self.idle_timeout.unwrap_or(DEFAULT_SEND_TIMEOUT);
         let secs = libc::time_t::try_from(send_timeout.as_secs()).unwrap_or(libc::time_t::MAX);
@@ -179,5 +180,21 @@ fn send_file(stream: &Stream, file: &File, offset: u64, len: u64) -> io::Result<
 fn log_access(host: &str, request_line: &str, response: &Response, now: i64) {
     if log_enabled!(Level::Info) {
         info!("{}", access_log::line(host, request_line, response, now));
+    }
+}
+
+/// Counts this connection as open in `/status` while it lives (every return path of `serve`).
+struct OpenConnection;
+
+impl OpenConnection {
+    fn new() -> OpenConnection {
+        status::connection_opened();
+        OpenConnection
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        status::connection_closed();
     }
 }

@@ -16,6 +16,7 @@ use std::os::fd::AsRawFd;
 
 /// Accept and serve clients one after the other until SIGINT/SIGTERM.
 pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -> io::Result<()> {
+    // LAB 2 BEGIN: serve clients one after the other
     loop {
         match acceptor.wait()? {
             Next::Client(mut stream, peer) => {
@@ -41,4 +42,5 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
     }
     info!("stopped");
     Ok(())
+    // LAB 2 END
 }

@@ -29,6 +29,7 @@ type Registry = Arc<Mutex<HashMap<u64, RawFd>>>;
 
 /// Accept clients and start a thread for each until SIGINT/SIGTERM.
 pub fn run<S: Session>(mut acceptor: Acceptor, session: Arc<S>, options: &Options) -> io::Result<()> {
+    // LAB 4 BEGIN: a thread per client, capped, joined
     let registry: Registry = Arc::default();
     let mut threads: Vec<JoinHandle<()>> = Vec::new();
     let mut next_id = 0u64;
@@ -60,6 +61,7 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: Arc<S>, options: &Option
     wake_and_join(&registry, threads);
     info!("stopped");
     Ok(())
+    // LAB 4 END
 }
 
 /// Start the thread that serves one client; it unregisters itself when done.

@@ -15,9 +15,9 @@
 
 use crate::proto::http::access_log;
 use crate::proto::http::date::DateCache;
-use crate::proto::http::{Body, Context, Exchange, Response, Site, Step};
+use crate::proto::http::{status, Body, Context, Exchange, Response, Site, Step};
 use log::{info, log_enabled, Level};
-use reactor::{Ctx, Handler, Peer, TimerKey, Token};
+use reactor::{CloseReason, Ctx, Handler, Peer, TimerKey, Token};
 use std::time::Duration;
 
 /// Most head and small-body bytes queued by one `on_data` call; a file body counts as this
@@ -64,6 +64,7 @@ impl Handler for HttpHandler {
     type State = HttpConn;
 
     fn on_accept(&mut self, ctx: &mut Ctx<'_>, _token: Token, peer: &Peer) -> HttpConn {
+        status::connection_opened();
         let mut conn = HttpConn {
             exchange: Exchange::default(),
             peer: peer.clone(),
@@ -126,6 +127,10 @@ impl Handler for HttpHandler {
         log_access(&conn.peer, "-", &response, now);
         queue(ctx, token, response);
         ctx.close(token);
+    }
+
+    fn on_close(&mut self, _ctx: &mut Ctx<'_>, _token: Token, _conn: &mut HttpConn, _reason: &CloseReason) {
+        status::connection_closed();
     }
 }
 

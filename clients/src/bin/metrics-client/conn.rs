@@ -209,6 +209,7 @@ fn text_request(command: &Command) -> io::Result<String> {
         Command::Val { name, value, timestamp } => format!("VAL {name} {} {timestamp}", format_value(*value)),
         Command::Get { name } => format!("GET {name}"),
         Command::List => "LIST".to_string(),
+        Command::Reset { name } => format!("RESET {name}"),
         Command::Quit => "QUIT".to_string(),
     };
     if line.contains(['\n', '\r']) {
@@ -232,6 +233,7 @@ fn json_request(command: &Command) -> Value {
         }
         Command::Get { name } => json!({"command": "get", "param": name}),
         Command::List => json!({"command": "list"}),
+        Command::Reset { name } => json!({"command": "reset", "param": name}),
         Command::Quit => json!({"command": "quit"}),
     }
 }

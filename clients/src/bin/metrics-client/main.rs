@@ -27,7 +27,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 use wire::command::{Command, Kind};
 
-/// Client of metrics-server: desc, val, get, list, or push the load average.
+/// Client of metrics-server: desc, val, get, list, reset, or push the load average.
 #[derive(Parser, Debug)]
 #[command(name = env!("CARGO_BIN_NAME"), version, after_help = r#"Examples:
   metrics-client 127.0.0.1 PORT desc hits counter requests served
@@ -84,6 +84,8 @@ enum Action {
     },
     /// Read every metric.
     List,
+    /// Set a metric back to 0 (kind and doc stay).
+    Reset { name: String },
     /// Report the 1-minute load average (/proc/loadavg) as gauge NAME until interrupted.
     Push {
         /// Milliseconds between two values.
@@ -128,6 +130,7 @@ fn main() -> ExitCode {
         Action::Val { name, value, timestamp } => Command::Val { name, value, timestamp },
         Action::Get { name } => Command::Get { name },
         Action::List => Command::List,
+        Action::Reset { name } => Command::Reset { name },
     };
     match conn.request(&command) {
         Ok(answer) => {

@@ -68,6 +68,12 @@ impl Chat {
         self.render(deliveries)
     }
 
+    /// Tell one member something the room did not decide (a driver's notice, such as the
+    /// idle warning), in the member's encoding.
+    pub fn tell(&self, id: MemberId, event: Event) -> Vec<Output> {
+        self.render(vec![Delivery::Send(id, event)])
+    }
+
     /// A connection ended (or is being ended) for `reason`.
     pub fn leave(&mut self, id: MemberId, reason: LeaveReason) -> Vec<Output> {
         let deliveries = self.room.leave(id, reason);

@@ -8,10 +8,13 @@
 //! -> {"command":"list"}                           <- {"event":"members","members":["alice","bob"]}
 //! -> {"command":"me","param":"waves"}             others <- {"event":"action","from":"alice","text":"waves"}
 //! -> {"command":"quit","param":"later"}           <- {"event":"bye"}
+//! -> {"command":"topic","param":"Rust"}           everyone <- {"event":"topic_changed","by":"alice","text":"Rust"}
+//! -> {"command":"topic"}                          <- {"event":"topic","text":"Rust","by":"alice"}
+//! -> {"command":"kick","param":"bob"}             bob <- {"event":"kicked","by":"alice"}
 //! -> {"command":"dance"}                          <- {"status":"error","reason":"unknown command: dance …"}
 //! ```
 //! Every command gets exactly one direct answer: `{"status":"ok"}`, `{"status":"error",…}`,
-//! the `members` event (list) or the `bye` event (quit). Other events: `welcome`, `joined`,
+//! the `members` event (list), the `topic` event (topic without param) or the `bye` event (quit). Other events: `welcome`, `joined`,
 //! `left` (with `nick` and `reason`). `serde_json` does the escaping: a nick or a message
 //! can never break the framing, since a `\n` inside a string is sent as `\\n`.
 
@@ -72,8 +75,10 @@ pub fn parse_command(line: &str) -> Result<Command, String> {
         }),
         "me" => Ok(Command::Me(param("the action")?)),
         "quit" => Ok(Command::Quit(param_field.clone())),
+        "kick" => Ok(Command::Kick(param("the nick")?)),
+        "topic" => Ok(Command::Topic(param_field.clone())),
         other => Err(format!(
-            "unknown command: {other} (try login, message, list, private, me, quit)"
+            "unknown command: {other} (try login, message, list, private, me, topic, kick, quit)"
         )),
     }
 }
@@ -94,15 +99,52 @@ fn kind(value: &Value) -> &'static str {
 #[derive(Serialize)]
 #[serde(tag = "event", rename_all = "lowercase")]
 enum EventObject<'a> {
-    Welcome { nick: &'a str },
-    Joined { nick: &'a str },
-    Message { from: &'a str, text: &'a str },
-    Private { from: &'a str, text: &'a str },
-    Action { from: &'a str, text: &'a str },
-    Renamed { old: &'a str, new: &'a str },
-    Members { members: &'a [String] },
-    Left { nick: &'a str, reason: &'a str },
+    Welcome {
+        nick: &'a str,
+    },
+    Joined {
+        nick: &'a str,
+    },
+    Message {
+        from: &'a str,
+        text: &'a str,
+    },
+    Private {
+        from: &'a str,
+        text: &'a str,
+    },
+    Action {
+        from: &'a str,
+        text: &'a str,
+    },
+    Renamed {
+        old: &'a str,
+        new: &'a str,
+    },
+    Members {
+        members: &'a [String],
+    },
+    Left {
+        nick: &'a str,
+        reason: &'a str,
+    },
     Bye,
+    Kicked {
+        by: &'a str,
+    },
+    Topic {
+        text: Option<&'a str>,
+        by: Option<&'a str>,
+    },
+    #[serde(rename = "topic_changed")]
+    TopicChanged {
+        by: &'a str,
+        text: &'a str,
+    },
+    #[serde(rename = "idle_warning")]
+    IdleWarning {
+        seconds: u64,
+    },
 }
 
 /// A command's status as JSON.
@@ -125,6 +167,13 @@ pub fn render_event(event: &Event) -> String {
         Event::Members(members) => EventObject::Members { members },
         Event::Left { nick, reason } => EventObject::Left { nick, reason },
         Event::Bye => EventObject::Bye,
+        Event::Kicked { by } => EventObject::Kicked { by },
+        Event::Topic { text, by } => EventObject::Topic {
+            text: text.as_deref(),
+            by: by.as_deref(),
+        },
+        Event::TopicChanged { by, text } => EventObject::TopicChanged { by, text },
+        Event::IdleWarning { seconds } => EventObject::IdleWarning { seconds: *seconds },
         Event::Ok => return to_line(&StatusObject::Ok),
         Event::Error(reason) => return to_line(&StatusObject::Error { reason }),
     };
@@ -147,6 +196,9 @@ pub fn format_command(command: &Command) -> String {
         Command::Me(action) => json!({"command": "me", "param": action}),
         Command::Quit(None) => json!({"command": "quit"}),
         Command::Quit(Some(reason)) => json!({"command": "quit", "param": reason}),
+        Command::Kick(nick) => json!({"command": "kick", "param": nick}),
+        Command::Topic(None) => json!({"command": "topic"}),
+        Command::Topic(Some(text)) => json!({"command": "topic", "param": text}),
     };
     value.to_string()
 }
@@ -191,6 +243,18 @@ pub fn parse_event(line: &str) -> Option<Event> {
             reason: s("reason")?,
         },
         "bye" => Event::Bye,
+        "kicked" => Event::Kicked { by: s("by")? },
+        "topic" => Event::Topic {
+            text: s("text"),
+            by: s("by"),
+        },
+        "topic_changed" => Event::TopicChanged {
+            by: s("by")?,
+            text: s("text")?,
+        },
+        "idle_warning" => Event::IdleWarning {
+            seconds: v.get("seconds")?.as_u64()?,
+        },
         _ => return None,
     })
 }
@@ -266,6 +330,17 @@ mod tests {
                 reason: "too slow".into(),
             },
             Event::Bye,
+            Event::Kicked { by: "op".into() },
+            Event::Topic { text: None, by: None },
+            Event::Topic {
+                text: Some("t".into()),
+                by: Some("op".into()),
+            },
+            Event::TopicChanged {
+                by: "op".into(),
+                text: "t".into(),
+            },
+            Event::IdleWarning { seconds: 5 },
             Event::Ok,
             Event::error("no such member: x"),
         ];
@@ -279,7 +354,15 @@ mod tests {
 
     #[test]
     fn commands_round_trip() {
-        for command in [Command::Say("x".into()), Command::Quit(Some("r".into())), Command::List] {
+        let commands = [
+            Command::Say("x".into()),
+            Command::Quit(Some("r".into())),
+            Command::List,
+            Command::Kick("bob".into()),
+            Command::Topic(None),
+            Command::Topic(Some("t".into())),
+        ];
+        for command in commands {
             assert_eq!(parse_command(&format_command(&command)), Ok(command));
         }
     }

@@ -17,6 +17,10 @@ pub enum Command {
     Me(String),
     /// `/quit [reason]`.
     Quit(Option<String>),
+    /// `/kick NAME`: the room's operator (its longest-present member) sends NAME away.
+    Kick(String),
+    /// `/topic` asks for the room's topic; `/topic TEXT` sets it.
+    Topic(Option<String>),
 }
 
 /// Something the room tells one member.
@@ -40,6 +44,14 @@ pub enum Event {
     Left { nick: String, reason: String },
     /// To a member that sent `/quit`, just before the server closes its connection.
     Bye,
+    /// To a kicked member, just before the server closes its connection.
+    Kicked { by: String },
+    /// To the asker of `/topic`: the topic and who set it, if any.
+    Topic { text: Option<String>, by: Option<String> },
+    /// To everyone: a member set the topic.
+    TopicChanged { by: String, text: String },
+    /// To a silent member: it will be disconnected after `seconds` more of silence.
+    IdleWarning { seconds: u64 },
     /// A command succeeded and had no other answer for its sender (silent in text).
     Ok,
     /// A command or a line was refused; the connection stays open.

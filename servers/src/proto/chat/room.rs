@@ -43,6 +43,8 @@ pub enum LeaveReason {
     IdleTimeout,
     /// The server is stopping.
     Shutdown,
+    /// The operator sent it away with `/kick` (the operator's nick).
+    Kicked(String),
 }
 
 impl LeaveReason {
@@ -54,6 +56,7 @@ impl LeaveReason {
             LeaveReason::TooSlow => "too slow".to_string(),
             LeaveReason::IdleTimeout => "idle timeout".to_string(),
             LeaveReason::Shutdown => "server shutdown".to_string(),
+            LeaveReason::Kicked(by) => format!("kicked by {by}"),
         }
     }
 }
@@ -68,6 +71,7 @@ impl fmt::Display for LeaveReason {
             LeaveReason::TooSlow => f.write_str("too slow (its unread output passed the limit): disconnected"),
             LeaveReason::IdleTimeout => f.write_str("idle timeout"),
             LeaveReason::Shutdown => f.write_str("server shutdown"),
+            LeaveReason::Kicked(by) => write!(f, "kicked by {by}"),
         }
     }
 }
@@ -81,6 +85,10 @@ pub struct Room {
     owners: HashMap<String, MemberId>,
     /// The N of the next `guest-N`; only grows, so guest names are never reused.
     next_guest: u64,
+    /// Members in the order they joined: the first is the room's operator (`/kick`).
+    seniority: Vec<MemberId>,
+    /// The topic and the nick of who set it (`/topic`).
+    topic: Option<(String, String)>,
 }
 
 impl Room {
@@ -109,6 +117,7 @@ impl Room {
         let nick = self.fresh_guest_nick();
         self.owners.insert(nick::key(&nick), id);
         self.members.insert(id, nick.clone());
+        self.seniority.push(id);
         let mut out = vec![Delivery::Send(id, Event::Welcome { nick: nick.clone() })];
         self.to_others(id, Event::Joined { nick }, &mut out);
         out
@@ -156,8 +165,52 @@ impl Room {
                 out.push(Delivery::Close(id));
                 out.extend(self.leave(id, LeaveReason::Quit(reason)));
             }
+            Command::Kick(nick) => self.kick(id, me, nick, &mut out),
+            Command::Topic(text) => self.topic(id, me, text, &mut out),
         }
         out
+    }
+
+    /// The room's operator: the member present the longest.
+    pub fn operator(&self) -> Option<MemberId> {
+        self.seniority.first().copied()
+    }
+
+    /// `/kick NAME`: only the operator may; the target is told, closed, and leaves.
+    fn kick(&mut self, id: MemberId, me: String, target: String, out: &mut Vec<Delivery>) {
+        // LAB 9 BEGIN: /kick: the operator sends a member away
+        if self.operator() != Some(id) {
+            let operator = self.operator().and_then(|op| self.nick(op)).unwrap_or("nobody");
+            let reason = format!("only the operator ({operator}) may /kick");
+            return out.push(Delivery::Send(id, Event::Error(reason)));
+        }
+        let Some(&victim) = self.owners.get(&nick::key(&target)) else {
+            return out.push(Delivery::Send(id, Event::error(format!("no such member: {target}"))));
+        };
+        if victim == id {
+            return out.push(Delivery::Send(id, Event::error("you cannot kick yourself")));
+        }
+        out.push(Delivery::Send(victim, Event::Kicked { by: me.clone() }));
+        out.push(Delivery::Close(victim));
+        out.extend(self.leave(victim, LeaveReason::Kicked(me)));
+        out.push(Delivery::Send(id, Event::Ok));
+        // LAB 9 END
+    }
+
+    /// `/topic`: tell the asker the topic; `/topic TEXT`: set it and tell everyone.
+    fn topic(&mut self, id: MemberId, me: String, text: Option<String>, out: &mut Vec<Delivery>) {
+        // LAB 9 BEGIN: /topic: ask for the topic, or set it for everyone
+        let Some(text) = text else {
+            let (by, text) = self.topic.clone().unzip();
+            return out.push(Delivery::Send(id, Event::Topic { text, by }));
+        };
+        self.topic = Some((me.clone(), text.clone()));
+        let changed = Event::TopicChanged { by: me, text };
+        for &member in self.members.keys() {
+            out.push(Delivery::Send(member, changed.clone()));
+        }
+        out.push(Delivery::Send(id, Event::Ok));
+        // LAB 9 END
     }
 
     /// `/nick`: check the name, then tell everyone (the renamed member too).
@@ -198,6 +251,7 @@ impl Room {
         let Some(nick) = self.members.remove(&id) else {
             return Vec::new();
         };
+        self.seniority.retain(|&m| m != id);
         self.owners.remove(&nick::key(&nick));
         match reason {
             LeaveReason::TooSlow => warn!("{nick} left: {reason}"),

@@ -201,3 +201,67 @@ fn refusals_go_to_the_sender_only() {
     );
     assert!(room.refuse(9, "x").is_empty());
 }
+
+#[test]
+fn only_the_operator_kicks_and_the_kicked_member_is_closed() {
+    let mut room = room_of_three();
+    let refused = room.command(2, Command::Kick("guest-3".into()));
+    assert_eq!(
+        refused,
+        [send(2, Event::error("only the operator (guest-1) may /kick"))]
+    );
+    let out = room.command(1, Command::Kick("GUEST-3".into()));
+    let left = Event::Left {
+        nick: nick("guest-3"),
+        reason: "kicked by guest-1".into(),
+    };
+    assert_eq!(
+        out,
+        [
+            send(3, Event::Kicked { by: nick("guest-1") }),
+            Delivery::Close(3),
+            send(1, left.clone()),
+            send(2, left),
+            send(1, Event::Ok)
+        ]
+    );
+    assert_eq!(room.len(), 2);
+    assert!(room.command(1, Command::Kick("guest-1".into()))[0] == send(1, Event::error("you cannot kick yourself")));
+    assert!(room.command(1, Command::Kick("nobody".into()))[0] == send(1, Event::error("no such member: nobody")));
+}
+
+#[test]
+fn the_next_oldest_member_becomes_operator() {
+    let mut room = room_of_three();
+    room.leave(1, LeaveReason::ConnectionLost);
+    assert_eq!(room.operator(), Some(2));
+    room.join(4);
+    room.leave(2, LeaveReason::ConnectionLost);
+    assert_eq!(room.operator(), Some(3));
+}
+
+#[test]
+fn topic_is_asked_then_set_for_everyone() {
+    let mut room = room_of_three();
+    let none = Event::Topic { text: None, by: None };
+    assert_eq!(room.command(2, Command::Topic(None)), [send(2, none)]);
+    let out = room.command(2, Command::Topic(Some("labs".into())));
+    let changed = Event::TopicChanged {
+        by: nick("guest-2"),
+        text: "labs".into(),
+    };
+    assert_eq!(
+        out,
+        [
+            send(1, changed.clone()),
+            send(2, changed.clone()),
+            send(3, changed),
+            send(2, Event::Ok)
+        ]
+    );
+    let topic = Event::Topic {
+        text: Some("labs".into()),
+        by: Some(nick("guest-2")),
+    };
+    assert_eq!(room.command(3, Command::Topic(None)), [send(3, topic)]);
+}

@@ -7,6 +7,9 @@
 //! /msg carol psst         -> carol sees   [bob -> you] psst
 //! /me waves               -> others see   * bob waves
 //! /quit gotta go          -> you          * bye      others: * bob left (gotta go)
+//! /topic Rust labs        -> everyone     * alice set the topic: Rust labs
+//! /topic                  -> you          * topic: Rust labs (set by alice)
+//! /kick bob               -> bob          * you were kicked by alice   others: * bob left (kicked by alice)
 //! /dance                  -> you          ! unknown command: /dance (…)
 //! ```
 //! Lines from the server start with `*` (room news), `[` (messages) or `!` (errors).
@@ -15,7 +18,7 @@ use super::controls;
 use super::message::{Command, Event};
 
 /// What the unknown-command error suggests.
-pub const COMMANDS: &str = "/nick NAME, /list, /msg NAME text, /me action, /quit [reason]";
+pub const COMMANDS: &str = "/nick NAME, /list, /msg NAME text, /me action, /topic [text], /kick NAME, /quit [reason]";
 
 /// Decode one line (without its newline) into a command, or say what is wrong with it.
 /// A line holding a terminal control character is refused whole (`controls.rs`).
@@ -44,6 +47,14 @@ pub fn parse_command(line: &str) -> Result<Command, String> {
         "me" if rest.is_empty() => Err("usage: /me action".to_string()),
         "me" => Ok(Command::Me(rest.to_string())),
         "quit" => Ok(Command::Quit(Some(rest).filter(|r| !r.is_empty()).map(str::to_string))),
+        "kick" => match split_word(rest) {
+            ("", _) => Err("usage: /kick NAME".to_string()),
+            (nick, "") => Ok(Command::Kick(nick.to_string())),
+            _ => Err("a nick is one word: /kick NAME".to_string()),
+        },
+        "topic" => Ok(Command::Topic(
+            Some(rest.trim_end()).filter(|t| !t.is_empty()).map(str::to_string),
+        )),
         _ => Err(format!("unknown command: /{name} (try {COMMANDS})")),
     }
 }
@@ -70,6 +81,15 @@ pub fn render_event(event: &Event) -> Option<String> {
         Event::Members(nicks) => format!("* members: {}", nicks.join(", ")),
         Event::Left { nick, reason } => format!("* {nick} left ({reason})"),
         Event::Bye => "* bye".to_string(),
+        Event::Kicked { by } => format!("* you were kicked by {by}"),
+        Event::Topic {
+            text: Some(text),
+            by: Some(by),
+        } => format!("* topic: {text} (set by {by})"),
+        Event::Topic { text: Some(text), .. } => format!("* topic: {text}"),
+        Event::Topic { text: None, .. } => "* no topic".to_string(),
+        Event::TopicChanged { by, text } => format!("* {by} set the topic: {text}"),
+        Event::IdleWarning { seconds } => format!("* you will be disconnected in {seconds} s"),
         Event::Ok => return None,
         Event::Error(reason) => format!("! {reason}"),
     })
@@ -86,6 +106,9 @@ pub fn format_command(command: &Command) -> String {
         Command::Me(action) => format!("/me {action}"),
         Command::Quit(None) => "/quit".to_string(),
         Command::Quit(Some(reason)) => format!("/quit {reason}"),
+        Command::Kick(nick) => format!("/kick {nick}"),
+        Command::Topic(None) => "/topic".to_string(),
+        Command::Topic(Some(text)) => format!("/topic {text}"),
     }
 }
 
@@ -164,6 +187,9 @@ mod tests {
             Command::Me("nods".into()),
             Command::Quit(None),
             Command::Quit(Some("bye".into())),
+            Command::Kick("bob".into()),
+            Command::Topic(None),
+            Command::Topic(Some("Rust labs".into())),
         ];
         for command in commands {
             assert_eq!(parse_command(&format_command(&command)), Ok(command));

@@ -117,6 +117,7 @@ impl Exchange {
 
     /// Respond, and set up what follows the head on the wire.
     fn answer(&mut self, request: &Request, cx: &Context<'_>) -> Response {
+        super::status::request_served();
         let head_only = request.method == Method::Head;
         match request.body {
             BodyFraming::None => respond(request, cx),

@@ -31,6 +31,7 @@ pub mod request;
 pub mod response;
 pub mod serve;
 pub mod site;
+pub mod status;
 
 #[cfg(test)]
 mod tests;

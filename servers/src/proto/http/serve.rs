@@ -1,5 +1,6 @@
 //! A parsed request + the site -> a response. The server's whole decision tree, in order:
 //!
+//! 0. `/status`: the server's figures as JSON (`status.rs`), not a file;
 //! 1. method: GET and HEAD only, else 405 with `Allow: GET, HEAD`;
 //! 2. target -> safe relative path (`path.rs`): malformed 400, refused 404;
 //! 3. open it beneath the root (`site.rs`): 404 / 403 / 503 (out of descriptors) / 500;
@@ -17,6 +18,7 @@ use super::range::{parse_range, RangeOutcome};
 use super::request::{Method, Request};
 use super::response::{refusal, simple, simple_with, Body, HeadBuilder, Response, Status};
 use super::site::{fd_path, Found, Missing, Site};
+use super::status;
 use reactor::Bug;
 use std::fs::{File, Metadata};
 use std::os::unix::fs::FileExt;
@@ -38,6 +40,11 @@ pub fn respond(req: &Request, cx: &Context<'_>) -> Response {
     let close = !req.keep_alive;
     let head_only = req.method == Method::Head;
     let error = |status: Status| simple(status, cx.date, close, req.minor, head_only);
+    if status::is_status(&req.target) {
+        if let Some(figures) = status::snapshot() {
+            return status::respond(req, cx, figures);
+        }
+    }
     if let Method::Other(_) = req.method {
         return simple_with(
             Status::MethodNotAllowed,

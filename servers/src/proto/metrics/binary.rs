@@ -20,6 +20,7 @@
 //! | 0x02 | GET       | →   | name str8 |
 //! | 0x03 | LIST      | →   | (empty) |
 //! | 0x04 | QUIT      | →   | (empty) |
+//! | 0x05 | RESET     | →   | name str8 |
 //! | 0x80 | OK        | ←   | message str8 |
 //! | 0x81 | ERR       | ←   | code u8 (`command.rs`: 1 bad-command … 17 bad-json), message str8 |
 //! | 0x82 | SAMPLE    | ←   | kind u8, value f64, timestamp i64, name str8, doc str16 (GET's answer) |

@@ -55,6 +55,7 @@ fn every_message_round_trips() {
         val("cpu", -1e300, 0),
         Message::Request(Command::Get { name: "cpu".into() }),
         Message::Request(Command::List),
+        Message::Request(Command::Reset { name: "hits".into() }),
         Message::Request(Command::Quit),
         Message::Ok("fine".into()),
         Message::Err(super::Error::new(ErrorCode::BadCanary, "oops")),
@@ -128,7 +129,7 @@ fn hostile_frames_are_refused_with_the_right_code() {
 
 #[test]
 fn text_and_json_lines_parse_to_the_same_commands() {
-    let pairs: [(&[u8], &[u8]); 4] = [
+    let pairs: [(&[u8], &[u8]); 5] = [
         (
             b"DESC hits counter requests served",
             br#"{"command":"desc","param":"hits","kind":"counter","doc":"requests served"}"#,
@@ -139,6 +140,7 @@ fn text_and_json_lines_parse_to_the_same_commands() {
         ),
         (b"GET cpu\r", br#"{"command":"get","param":"cpu"}"#),
         (b"LIST", br#"{"command":"list"}"#),
+        (b"reset hits", br#"{"command":"reset","param":"hits"}"#),
     ];
     for (line, object) in pairs {
         let from_text = text::parse_line(line);
@@ -147,6 +149,8 @@ fn text_and_json_lines_parse_to_the_same_commands() {
     }
     let code = |r: Result<Option<Command>, super::Error>| r.map_err(|e| e.code);
     assert_eq!(code(text::parse_line(b"FROB x")), Err(ErrorCode::BadCommand));
+    assert_eq!(code(text::parse_line(b"RESET")), Err(ErrorCode::BadCommand));
+    assert_eq!(code(text::parse_line(b"RESET a b")), Err(ErrorCode::BadCommand));
     assert_eq!(code(text::parse_line(b"VAL x abc")), Err(ErrorCode::BadValue));
     assert_eq!(code(text::parse_line(b"GET \xff")), Err(ErrorCode::BadUtf8));
     assert_eq!(code(text::parse_line(b"   ")), Ok(None));

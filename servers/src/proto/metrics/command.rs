@@ -73,6 +73,8 @@ pub enum Command {
     Get { name: String },
     /// Read every metric (without docs).
     List,
+    /// Set a metric back to 0, keeping its kind and doc: a counter starts again from zero.
+    Reset { name: String },
     /// Say goodbye: the server replies, then closes.
     Quit,
 }

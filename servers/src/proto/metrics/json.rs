@@ -84,9 +84,13 @@ pub fn parse_line(line: &[u8]) -> Result<Option<Command>, Error> {
         }
         "get" => Command::Get { name: name()? },
         "list" => Command::List,
+        "reset" => Command::Reset { name: name()? },
         "quit" => Command::Quit,
         other => {
-            let why = format!("unknown command {:?} (desc, val, get, list, quit)", clip(other, 40));
+            let why = format!(
+                "unknown command {:?} (desc, val, get, list, reset, quit)",
+                clip(other, 40)
+            );
             return Err(Error::new(ErrorCode::BadCommand, why));
         }
     };

@@ -22,6 +22,7 @@ pub mod types {
     pub const GET: u8 = 0x02;
     pub const LIST: u8 = 0x03;
     pub const QUIT: u8 = 0x04;
+    pub const RESET: u8 = 0x05;
     pub const OK: u8 = 0x80;
     pub const ERR: u8 = 0x81;
     pub const SAMPLE: u8 = 0x82;
@@ -53,6 +54,7 @@ impl Message {
             Message::Request(Command::Get { .. }) => types::GET,
             Message::Request(Command::List) => types::LIST,
             Message::Request(Command::Quit) => types::QUIT,
+            Message::Request(Command::Reset { .. }) => types::RESET,
             Message::Ok(_) => types::OK,
             Message::Err(_) => types::ERR,
             Message::Sample(_) => types::SAMPLE,
@@ -75,6 +77,7 @@ impl Message {
                 put_str8(out, name)
             }
             Message::Request(Command::Get { name }) => put_str8(out, name),
+            Message::Request(Command::Reset { name }) => write_reset(out, name),
             Message::Request(Command::List | Command::Quit) => Ok(()),
             Message::Ok(text) => put_str8(out, clip(text, 255)),
             Message::Err(error) => {
@@ -112,6 +115,7 @@ impl Message {
             types::GET => Message::Request(Command::Get { name: r.str8()? }),
             types::LIST => Message::Request(Command::List),
             types::QUIT => Message::Request(Command::Quit),
+            types::RESET => read_reset(&mut r)?,
             types::OK => Message::Ok(r.str8()?),
             types::ERR => {
                 let byte = r.u8()?;
@@ -136,6 +140,20 @@ impl Message {
         r.finish()?;
         Ok(message)
     }
+}
+
+/// RESET's payload: name str8.
+fn write_reset(out: &mut Vec<u8>, name: &str) -> Result<(), Error> {
+    // LAB 11 BEGIN: the RESET frame's payload, written
+    put_str8(out, name)
+    // LAB 11 END
+}
+
+/// RESET's payload read back; the caller checks nothing is left over.
+fn read_reset(r: &mut Reader<'_>) -> Result<Message, Error> {
+    // LAB 11 BEGIN: the RESET frame's payload, read
+    Ok(Message::Request(Command::Reset { name: r.str8()? }))
+    // LAB 11 END
 }
 
 /// kind u8 | value f64 | timestamp i64 | name_len u8 | name — shared by SAMPLE and ENTRY.

@@ -100,6 +100,7 @@ impl Store {
             }
             Command::Get { name } => return self.get(&name).map_or_else(Reply::Err, Reply::Sample),
             Command::List => return Reply::List(self.list()),
+            Command::Reset { name } => self.reset(&name).map(|()| format!("reset {name}")),
             Command::Quit => Ok("bye".to_string()),
         };
         result.map_or_else(Reply::Err, Reply::Ok)
@@ -164,6 +165,17 @@ impl Store {
         metric.timestamp = timestamp;
         self.version += 1;
         Ok(new_value)
+    }
+
+    /// RESET: the metric's value and timestamp back to 0; its kind and doc stay.
+    pub fn reset(&mut self, name: &str) -> Result<(), Error> {
+        // LAB 11 BEGIN: RESET in the store
+        check_name(name)?;
+        let metric = self.metrics.get_mut(name).ok_or_else(|| unknown(name))?;
+        metric.value = 0.0;
+        metric.timestamp = 0;
+        Ok(())
+        // LAB 11 END
     }
 
     /// GET: one metric with its doc.
@@ -239,6 +251,20 @@ mod tests {
         assert_eq!(store.get("temp").map(|s| (s.value, s.timestamp)), Ok((-4.0, 40)));
         let names: Vec<String> = store.list().into_iter().map(|s| s.name).collect();
         assert_eq!(names, ["hits", "temp"]);
+    }
+
+    #[test]
+    fn reset_sets_zero_and_keeps_kind_and_doc() {
+        let mut store = Store::default();
+        desc(&mut store, "hits", Kind::Counter);
+        val(&mut store, "hits", 7.0, 10);
+        let reset = store.execute(Command::Reset { name: "hits".into() }, 0);
+        assert_eq!(reset, Reply::Ok("reset hits".into()));
+        let hits = store.get("hits").map(|s| (s.kind, s.value, s.timestamp, s.doc));
+        assert_eq!(hits, Ok((Kind::Counter, 0.0, 0, "doc of hits".to_string())));
+        assert_eq!(val(&mut store, "hits", 1.0, 20), Reply::Ok("hits 1".into()));
+        let unknown = store.execute(Command::Reset { name: "nope".into() }, 0);
+        assert_eq!(code(unknown), ErrorCode::UnknownMetric);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! VAL name value [timestamp_ms]    -> OK name new_value
 //! GET name                         -> OK name kind value timestamp doc…
 //! LIST                             -> OK count, then count lines: name kind value timestamp
+//! RESET name                       -> OK reset name (the value back to 0)
 //! QUIT                             -> OK bye, then the server closes
 //! anything wrong                   -> ERR code message
 //! ```
@@ -49,15 +50,25 @@ pub fn parse_line(line: &[u8]) -> Result<Option<Command>, Error> {
             Command::Get { name }
         }
         "LIST" => no_more(words).map(|()| Command::List)?,
+        "RESET" => reset(words)?,
         "QUIT" => no_more(words).map(|()| Command::Quit)?,
         _ => {
             return Err(usage(&format!(
-                "unknown command {:?} (DESC, VAL, GET, LIST, QUIT)",
+                "unknown command {:?} (DESC, VAL, GET, LIST, RESET, QUIT)",
                 clip(verb, 40)
             )))
         }
     };
     Ok(Some(command))
+}
+
+/// `RESET name`: one word, nothing after it.
+fn reset<'a>(mut words: impl Iterator<Item = &'a str>) -> Result<Command, Error> {
+    // LAB 11 BEGIN: RESET in the text encoding
+    let name = word(words.next(), "RESET name")?;
+    no_more(words)?;
+    Ok(Command::Reset { name })
+    // LAB 11 END
 }
 
 fn word(word: Option<&str>, usage_line: &str) -> Result<String, Error> {

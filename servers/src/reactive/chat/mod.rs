@@ -17,21 +17,57 @@
 //! child process per client relaying bytes over a `socketpair(2)`.
 
 pub mod fork;
+mod idle;
 mod relay;
 
-use crate::proto::chat::{Chat, LeaveReason, LineFramer, MemberId, Output, Protocol, MAX_LINE};
+pub use idle::{IdleKick, IdleStep};
+
+use crate::proto::chat::{Chat, Event, LeaveReason, LineFramer, MemberId, Output, Protocol, MAX_LINE};
 use log::info;
 use reactor::{CloseReason, Config, Ctx, Handler, Overflow, Peer, Token};
+use std::time::Duration;
 
 /// The chat room as a reactor handler.
 pub struct ChatHandler {
     chat: Chat,
+    /// `--idle-kick`: members silent too long are warned, then disconnected (`idle.rs`).
+    idle: Option<IdleKick>,
 }
 
 impl ChatHandler {
     pub fn new(protocol: Protocol) -> ChatHandler {
         ChatHandler {
             chat: Chat::new(protocol),
+            idle: None,
+        }
+    }
+
+    /// Warn, then disconnect, members silent for `after`.
+    pub fn with_idle_kick(self, after: Duration) -> ChatHandler {
+        ChatHandler {
+            idle: Some(IdleKick::new(after)),
+            ..self
+        }
+    }
+
+    /// An idle timer of `token` fired.
+    fn idle_timer(&mut self, ctx: &mut Ctx<'_>, token: Token, tag: u64) {
+        let Some(idle) = self.idle.as_mut() else { return };
+        match idle.fired(ctx, token, tag) {
+            Some(IdleStep::Warn(left)) => {
+                let warning = Event::IdleWarning {
+                    seconds: left.as_secs(),
+                };
+                perform(ctx, self.chat.tell(member(token), warning));
+            }
+            Some(IdleStep::Kick) => {
+                if let Some(nick) = self.chat.nick(member(token)) {
+                    info!("{nick}: idle, disconnected");
+                }
+                perform(ctx, self.chat.leave(member(token), LeaveReason::IdleTimeout));
+                ctx.close(token);
+            }
+            None => {}
         }
     }
 }
@@ -57,10 +93,16 @@ impl Handler for ChatHandler {
             info!("{peer} joined as {nick}");
         }
         perform(ctx, outputs);
+        if let Some(idle) = self.idle.as_mut() {
+            idle.restart(ctx, token);
+        }
         LineFramer::new()
     }
 
     fn on_data(&mut self, ctx: &mut Ctx<'_>, token: Token, framer: &mut LineFramer, input: &[u8]) -> usize {
+        if let Some(idle) = self.idle.as_mut() {
+            idle.restart(ctx, token);
+        }
         let chat = &mut self.chat;
         framer.feed(input, |frame| {
             let outputs = chat.frame(member(token), frame);
@@ -68,7 +110,14 @@ impl Handler for ChatHandler {
         })
     }
 
+    fn on_timer(&mut self, ctx: &mut Ctx<'_>, token: Token, _framer: &mut LineFramer, tag: u64) {
+        self.idle_timer(ctx, token, tag);
+    }
+
     fn on_close(&mut self, ctx: &mut Ctx<'_>, token: Token, _framer: &mut LineFramer, reason: &CloseReason) {
+        if let Some(idle) = self.idle.as_mut() {
+            idle.forget(token);
+        }
         // The room logs the leave (after a /quit it already has, and this is a no-op).
         let outputs = self.chat.leave(member(token), leave_reason(reason));
         perform(ctx, outputs);

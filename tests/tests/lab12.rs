@@ -1,0 +1,166 @@
+//! Lab 12 grader (labs/12-idle-timers): `chat-server --idle-kick SECS` warns a silent member
+//! `* you will be disconnected in N s`, then disconnects it, with the reactor's timers
+//! (`Ctx::set_timer`); any line restarts the countdown.
+
+mod lab_common;
+
+use lab_common::*;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+use tests::Server;
+
+/// `--idle-kick 4`: the warning comes after 2 s of silence, the kick 2 s later.
+const KICK: &str = "4";
+const WARNING: &str = "* you will be disconnected in 2 s";
+
+struct Member {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Member {
+    fn join(server: &Server) -> Member {
+        let writer = TcpStream::connect(&server.addr).expect("connect");
+        let _ = writer.set_read_timeout(Some(Duration::from_secs(8)));
+        let mut m = Member {
+            reader: BufReader::new(writer.try_clone().expect("clone")),
+            writer,
+        };
+        m.line(); // the welcome
+        m
+    }
+
+    fn line(&mut self) -> Option<String> {
+        let mut line = String::new();
+        match self.reader.read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(line.trim_end().to_string()),
+        }
+    }
+
+    /// Every line until EOF or a read timeout.
+    fn lines_until_quiet(&mut self, quiet: Duration) -> (Vec<String>, bool) {
+        let _ = self.writer.set_read_timeout(Some(quiet));
+        let mut lines = Vec::new();
+        loop {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return (lines, true),
+                Ok(_) => lines.push(line.trim_end().to_string()),
+                Err(_) => return (lines, false),
+            }
+        }
+    }
+}
+
+#[test]
+fn lab12_idle_member_warned_then_kicked() {
+    let mut steps = Steps::new("lab12_idle_member_warned_then_kicked");
+    for model in ["select", "epoll"] {
+        steps.step(&format!(
+            "[{model}] start chat-server --idle-kick {KICK}; guest-1 joins and stays silent"
+        ));
+        let server = start("chat-server", &["--model", model, "--idle-kick", KICK]);
+        let mut silent = Member::join(&server);
+        let started = Instant::now();
+        steps.step(&format!("[{model}] guest-2 joins and says something every 300 ms"));
+        let mut talker = Member::join(&server);
+        steps.step(&format!("[{model}] read guest-1's lines until its connection closes"));
+        let mut seen = Vec::new();
+        let mut closed = false;
+        while started.elapsed() < Duration::from_secs(10) {
+            let _ = talker.writer.write_all(b"tick\n");
+            let (lines, eof) = silent.lines_until_quiet(Duration::from_millis(300));
+            seen.extend(lines);
+            if eof {
+                closed = true;
+                break;
+            }
+        }
+        seen.retain(|l| l != "[guest-2] tick" && l != "* guest-2 joined");
+        steps.expect(
+            closed && seen == [WARNING],
+            &format!("nothing from guest-1 for {KICK} s"),
+            &format!(
+                "lines {seen:?}, then {}",
+                if closed { "EOF" } else { "still open after 10 s" }
+            ),
+            &format!("[{WARNING:?}], then EOF"),
+            "set_timer(after - warning, WARN) when the member joins; when WARN fires, send the \
+             warning and set_timer(warning, KICK); when KICK fires, leave the room and close \
+             (reactor/src/timer.rs: the earliest deadline is the timeout of the next epoll_wait)",
+        );
+        steps.step(&format!("[{model}] guest-2 is told why guest-1 left"));
+        let (lines, _) = talker.lines_until_quiet(Duration::from_millis(500));
+        steps.expect(
+            lines.iter().any(|l| l == "* guest-1 left (idle timeout)"),
+            "(guest-2 kept talking)",
+            &format!("{lines:?}"),
+            "`* guest-1 left (idle timeout)` among them",
+            "the kick goes through the room: Chat::leave(id, LeaveReason::IdleTimeout)",
+        );
+    }
+}
+
+#[test]
+fn lab12_active_member_never_warned() {
+    let mut steps = Steps::new("lab12_active_member_never_warned");
+    for model in ["select", "epoll"] {
+        steps.step(&format!(
+            "[{model}] start chat-server --idle-kick {KICK}; guest-1 joins"
+        ));
+        let server = start("chat-server", &["--model", model, "--idle-kick", KICK]);
+        let mut active = Member::join(&server);
+        steps.step(&format!(
+            "[{model}] guest-1 sends a line every 300 ms for 6 s (longer than {KICK} s)"
+        ));
+        let started = Instant::now();
+        let mut seen = Vec::new();
+        let mut closed = false;
+        while started.elapsed() < Duration::from_secs(6) {
+            let _ = active.writer.write_all(b"/list\n");
+            let (lines, eof) = active.lines_until_quiet(Duration::from_millis(300));
+            seen.extend(lines);
+            if eof {
+                closed = true;
+                break;
+            }
+        }
+        seen.retain(|l| l != "* members: guest-1");
+        steps.expect(
+            !closed && seen.is_empty(),
+            "/list every 300 ms",
+            &format!(
+                "other lines {seen:?}; connection {}",
+                if closed { "closed" } else { "open" }
+            ),
+            "no warning, still connected",
+            "every line restarts the countdown: cancel the pending timer (Ctx::cancel_timer) \
+             before setting a new one, or the old one still fires",
+        );
+    }
+}
+
+#[test]
+fn lab12_warning_in_json() {
+    let mut steps = Steps::new("lab12_warning_in_json");
+    steps.step(&format!(
+        "start chat-server --model epoll --protocol json --idle-kick {KICK}"
+    ));
+    let server = start(
+        "chat-server",
+        &["--model", "epoll", "--protocol", "json", "--idle-kick", KICK],
+    );
+    let mut silent = Member::join(&server);
+    steps.step("stay silent; read the next line");
+    let got = silent.line().unwrap_or_else(|| "(EOF or nothing in 8 s)".into());
+    let want = r#"{"event":"idle_warning","seconds":2}"#;
+    steps.expect(
+        got == want,
+        "nothing",
+        &got,
+        want,
+        "docs/chat-protocol.md: events in JSON",
+    );
+}

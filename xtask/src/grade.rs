@@ -1,0 +1,233 @@
+//! Grading: build what a lab's checks run (`cargo build`), run its tests
+//! (`cargo test -p tests --test labNN`), read which passed, and print the table and score.
+
+use crate::manifest::Lab;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Where and how to build: the workspace, an optional target directory and profile, and the
+/// lecture bug to switch on (the wrong solutions that are a `--bug`).
+#[derive(Clone, Default)]
+pub struct Env {
+    pub root: PathBuf,
+    pub target_dir: Option<PathBuf>,
+    pub bug: Option<String>,
+    /// Print cargo's and the tests' output as they come (a student's `lab-check`).
+    pub verbose: bool,
+}
+
+impl Env {
+    pub fn cargo(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(&self.root).args(args).env("RUST_BACKTRACE", "0");
+        if let Some(dir) = &self.target_dir {
+            cmd.env("CARGO_TARGET_DIR", dir);
+        }
+        match &self.bug {
+            Some(bug) => cmd.env("LAB_BUG", bug),
+            None => cmd.env_remove("LAB_BUG"),
+        };
+        cmd
+    }
+}
+
+/// How one check went.
+pub struct Outcome {
+    pub test: String,
+    pub points: u32,
+    pub earned: u32,
+    pub what: String,
+    /// The test's output when it failed: its numbered steps and the expected-vs-actual panic.
+    pub detail: String,
+}
+
+pub struct Report {
+    pub lab: Lab,
+    pub outcomes: Vec<Outcome>,
+    /// Set when nothing could run (the build failed).
+    pub error: Option<String>,
+}
+
+impl Report {
+    pub fn earned(&self) -> u32 {
+        self.outcomes.iter().map(|o| o.earned).sum()
+    }
+    pub fn full(&self) -> bool {
+        self.error.is_none() && self.earned() == self.lab.total()
+    }
+}
+
+/// Build and run lab `lab`'s checks in `env`.
+pub fn run(lab: &Lab, env: &Env) -> Report {
+    let fail_all = |error: String| Report {
+        lab: lab.clone(),
+        outcomes: lab
+            .checks
+            .iter()
+            .map(|c| Outcome {
+                test: c.test.clone(),
+                points: c.points,
+                earned: 0,
+                what: c.what.clone(),
+                detail: String::new(),
+            })
+            .collect(),
+        error: Some(error),
+    };
+    let mut build: Vec<&str> = vec!["build", "--quiet"];
+    build.extend(lab.build.iter().map(String::as_str));
+    let mut cmd = env.cargo(&build);
+    if !env.verbose {
+        cmd.stderr(Stdio::piped()).stdout(Stdio::null());
+    }
+    match cmd.output() {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => return fail_all(format!("build failed:\n{}", String::from_utf8_lossy(&out.stderr))),
+        Err(e) => return fail_all(format!("cannot run cargo: {e}")),
+    }
+    let target = lab.test_target();
+    let test = ["test", "-p", "tests", "--test", &target, "--", "--test-threads", "2"];
+    let out = match env.cargo(&test).stdin(Stdio::null()).output() {
+        Ok(out) => out,
+        Err(e) => return fail_all(format!("cannot run cargo test: {e}")),
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() && !stdout.contains("test result:") {
+        return fail_all(format!(
+            "the tests did not build or run:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let outcomes = lab
+        .checks
+        .iter()
+        .map(|c| {
+            let passed = stdout.lines().any(|l| l.trim() == format!("test {} ... ok", c.test));
+            let ran = stdout.lines().any(|l| l.starts_with(&format!("test {} ... ", c.test)));
+            let detail = if passed {
+                String::new()
+            } else if !ran {
+                format!("no test named {} ran (tests/tests/{target}.rs)", c.test)
+            } else {
+                failure_output(&stdout, &c.test)
+            };
+            Outcome {
+                test: c.test.clone(),
+                points: c.points,
+                earned: if passed { c.points } else { 0 },
+                what: c.what.clone(),
+                detail,
+            }
+        })
+        .collect();
+    Report {
+        lab: lab.clone(),
+        outcomes,
+        error: None,
+    }
+}
+
+/// The `---- NAME stdout ----` block libtest prints for a failed test.
+fn failure_output(stdout: &str, test: &str) -> String {
+    let head = format!("---- {test} stdout ----");
+    let Some(start) = stdout.find(&head) else {
+        return String::from("(no output captured)");
+    };
+    let rest = &stdout[start + head.len()..];
+    let end = ["\n---- ", "\nfailures:\n", "\n\nfailures:"]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+        .unwrap_or(rest.len());
+    rest[..end].trim().to_string()
+}
+
+/// The per-check table of one lab, failures first in full.
+pub fn print_lab(report: &Report) {
+    if let Some(error) = &report.error {
+        println!("\n{error}");
+    }
+    for o in report
+        .outcomes
+        .iter()
+        .filter(|o| o.earned < o.points && !o.detail.is_empty())
+    {
+        println!("\n=== FAILED {} ({} pts): {}\n{}", o.test, o.points, o.what, o.detail);
+    }
+    println!("\nLab {} — {}\n", report.lab.number, report.lab.title);
+    println!("  {:<6} {:>6}  {:<48} check", "result", "points", "test");
+    for o in &report.outcomes {
+        let mark = if o.earned == o.points { "PASS" } else { "FAIL" };
+        println!("  {mark:<6} {:>2}/{:<3}  {:<48} {}", o.earned, o.points, o.test, o.what);
+    }
+    println!("\nScore: {}/{}", report.earned(), report.lab.total());
+    if !report.full() {
+        println!(
+            "Read the failures above (steps, expected vs actual), then {}.",
+            report.lab.readme().display()
+        );
+    }
+}
+
+/// One line per lab (the `make grade` table).
+pub fn print_table(reports: &[Report]) {
+    println!("\n  {:<4} {:<56} {:>7}", "lab", "title", "score");
+    let (mut earned, mut total) = (0, 0);
+    for r in reports {
+        let note = if r.error.is_some() { "  (build failed)" } else { "" };
+        println!(
+            "  {:<4} {:<56} {:>3}/{:<3}{note}",
+            r.lab.number,
+            r.lab.title,
+            r.earned(),
+            r.lab.total()
+        );
+        earned += r.earned();
+        total += r.lab.total();
+    }
+    println!("\nScore: {earned}/{total}");
+}
+
+/// The same as JSON, for a teacher's scripts.
+pub fn json(reports: &[Report]) -> String {
+    let labs: Vec<_> = reports
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "lab": r.lab.number,
+                "title": r.lab.title,
+                "score": r.earned(),
+                "total": r.lab.total(),
+                "error": r.error,
+                "checks": r.outcomes.iter().map(|o| serde_json::json!({
+                    "test": o.test, "what": o.what, "points": o.points, "earned": o.earned,
+                    "passed": o.earned == o.points,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let earned: u32 = reports.iter().map(Report::earned).sum();
+    let total: u32 = reports.iter().map(|r| r.lab.total()).sum();
+    serde_json::to_string_pretty(&serde_json::json!({ "score": earned, "total": total, "labs": labs }))
+        .unwrap_or_default()
+}
+
+/// The workspace root: the directory of the `Cargo.toml` holding `[workspace]`, from the
+/// current directory up.
+pub fn workspace_root() -> Result<PathBuf, String> {
+    let mut dir = std::env::current_dir().map_err(|e| e.to_string())?;
+    loop {
+        let manifest = dir.join("Cargo.toml");
+        if std::fs::read_to_string(&manifest).is_ok_and(|t| t.contains("[workspace]")) {
+            return Ok(dir);
+        }
+        if !dir.pop() {
+            return Err("not inside the reactor-lab workspace".into());
+        }
+    }
+}
+
+/// `path` relative to `root` for messages.
+pub fn rel<'a>(root: &Path, path: &'a Path) -> &'a Path {
+    path.strip_prefix(root).unwrap_or(path)
+}
