@@ -21,4 +21,5 @@ Response {
     body: Body::Bytes(body),
     close,
     body_len,
+    why: None,
 }

@@ -102,9 +102,10 @@ proptest! {
     }
 
     /// Text has no escaping: what round-trips is what a user can type (no leading `/` in a
-    /// message, words without spaces, texts not starting with a space).
+    /// message, words without spaces, texts not starting with a space, no control characters:
+    /// those are refused, see below).
     #[test]
-    fn text_commands_round_trip(text in "[^/ \r\n][^\r\n]{0,100}", to in word()) {
+    fn text_commands_round_trip(text in "[^/ \\p{C}][^\\p{C}]{0,100}", to in word()) {
         let commands = [
             Command::Say(text.clone()),
             Command::Nick(to.clone()),
@@ -117,6 +118,20 @@ proptest! {
         for command in commands {
             let line = Protocol::Text.format_command(&command);
             prop_assert_eq!(Protocol::Text.decode(&line), Ok(command));
+        }
+    }
+
+    /// A control character anywhere in a text line (other than TAB) is refused with a reason,
+    /// never relayed: a terminal would obey it (issue 10, defect 7).
+    #[test]
+    fn text_lines_with_a_control_character_are_refused(before in "[^/ \\p{C}]{1,20}",
+                                                       control in prop_oneof![0u32..9, 10u32..32, 127u32..160],
+                                                       after in "[^\\p{C}]{0,20}") {
+        let control = char::from_u32(control).unwrap_or('\u{1b}');
+        prop_assume!(control != '\n' && control != '\r');
+        for line in [format!("{before}{control}{after}"), format!("/me {before}{control}{after}")] {
+            let decoded = Protocol::Text.decode(&line);
+            prop_assert!(decoded.is_err(), "{line:?} accepted: {decoded:?}");
         }
     }
 

@@ -62,14 +62,12 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
             }
             None => None,
         };
+        // A starter or a wrong solution that does not build proves nothing about the grader:
+        // each must build, run, and score below full marks.
         let verdicts = [
             reference.full(),
-            stripped
-                .error
-                .as_deref()
-                .map_or(true, |e| !e.starts_with("build failed"))
-                && !stripped.full(),
-            wrong.as_ref().is_some_and(|w| !w.full()),
+            built(&stripped) && !stripped.full(),
+            wrong.as_ref().is_some_and(|w| built(w) && !w.full()),
         ];
         for (report, what) in [
             (Some(&reference), "reference"),
@@ -225,4 +223,9 @@ fn registry_crates(root: &Path) -> Result<HashSet<String>, String> {
         }
     }
     Ok(names)
+}
+
+/// Did the lab's code build (whatever the grader then said)?
+fn built(report: &grade::Report) -> bool {
+    report.error.as_deref().map_or(true, |e| !e.starts_with("build failed"))
 }
