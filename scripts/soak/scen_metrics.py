@@ -84,7 +84,9 @@ def _trickle(http_addr, seconds, stop):
 
 def slow_scrapers(ctx):
     """70 scrapers each sending a byte every 3 s for 12 s: a normal scrape every second is
-    still answered 200, in under 2 s (10 s in the short run)."""
+    still answered 200, in under 2 s (10 s in the short run). A head still arriving takes no
+    scrape slot (only a complete head does, until its reply is out), so the 70 never push a
+    normal scrape to 503; the scrape deadline, from accept, drops them at 10 s."""
     checks = Checks()
     slow_n, seconds = (70, 6) if ctx.short else (70, 12)  # 70: past the thread model's 64 scrapes
     with ctx.start() as server:

@@ -5,6 +5,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::thread;
+use std::time::{Duration, Instant};
 use tests::{connect_tcp, Server, CONCURRENT_MODELS};
 
 const LINE: usize = 1024;
@@ -88,8 +89,8 @@ fn a_member_that_never_reads_is_dropped_while_the_readers_get_every_line() {
             thread::spawn(move || {
                 let server = start(model);
                 let mut reader = join(&server);
-                let _stalled = join(&server); // guest-2: never reads again
-                                              // 10 MB: far more than the kernel buffers of the stalled member hold.
+                let stalled = join(&server); // guest-2: never reads again
+                                             // 10 MB: far more than the kernel buffers of the stalled member hold.
                 let _sender = burst(&server, 10_000);
                 let (got, news) = read_messages(&mut reader, 10_000, model);
                 assert_eq!(got, (0..10_000).collect::<Vec<_>>(), "[{model}] every line, in order");
@@ -97,9 +98,40 @@ fn a_member_that_never_reads_is_dropped_while_the_readers_get_every_line() {
                     news.iter().any(|n| n == "* guest-2 left (too slow)"),
                     "[{model}] the stalled member is dropped: {news:?}"
                 );
+                // And its connection really closed, though it reads nothing. On fork the
+                // child relaying to it used to stay blocked on the client forever, so the
+                // parent's "left" never reached the socket (short soak: stalled dropped 2/6).
+                let port = stalled.get_ref().local_addr().expect("local addr").port();
+                let deadline = Instant::now() + Duration::from_secs(8);
+                while server_side_established(&server.addr, port) && Instant::now() < deadline {
+                    thread::sleep(Duration::from_millis(100));
+                }
+                assert!(
+                    !server_side_established(&server.addr, port),
+                    "[{model}] the stalled member's connection is still open 8 s after it left"
+                );
             })
         })
         .collect();
     let failed: Vec<_> = handles.into_iter().filter_map(|h| h.join().err()).collect();
     assert!(failed.is_empty(), "{} model(s) failed", failed.len());
+}
+
+/// Is the server's end of the connection from local port `client_port` still ESTABLISHED
+/// (`/proc/net/tcp`, state 01)? Read from the kernel, so the client need not read a byte.
+fn server_side_established(server_addr: &str, client_port: u16) -> bool {
+    let server_port = server_addr
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse::<u16>().ok())
+        .expect("server port");
+    let table = std::fs::read_to_string("/proc/net/tcp").expect("/proc/net/tcp");
+    let port_of = |field: &str| u16::from_str_radix(field.rsplit(':').next().unwrap_or(""), 16).ok();
+    table.lines().skip(1).any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields.len() > 3
+            && port_of(fields[1]) == Some(server_port)
+            && port_of(fields[2]) == Some(client_port)
+            && fields[3] == "01"
+    })
 }

@@ -1,7 +1,8 @@
 //! Scrapes that hold the server's resources (issue 10, defects 2 and 3): many clients that
 //! ask for a large exposition and never read it, and clients that trickle their request.
 //! Memory stays bounded, extra scrapes get 503 + `Retry-After`, and a scrape past its
-//! deadline is dropped, so scraping works again without any client's help.
+//! deadline is dropped, so scraping works again without any client's help. A client still
+//! trickling its request holds no scrape slot: normal scrapes are answered meanwhile.
 
 #[path = "metrics_common/mod.rs"]
 mod common;
@@ -139,13 +140,17 @@ fn scrapers_that_never_read_cost_no_memory_and_are_dropped_at_the_deadline() {
 fn scrapers_trickling_their_request_cannot_block_scraping() {
     for_each_model(|model| {
         let (_server, http) = start(model, &["--max-scrapes", "4", "--scrape-deadline", "3"]);
-        let mut tricklers: Vec<TcpStream> = (0..4).map(|_| connect_tcp(&http)).collect();
+        // Twice as many tricklers as scrape slots: a head not yet complete takes no slot.
+        let mut tricklers: Vec<TcpStream> = (0..8).map(|_| connect_tcp(&http)).collect();
         for stream in &mut tricklers {
             write_all(stream, b"G");
         }
         thread::sleep(Duration::from_millis(300));
         let (code, head, _) = scrape(&http);
-        assert_eq!((code, head.contains("Retry-After: 1")), (503, true), "[{model}] {head}");
+        assert_eq!(
+            code, 200,
+            "[{model}] a scrape among clients still sending their heads: {head}"
+        );
         // One byte every 300 ms: before the fix, each byte restarted a 5 s read timeout.
         let start = Instant::now();
         let mut open = tricklers.len();

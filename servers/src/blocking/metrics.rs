@@ -7,8 +7,12 @@
 //! store and needs no lock at all).
 //!
 //! `--http` adds a second acceptor thread: `poll(2)` on the HTTP listener and on a *wake
-//! pipe*; each scrape is answered on a short-lived thread, at most `--max-scrapes` at once
-//! (the next get 503 + `Retry-After`). A scrape has `--scrape-deadline` for its whole exchange:
+//! pipe*; each HTTP connection is answered on a short-lived thread (at most
+//! `--max-connections` of them; the next get 503 at once). Its head is read first; only a
+//! complete head takes one of the `--max-scrapes` slots (past them: 503 + `Retry-After`), held
+//! until the reply is written. So clients trickling their head cost a thread and at most
+//! 8 KiB each, for at most the deadline, but never a scrape slot: normal scrapes keep being
+//! answered. A scrape has `--scrape-deadline` for its whole exchange, from accept:
 //! every blocking `read` and `write` gets what is left of it as its timeout
 //! (`SO_RCVTIMEO`, `SO_SNDTIMEO`), so neither a client trickling its head one byte at a time
 //! nor one that never reads the reply can hold a slot longer. The exposition is rendered
@@ -43,8 +47,9 @@ type SharedCache = Arc<Mutex<ExpositionCache>>;
 /// SIGINT/SIGTERM.
 pub fn run(listener: Listener, http: Option<Listener>, options: &Options, limits: ScrapeLimits) -> io::Result<()> {
     let store = SharedStore::default();
+    let max_open = options.max_connections;
     let http_thread = http
-        .map(|l| HttpThread::spawn(l, Arc::clone(&store), limits))
+        .map(|l| HttpThread::spawn(l, Arc::clone(&store), limits, max_open))
         .transpose()?;
     let shared = Arc::clone(&store);
     let session = move |stream: &mut Stream, peer: &Peer| metrics_session(stream, peer, &shared);
@@ -109,12 +114,12 @@ struct HttpThread {
 }
 
 impl HttpThread {
-    fn spawn(listener: Listener, store: SharedStore, limits: ScrapeLimits) -> io::Result<HttpThread> {
+    fn spawn(listener: Listener, store: SharedStore, limits: ScrapeLimits, max_open: usize) -> io::Result<HttpThread> {
         listener.set_nonblocking(true)?;
         let (wake_read, wake) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
         let handle = std::thread::Builder::new()
             .name("http-acceptor".into())
-            .spawn(move || accept_scrapes(&listener, &wake_read, &store, limits))?;
+            .spawn(move || accept_scrapes(&listener, &wake_read, &store, (limits, max_open)))?;
         Ok(HttpThread { wake, handle })
     }
 
@@ -124,9 +129,38 @@ impl HttpThread {
     }
 }
 
-/// poll(2) on [wake pipe, listener]; accept each scrape onto its own thread.
-fn accept_scrapes(listener: &Listener, wake: &OwnedFd, store: &SharedStore, limits: ScrapeLimits) {
-    let running = Arc::new(AtomicUsize::new(0));
+/// HTTP connections open (each on its thread) and scrapes among them past their head.
+#[derive(Debug, Default)]
+struct Counts {
+    open: Arc<AtomicUsize>,
+    scrapes: Arc<AtomicUsize>,
+}
+
+/// One place in a counter bounded by a maximum, given back when dropped (whatever way the
+/// thread holding it ends).
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    /// A place, or `Err(in use)` when all `max` are taken.
+    fn take(counter: &Arc<AtomicUsize>, max: usize) -> Result<Slot, usize> {
+        let before = counter.fetch_add(1, Ordering::SeqCst);
+        let slot = Slot(Arc::clone(counter)); // dropped on refusal too: the add is undone
+        if before >= max {
+            return Err(before);
+        }
+        Ok(slot)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// poll(2) on [wake pipe, listener]; accept each HTTP connection onto its own thread.
+fn accept_scrapes(listener: &Listener, wake: &OwnedFd, store: &SharedStore, limits: (ScrapeLimits, usize)) {
+    let counts = Counts::default();
     let cache = SharedCache::default();
     loop {
         let mut fds = [
@@ -142,7 +176,7 @@ fn accept_scrapes(listener: &Listener, wake: &OwnedFd, store: &SharedStore, limi
             return debug!("http: acceptor stopping");
         }
         match listener.accept() {
-            Ok((stream, peer)) => start_scrape(stream, peer, (store, &cache), &running, limits),
+            Ok((stream, peer)) => start_scrape(stream, peer, (store, &cache), &counts, limits),
             Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE)) => {
                 warn!("http: accept: {e}; backing off");
                 std::thread::sleep(Duration::from_millis(100));
@@ -156,58 +190,69 @@ fn start_scrape(
     mut stream: Stream,
     peer: Peer,
     (store, cache): (&SharedStore, &SharedCache),
-    running: &Arc<AtomicUsize>,
-    limits: ScrapeLimits,
+    counts: &Counts,
+    (limits, max_open): (ScrapeLimits, usize),
 ) {
-    if running.fetch_add(1, Ordering::SeqCst) >= limits.max {
-        let now = running.fetch_sub(1, Ordering::SeqCst) - 1;
-        warn!("http: {peer}: {now} scrapes already running, 503");
-        // Best effort, never blocking the acceptor: a fresh socket buffer takes it whole.
-        let _ = stream.set_nonblocking(true);
-        let _ = stream.write(&http::busy(now).to_vec());
-        return;
-    }
-    let (store, cache, done) = (Arc::clone(store), Arc::clone(cache), Arc::clone(running));
+    let open = match Slot::take(&counts.open, max_open) {
+        Ok(slot) => slot,
+        Err(open) => {
+            warn!("http: {peer}: {open} connections open, 503");
+            // Best effort, never blocking the acceptor: a fresh socket buffer takes it whole.
+            let _ = stream.set_nonblocking(true);
+            let _ = stream.write(&http::busy(counts.scrapes.load(Ordering::SeqCst)).to_vec());
+            return;
+        }
+    };
+    let (store, cache, scrapes) = (Arc::clone(store), Arc::clone(cache), Arc::clone(&counts.scrapes));
     let spawned = std::thread::Builder::new().name("scrape".into()).spawn(move || {
+        let _open = open; // given back when this thread ends
         let deadline = Instant::now() + limits.deadline;
-        if let Err(e) = serve_scrape(stream, &store, &cache, deadline) {
+        if let Err(e) = serve_scrape(stream, (&store, &cache), &scrapes, limits.max, deadline) {
             debug!("http: {peer}: {e}");
         }
-        done.fetch_sub(1, Ordering::SeqCst);
     });
     if let Err(e) = spawned {
-        running.fetch_sub(1, Ordering::SeqCst);
-        warn!("http: cannot start a thread: {e}");
+        warn!("http: cannot start a thread: {e}"); // the closure, and its slot, are dropped
     }
 }
 
-/// Read one request head, answer it, close; all before `deadline`.
+/// Read one request head, then (holding a scrape slot, or answering 503 when none is free)
+/// answer it and close; all before `deadline`.
 fn serve_scrape(
     mut stream: Stream,
-    store: &Mutex<Store>,
-    cache: &Mutex<ExpositionCache>,
+    (store, cache): (&Mutex<Store>, &Mutex<ExpositionCache>),
+    scrapes: &Arc<AtomicUsize>,
+    max_scrapes: usize,
     deadline: Instant,
 ) -> io::Result<()> {
     crate::reactive::metrics::shrink_send_buffer(&stream);
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
-    loop {
+    while !http::head_done(&head) {
         stream.set_read_timeout(Some(time_left(deadline)?))?;
         let n = stream.read(&mut buf)?;
         if n == 0 {
             return Ok(()); // gone before finishing its request
         }
-        head.extend_from_slice(&buf[..n]);
-        let reply = {
-            let store = store.lock().unwrap_or_else(PoisonError::into_inner);
-            let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
-            http::respond(&head, &store, &mut cache)
-        };
-        if let Some(reply) = reply {
-            write_before(&mut stream, &reply.head, deadline)?;
-            return write_before(&mut stream, &reply.body, deadline);
-        }
+        head.extend_from_slice(&buf[..n]); // at most MAX_HEAD + 4 KiB: head_done stops it
     }
+    let _slot = match Slot::take(scrapes, max_scrapes) {
+        Ok(slot) => slot,
+        Err(running) => {
+            warn!("http: {running} scrapes already running, 503");
+            return write_before(&mut stream, &http::busy(running).to_vec(), deadline);
+        }
+    };
+    let reply = {
+        let store = store.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+        http::respond(&head, &store, &mut cache)
+    };
+    if let Some(reply) = reply {
+        write_before(&mut stream, &reply.head, deadline)?;
+        write_before(&mut stream, &reply.body, deadline)?;
+    }
+    Ok(())
 }
 
 /// Write `bytes` in slices, each `write(2)` waiting at most for what is left until

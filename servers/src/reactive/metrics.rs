@@ -15,7 +15,10 @@
 //! Scrapes (`proto/metrics/scrape.rs`): the exposition is rendered once per store version
 //! and queued with `Ctx::send_shared`, so every scraper's outbox points at the same bytes;
 //! at most `--max-scrapes` at once (the next get 503 + `Retry-After`), each dropped when its
-//! `--scrape-deadline` timer fires before the reply is out.
+//! `--scrape-deadline` timer fires before the reply is out. A scrape is counted from its
+//! complete head to the end of its reply: a client still sending its head holds no slot (it
+//! is bounded by the same deadline, started at accept, and by `--max-connections`), so 70
+//! clients trickling a byte every 3 s cannot turn every normal scrape into a 503.
 
 use crate::proto::metrics::scrape::{ExpositionCache, ScrapeLimits, SCRAPE_SEND_BUFFER};
 use crate::proto::metrics::{http, unix_millis, Session, Store};
@@ -44,7 +47,9 @@ pub fn config(base: Config) -> Config {
 pub enum Conn {
     /// A protocol client; `pending` bytes of an incomplete frame or line wait for more.
     Metrics { session: Session, pending: usize },
-    /// A scrape on the HTTP port (counted in `MetricsHandler::scrapes` until closed).
+    /// A connection on the HTTP port still sending its head: not counted as a scrape yet.
+    HttpHead,
+    /// A scrape whose reply is on its way (counted in `MetricsHandler::scrapes` until closed).
     Http,
     /// A scrape refused with 503: closed once the reply is out, not counted.
     Refused,
@@ -82,17 +87,10 @@ impl Handler for MetricsHandler {
 
     fn on_accept(&mut self, ctx: &mut Ctx<'_>, token: Token, peer: &Peer) -> Conn {
         if ctx.listener() == Some(HTTP_LISTENER) {
-            if self.scrapes >= self.scrape_limits.max {
-                warn!("{token}: scrape from {peer}: {} already running, 503", self.scrapes);
-                let busy = http::busy(self.scrapes);
-                ctx.send_vec(token, busy.to_vec());
-                ctx.close(token);
-                return Conn::Refused;
-            }
             debug!("{token}: HTTP scrape from {peer}");
-            self.scrapes += 1;
+            // The deadline covers head and reply: it starts now, not at the complete head.
             ctx.set_timer(self.scrape_limits.deadline, SCRAPE_TIMER);
-            return Conn::Http;
+            return Conn::HttpHead;
         }
         debug!("{token}: metrics client {peer}");
         Conn::Metrics {
@@ -113,21 +111,19 @@ impl Handler for MetricsHandler {
                 *pending = input.len() - progress.consumed;
                 progress.consumed
             }
-            Conn::Http => match http::respond(input, &self.store, &mut self.cache) {
-                None => 0, // head incomplete: wait for more
-                Some(reply) => {
-                    ctx.send_vec(token, reply.head);
-                    ctx.send_shared(token, reply.body);
-                    ctx.close(token);
+            Conn::HttpHead => match self.answer_head(ctx, token, input) {
+                Some(next) => {
+                    *conn = next;
                     input.len()
                 }
+                None => 0, // head incomplete: wait for more
             },
-            Conn::Refused => input.len(),
+            Conn::Http | Conn::Refused => input.len(), // one request per connection
         }
     }
 
     fn on_timer(&mut self, ctx: &mut Ctx<'_>, token: Token, conn: &mut Conn, tag: u64) {
-        if tag == SCRAPE_TIMER && matches!(conn, Conn::Http) {
+        if tag == SCRAPE_TIMER && matches!(conn, Conn::HttpHead | Conn::Http) {
             warn!(
                 "{token}: scrape not done in {:?}, dropping it",
                 self.scrape_limits.deadline
@@ -147,6 +143,30 @@ impl Handler for MetricsHandler {
             }
             _ => debug!("{token}: closed ({reason})"),
         }
+    }
+}
+
+impl MetricsHandler {
+    /// Once the head is complete (`None` before): take a scrape slot and queue the reply, or
+    /// answer 503 when `--max-scrapes` replies are already in flight. Either way the
+    /// connection closes once its reply is out; the new state is returned.
+    fn answer_head(&mut self, ctx: &mut Ctx<'_>, token: Token, input: &[u8]) -> Option<Conn> {
+        if !http::head_done(input) {
+            return None;
+        }
+        let next = if self.scrapes >= self.scrape_limits.max {
+            warn!("{token}: {} scrapes already running, 503", self.scrapes);
+            ctx.send_vec(token, http::busy(self.scrapes).to_vec());
+            Conn::Refused
+        } else {
+            let reply = http::respond(input, &self.store, &mut self.cache)?;
+            self.scrapes += 1;
+            ctx.send_vec(token, reply.head);
+            ctx.send_shared(token, reply.body);
+            Conn::Http
+        };
+        ctx.close(token);
+        Some(next)
     }
 }
 

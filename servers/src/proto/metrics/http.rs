@@ -60,6 +60,17 @@ pub fn respond(input: &[u8], store: &Store, cache: &mut ExpositionCache) -> Opti
     }
 }
 
+/// Whether `respond` would answer `input` now: its head is complete, malformed or too long.
+/// The drivers count a scrape against `--max-scrapes` only from this point, so a client still
+/// sending its head (bounded by the scrape deadline) never holds a slot.
+pub fn head_done(input: &[u8]) -> bool {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    match httparse::Request::new(&mut headers).parse(input) {
+        Ok(httparse::Status::Partial) => input.len() > MAX_HEAD,
+        Ok(httparse::Status::Complete(_)) | Err(_) => true,
+    }
+}
+
 fn route(method: &str, path: &str, store: &Store, cache: &mut ExpositionCache) -> Reply {
     let path = path.split('?').next().unwrap_or("");
     let head_only = method == "HEAD";
@@ -168,6 +179,8 @@ mod tests {
     fn incomplete_garbage_and_huge_heads() {
         let store = Store::default();
         assert!(respond(b"GET /metrics HTTP/1.1\r\nHost:", &store).is_none());
+        assert!(!head_done(b"GET /metrics HTTP/1.1\r\nHost:"));
+        assert!(head_done(b"GET /metrics HTTP/1.1\r\n\r\n") && head_done(b"\x00\r\n\r\n"));
         assert!(text(respond(b"\x00\x01 nonsense\r\n\r\n", &store)).starts_with("HTTP/1.1 400 "));
         let huge = format!("GET /metrics HTTP/1.1\r\nX: {}", "a".repeat(MAX_HEAD));
         assert!(text(respond(huge.as_bytes(), &store)).starts_with("HTTP/1.1 431 "));

@@ -29,7 +29,7 @@
 //! | metrics in the store | 10 000 | `store-full` |
 //! | metrics created by one connection | 1 000 | `quota` |
 //! | replies queued per connection | 64 KiB per batch, then the client is paused | backpressure |
-//! | scrapes at once on `--http` | 16 | `503` + `Retry-After: 1` (`scrape.rs`) |
+//! | scrapes at once on `--http`, from complete head to end of reply | 16 | `503` + `Retry-After: 1` (`scrape.rs`) |
 //! | one scrape, head and reply | 10 s | connection dropped |
 
 pub mod binary;

@@ -12,8 +12,9 @@
 //!    writes from it in slices. A scraper that does not read costs a pointer, not 3 MB —
 //!    and a small socket buffer ([`SCRAPE_SEND_BUFFER`]), so the kernel does not keep a
 //!    copy per scraper either.
-//! 3. **Cap and time the scrapes.** At most [`MAX_SCRAPES`] at once by default (the next get 503 with
-//!    `Retry-After`), each with [`SCRAPE_DEADLINE`] (by default) for its whole exchange, head and reply:
+//! 3. **Cap and time the scrapes.** At most [`MAX_SCRAPES`] at once by default, counted from
+//!    the complete request head to the end of the reply (the next get 503 with `Retry-After`;
+//!    a client still sending its head holds no slot), each with [`SCRAPE_DEADLINE`] (by default) for its whole exchange, head and reply:
 //!    past it the connection is dropped. A rendering kept alive by a stalled scraper after
 //!    the store moved on is therefore bounded too: at most `MAX_SCRAPES` versions, for at
 //!    most `SCRAPE_DEADLINE`.
@@ -23,8 +24,8 @@ use super::store::Store;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Scrapes served at once on the HTTP port by default (`--max-scrapes`); the next ones get
-/// 503 + `Retry-After`.
+/// Scrapes served at once on the HTTP port by default (`--max-scrapes`), each from its
+/// complete head to the end of its reply; the next ones get 503 + `Retry-After`.
 pub const MAX_SCRAPES: usize = 16;
 /// Longest a scrape may take by default (`--scrape-deadline`), from accept to the last byte
 /// of the reply.

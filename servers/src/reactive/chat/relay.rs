@@ -13,7 +13,9 @@
 //!   parent sees EOF (`* nick left (connection lost)`) and closes its end after answering
 //!   whatever the client's last lines asked (a `* bye`, say);
 //! - parent EOF (a `/quit`, too slow, server shutdown): deliver what is buffered to the
-//!   client within [`DRAIN_LIMIT`], then exit — a client that does not read cannot keep us;
+//!   client within [`DRAIN_LIMIT`], then exit — a client that does not read cannot keep us.
+//!   The parent is watched for its hang-up (POLLHUP) even while our buffer toward the client
+//!   is full and we are not reading it: that is exactly when it drops a member as too slow;
 //! - an error on either side: exit. The exit closes both sockets, which is the message.
 
 use log::debug;
@@ -123,12 +125,25 @@ pub fn relay(mut client: Stream, mut parent: UnixStream, peer: &Peer) -> io::Res
         };
         let client_events = interest(up.wants_input(), !down.is_empty());
         let parent_events = interest(down.wants_input(), !up.is_empty());
-        let (client_ready, parent_ready) = wait(&client, client_events, &parent, parent_events, timeout)?;
+        // Until the parent is known to be gone, watch it even with no interest: poll reports
+        // its POLLHUP anyway. Without that, a client that stops reading fills `down`, the
+        // parent is no longer polled, and when the parent drops the member as too slow this
+        // child never hears of it: it kept the client connected until the client itself went.
+        let watch_parent = deadline.is_none() || !parent_events.is_empty();
+        let (client_ready, parent_ready) =
+            wait(&client, client_events, &parent, (watch_parent, parent_events), timeout)?;
         if readable(client_ready) && up.wants_input() {
             up.fill(&mut client)?;
         }
         if readable(parent_ready) && down.wants_input() && !down.fill(&mut parent)? {
             deadline = Some(Instant::now() + DRAIN_LIMIT); // the parent closed: last delivery
+        }
+        if parent_ready.contains(PollFlags::POLLHUP) && deadline.is_none() {
+            debug!(
+                "{peer}: the parent closed while {} bytes wait for the client",
+                down.end - down.start
+            );
+            deadline = Some(Instant::now() + DRAIN_LIMIT); // last delivery, `down` full
         }
         if !client_ready.is_empty() && !down.is_empty() {
             down.drain(&mut client)?;
@@ -155,21 +170,23 @@ fn interest(read: bool, write: bool) -> PollFlags {
     flags
 }
 
-/// `poll(2)` on the descriptors that have a non-empty interest; returns what each reported
-/// (empty for one not watched). POLLHUP and POLLERR come whether asked for or not, and the
-/// read or write that follows turns them into EOF or an error: no busy loop.
+/// `poll(2)` on the client if it has a non-empty interest, on the parent if `watch_parent`
+/// (even with an empty interest, for its hang-up); returns what each reported (empty for one
+/// not watched). POLLHUP and POLLERR come whether asked for or not, and the read or write that
+/// follows turns them into EOF or an error; a parent watched for its hang-up alone is watched
+/// no more once it hung up: no busy loop.
 fn wait(
     client: &Stream,
     client_events: PollFlags,
     parent: &UnixStream,
-    parent_events: PollFlags,
+    (watch_parent, parent_events): (bool, PollFlags),
     timeout: PollTimeout,
 ) -> io::Result<(PollFlags, PollFlags)> {
     let mut fds = Vec::with_capacity(2);
     if !client_events.is_empty() {
         fds.push(PollFd::new(client.as_fd(), client_events));
     }
-    if !parent_events.is_empty() {
+    if watch_parent {
         fds.push(PollFd::new(parent.as_fd(), parent_events));
     }
     match poll(&mut fds, timeout) {
@@ -183,7 +200,7 @@ fn wait(
     } else {
         revents.next().unwrap_or(PollFlags::empty())
     };
-    let parent_ready = if parent_events.is_empty() {
+    let parent_ready = if !watch_parent {
         PollFlags::empty()
     } else {
         revents.next().unwrap_or(PollFlags::empty())
