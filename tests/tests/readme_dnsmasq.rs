@@ -49,6 +49,21 @@ fn dns_query(line: &str, port: u16) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Wait until dnsmasq answers `first` on `port` (true), or exits (false, its error noted).
+fn answers(first: &str, port: u16, dnsmasq: &mut Killed, log: &Path, failures: &mut Vec<String>) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !dns_query(first, port).contains("ANSWER SECTION") {
+        if let Ok(Some(status)) = dnsmasq.0.try_wait() {
+            let error = std::fs::read_to_string(log).unwrap_or_default();
+            failures.push(format!("port {port}: dnsmasq exited ({status}): {}", error.trim()));
+            return false;
+        }
+        assert!(Instant::now() < deadline, "dnsmasq never answered on port {port}");
+        thread::sleep(Duration::from_millis(50));
+    }
+    true
+}
+
 #[test]
 fn the_readme_dnsmasq_command_answers_each_query_as_its_comment_says() {
     let dnsmasq = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"]
@@ -60,27 +75,36 @@ fn the_readme_dnsmasq_command_answers_each_query_as_its_comment_says() {
         .iter()
         .find(|l| l.starts_with("dnsmasq "))
         .expect("a dnsmasq line");
-    let port = UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("free port")
-        .port();
-    let start = start
-        .replacen("dnsmasq", dnsmasq, 1)
-        .replace("--port=5353", &format!("--port={port}"));
-    let child = Command::new("bash")
-        .args(["-c", &format!("exec {start}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start dnsmasq");
-    let _dnsmasq = Killed(child);
     let first = lines.iter().find(|l| l.starts_with("dns-query ")).expect("a query");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !dns_query(first, port).contains("ANSWER SECTION") {
-        assert!(Instant::now() < deadline, "dnsmasq never answered on port {port}");
-        thread::sleep(Duration::from_millis(50));
-    }
+    // A free UDP port can still be taken on TCP (dnsmasq listens on both) or by someone else
+    // before dnsmasq binds it: then dnsmasq exits at once, and we try another port.
+    let mut failures = Vec::new();
+    let (port, _dnsmasq) = loop {
+        assert!(failures.len() < 5, "dnsmasq would not start:\n{}", failures.join("\n"));
+        let port = UdpSocket::bind("127.0.0.1:0")
+            .and_then(|s| s.local_addr())
+            .expect("free port")
+            .port();
+        let log = std::env::temp_dir().join(format!("readme-dnsmasq-{}-{port}.log", std::process::id()));
+        let command = start
+            .replacen("dnsmasq", dnsmasq, 1)
+            .replace("--port=5353", &format!("--port={port}"));
+        let child = Command::new("bash")
+            .args(["-c", &format!("exec {command}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            // A file, not a pipe: with --log-queries it logs every question, and a pipe nobody
+            // reads would end up blocking it.
+            .stderr(Stdio::from(std::fs::File::create(&log).expect("dnsmasq log file")))
+            .spawn()
+            .expect("start dnsmasq");
+        let mut dnsmasq_child = Killed(child);
+        let answered = answers(first, port, &mut dnsmasq_child, &log, &mut failures);
+        let _ = std::fs::remove_file(&log);
+        if answered {
+            break (port, dnsmasq_child);
+        }
+    };
     for (line, expected) in [
         ("host.lab.test", "192.0.2.20"),
         ("-t MX lab.test", "10 mail.lab.test."),
