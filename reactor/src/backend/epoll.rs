@@ -63,6 +63,7 @@ impl EpollBackend {
         out.writable = event.is_writable();
         out.hangup = event.is_write_closed();
         out.error = event.is_error();
+        out.read_closed = event.is_read_closed();
         out
     }
 }
@@ -103,5 +104,9 @@ impl Backend for EpollBackend {
 
     fn registered(&self) -> usize {
         self.count
+    }
+
+    fn edge_triggered(&self) -> bool {
+        true
     }
 }

@@ -48,6 +48,13 @@ pub trait Backend {
 
     /// How many descriptors are registered (for the per-turn debug line).
     fn registered(&self) -> usize;
+
+    /// Does an event mean "became ready" (edge-triggered, reported once: epoll through mio)
+    /// rather than "is ready" (level-triggered, reported by every wait while it stays true:
+    /// select, poll)? It decides how much `read_ready` must read per event (rule 2).
+    fn edge_triggered(&self) -> bool {
+        false
+    }
 }
 
 /// Which backend to build; parsed from `--model select|poll|epoll`.

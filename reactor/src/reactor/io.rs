@@ -1,13 +1,15 @@
 //! Reading and writing connections.
 //!
-//! `read_ready`: read until `WouldBlock` (rule 2), handing each chunk to the handler; stop
-//! early only when the connection's read budget for this turn is spent (it is then revisited
-//! next turn without waiting — with edge-triggered epoll no new event would come).
+//! `read_ready`: read until `WouldBlock` or a short read (rule 2; how much one event needs is
+//! in `read_until.rs`), handing each chunk to the handler; stop early when the connection's
+//! read budget for this turn is spent (it is then revisited next turn without waiting — with
+//! edge-triggered epoll no new event would come).
 //! `write_ready`: flush the outbox; short writes keep the rest (rule 4). A connection that
 //! closes once drained sends its FIN with `shutdown(2)` before `close(2)` (see `flush`).
 //! `update_interest`: READABLE while we may read, WRITABLE only while output is pending
 //! (rule 3); the backend is called only when that changes.
 
+use super::read_until::ReadUntil;
 use super::{Reactor, READ_BUDGET};
 use crate::conn::Conn;
 use crate::outbox::Flush;
@@ -17,8 +19,9 @@ use std::io::{self, Read};
 use std::os::fd::AsRawFd;
 
 impl<H: Handler> Reactor<H> {
-    /// The socket has data (or EOF, or an error): read it all.
-    pub(super) fn read_ready(&mut self, token: Token) {
+    /// The socket has data (or EOF, or an error): read it all, or as much as `until` says
+    /// shows it drained.
+    pub(super) fn read_ready(&mut self, token: Token, until: ReadUntil) {
         for _ in 0..READ_BUDGET {
             let Some(conn) = self.conns.get_mut(token.0) else {
                 return;
@@ -31,6 +34,11 @@ impl<H: Handler> Reactor<H> {
                 Ok(n) => {
                     conn.last_active = self.now;
                     self.deliver(token, n);
+                    // Rule 2: a short read drained the socket; the read that would say
+                    // WouldBlock is a system call saved (`read_until.rs` says when).
+                    if until.done_after(n, self.scratch.len()) {
+                        return;
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -47,7 +55,8 @@ impl<H: Handler> Reactor<H> {
     pub(super) fn retry_pending_reads(&mut self) {
         let pending = std::mem::take(&mut self.pending_reads);
         for token in pending {
-            self.read_ready(token);
+            // No event announces these: read until WouldBlock, as before the budget ran out.
+            self.read_ready(token, ReadUntil::WouldBlock);
         }
     }
 

@@ -13,12 +13,14 @@
 //! ```
 //!
 //! Files: `accept.rs` (new connections, EMFILE back-off), `io.rs` (reads, writes, interest),
-//! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers).
+//! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers),
+//! `read_until.rs` (how much one event must read: rule 2).
 
 mod accept;
 mod apply;
 mod close;
 mod io;
+mod read_until;
 
 use crate::backend::{Backend, BackendKind};
 use crate::conn::Conn;
@@ -292,7 +294,8 @@ impl<H: Handler> Reactor<H> {
             self.accept_ready(index);
         } else {
             if event.readable || event.hangup || event.error {
-                self.read_ready(event.token);
+                let until = read_until::ReadUntil::for_event(&event, self.backend.edge_triggered());
+                self.read_ready(event.token, until);
             }
             if event.writable {
                 self.write_ready(event.token);
