@@ -48,6 +48,11 @@ pub trait Handler {
 
     /// A signal other than SIGINT/SIGTERM that the reactor was asked to watch arrived.
     fn on_signal(&mut self, _ctx: &mut Ctx<'_>, _signal: Signal) {}
+
+    /// The turn's events are handled and the loop is about to wait again: the place to write
+    /// what the handler buffered during the turn (the HTTP access log), once per turn rather
+    /// than once per request. The last turn of a graceful stop calls it too.
+    fn on_turn_end(&mut self) {}
 }
 
 /// Why a connection was closed (logged at debug level, passed to `on_close`).

@@ -10,6 +10,7 @@
 //!                           connection → read_ready and/or write_ready
 //!      ─ fire_timers        idle timeouts, handler timers, accept back-off
 //!      ─ reap_closed        free the slab slots of connections closed this turn
+//!      ─ on_turn_end        the handler's once-per-turn work (flush a buffered log)
 //! ```
 //!
 //! Files: `accept.rs` (new connections, EMFILE back-off), `io.rs` (reads, writes, interest),
@@ -220,6 +221,7 @@ impl<H: Handler> Reactor<H> {
         }
         self.fire_timers();
         self.reap_closed();
+        self.handler.on_turn_end(); // e.g. flush a buffered log, once per turn
         Ok(())
     }
 

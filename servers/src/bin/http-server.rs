@@ -14,6 +14,7 @@ use clap::Parser;
 use servers::blocking::{self, http::HttpSession};
 use servers::cli::{self, ServerArgs};
 use servers::proto::http::Site;
+use servers::reactive::access_log::{self, AccessLog};
 use servers::reactive::{self, http::HttpHandler};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,6 +34,12 @@ struct Args {
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
 
+    /// Write one line per request to FILE (appended; `-` for stdout) in nginx's combined
+    /// format, buffered and written once per turn of the loop; the per-request info line on
+    /// stderr is then not written.
+    #[arg(long, value_name = "FILE|-")]
+    access_log: Option<String>,
+
     /// Seconds a client may take to send a complete request head (then 408 and close).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     header_timeout: u64,
@@ -48,18 +55,24 @@ fn main() {
     let addr = args.server.listen_addr("127.0.0.1:8080");
     let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let header_timeout = Duration::from_secs(args.header_timeout);
+    let open_log =
+        |spec: &str| AccessLog::open(spec).unwrap_or_else(|e| cli::fail(&format!("--access-log {spec}"), &e));
     let result = match args.server.model.backend() {
-        Some(kind) => reactive::run(
-            kind,
-            listener,
-            HttpHandler::new(site, header_timeout),
-            args.server.reactor_config(),
-        ),
+        Some(kind) => {
+            let mut handler = HttpHandler::new(site, header_timeout);
+            if let Some(spec) = &args.access_log {
+                handler = handler.with_access_log(open_log(spec));
+            }
+            reactive::run(kind, listener, handler, args.server.reactor_config())
+        }
         None => {
             let session = Arc::new(HttpSession {
                 site,
                 header_timeout,
                 idle_timeout: args.server.idle_timeout(),
+                access_log: args.access_log.as_deref().map(|spec| {
+                    access_log::open_file(spec).unwrap_or_else(|e| cli::fail(&format!("--access-log {spec}"), &e))
+                }),
             });
             let serve = move |stream: &mut _, peer: &_| session.serve(stream, peer);
             blocking::run(
