@@ -30,6 +30,10 @@ pub struct Config {
     pub busy_message: Vec<u8>,
     /// How long a graceful shutdown may spend flushing before closing what is left.
     pub shutdown_grace: Duration,
+    /// The listener is shared with other processes, each running its own reactor
+    /// (`--workers`): ask the backend to wake only one of them per new connection where it
+    /// can (epoll's `EPOLLEXCLUSIVE`: no thundering herd). See docs/workers.md.
+    pub shared_listener: bool,
 }
 
 impl Default for Config {
@@ -42,6 +46,7 @@ impl Default for Config {
             idle_timeout: None,
             busy_message: b"server busy: too many connections, try again later\n".to_vec(),
             shutdown_grace: Duration::from_secs(2),
+            shared_listener: false,
         }
     }
 }

@@ -134,7 +134,12 @@ impl<H: Handler> Reactor<H> {
         }
         listener.set_nonblocking(true)?;
         let token = Token::listener(index);
-        self.backend.register(listener.as_raw_fd(), token, Interest::READABLE)?;
+        if self.limits.shared_listener {
+            // Other worker processes wait on this listener too (docs/workers.md).
+            self.backend.register_shared_listener(listener.as_raw_fd(), token)?;
+        } else {
+            self.backend.register(listener.as_raw_fd(), token, Interest::READABLE)?;
+        }
         self.listeners.push(ListenerSlot {
             listener,
             paused: false,

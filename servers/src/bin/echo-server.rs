@@ -7,27 +7,42 @@
 //! Try it with `tcp-client 127.0.0.1 40123`, `socat - TCP:127.0.0.1:40123`, or under
 //! `strace -f` to see which system calls each model makes.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use servers::blocking::{self, echo::echo_session};
 use servers::cli::{self, ServerArgs};
 use servers::reactive::{self, echo::EchoHandler};
+use servers::workers::{self, WorkerArgs};
 
 /// Echo server: every byte received is sent back.
 #[derive(Parser, Debug)]
-#[command(version)]
+#[command(name = "echo-server", version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,
+
+    #[command(flatten)]
+    workers: WorkerArgs,
 }
 
 fn main() {
     let args = Args::parse();
+    let workers = (args.workers.count(args.server.model)).unwrap_or_else(|why| {
+        Args::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, why)
+            .exit()
+    });
     cli::init_logging();
     cli::raise_fd_limit();
     let addr = args.server.listen_addr("127.0.0.1:7000");
     let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let result = match args.server.model.backend() {
-        Some(kind) => reactive::run(kind, listener, EchoHandler, args.server.reactor_config()),
+        Some(kind) => match workers {
+            Some(n) => {
+                let config = workers::config(args.server.reactor_config());
+                workers::run(n, listener, |l| reactive::run(kind, l, EchoHandler, config.clone()))
+            }
+            None => reactive::run(kind, listener, EchoHandler, args.server.reactor_config()),
+        },
         None => blocking::run(
             args.server.model,
             listener,

@@ -10,12 +10,13 @@
 //! it under `strace -f` to watch `sendfile(2)` and `openat2(2)`. The protocol is in
 //! `proto/http/`, the drivers in `reactive/http.rs` and `blocking/http.rs`.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use servers::blocking::{self, http::HttpSession};
 use servers::cli::{self, ServerArgs};
 use servers::proto::http::Site;
 use servers::reactive::access_log::{self, AccessLog};
 use servers::reactive::{self, http::HttpHandler};
+use servers::workers::{self, WorkerArgs};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,10 +26,13 @@ const DEMO_SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www");
 
 /// HTTP/1.1 static file server.
 #[derive(Parser, Debug)]
-#[command(version)]
+#[command(name = "http-server", version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,
+
+    #[command(flatten)]
+    workers: WorkerArgs,
 
     /// Directory to serve (default: the demo site shipped in servers/www).
     #[arg(long, value_name = "DIR")]
@@ -47,6 +51,11 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
+    let workers = (args.workers.count(args.server.model)).unwrap_or_else(|why| {
+        Args::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, why)
+            .exit()
+    });
     cli::init_logging();
     cli::raise_fd_limit();
     let root = args.root.clone().unwrap_or_else(|| PathBuf::from(DEMO_SITE));
@@ -63,7 +72,19 @@ fn main() {
             if let Some(spec) = &args.access_log {
                 handler = handler.with_access_log(open_log(spec));
             }
-            reactive::run(kind, listener, handler, args.server.reactor_config())
+            match workers {
+                Some(n) => {
+                    // Each worker takes the handler from its own copy (see workers::run):
+                    // the site's directory and the log's descriptor are inherited.
+                    let config = workers::config(args.server.reactor_config());
+                    let mut handler = Some(handler);
+                    workers::run(n, listener, move |l| match handler.take() {
+                        Some(h) => reactive::run(kind, l, h, config.clone()),
+                        None => Err(std::io::Error::other("worker started twice")),
+                    })
+                }
+                None => reactive::run(kind, listener, handler, args.server.reactor_config()),
+            }
         }
         None => {
             let session = Arc::new(HttpSession {

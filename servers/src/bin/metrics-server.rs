@@ -20,6 +20,7 @@ use reactor::ListenAddr;
 use servers::blocking;
 use servers::cli::{self, Model, ServerArgs};
 use servers::reactive;
+use servers::workers::{self, WorkerArgs};
 
 /// Metrics server: DESC/VAL/GET/LIST in binary, text or JSON; Prometheus over HTTP.
 #[derive(Parser, Debug)]
@@ -31,6 +32,9 @@ struct Args {
     /// Also serve GET /metrics (Prometheus text format) and GET /metrics.json on HOST:PORT.
     #[arg(long, value_name = "HOST:PORT")]
     http: Option<String>,
+
+    #[command(flatten)]
+    workers: WorkerArgs,
 }
 
 fn main() {
@@ -40,6 +44,20 @@ fn main() {
                    which a forked child cannot, and one client would block everyone under iterative";
         Args::command().error(clap::error::ErrorKind::InvalidValue, why).exit();
     }
+    let workers = match args.workers.count(args.server.model) {
+        Ok(Some(n)) if n > 1 => {
+            let why = "metrics-server keeps every metric in one store, in one process: with --workers N > 1 \
+                       each worker would have its own store, and a client would read values another client \
+                       never wrote to it (docs/workers.md). --workers 1 runs one supervised reactor";
+            Args::command()
+                .error(clap::error::ErrorKind::ArgumentConflict, why)
+                .exit()
+        }
+        Ok(n) => n,
+        Err(why) => Args::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, why)
+            .exit(),
+    };
     cli::init_logging();
     cli::raise_fd_limit();
     let addr = args.server.listen_addr("127.0.0.1:7070");
@@ -55,12 +73,20 @@ fn main() {
     });
     let listener = cli::bind_and_announce(&addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let result = match args.server.model.backend() {
-        Some(kind) => reactive::metrics::run(
-            kind,
-            listener,
-            http,
-            reactive::metrics::config(args.server.reactor_config()),
-        ),
+        Some(kind) => {
+            let config = reactive::metrics::config(args.server.reactor_config());
+            match workers {
+                // One supervised worker: restarted if it dies (with an empty store).
+                Some(n) => {
+                    let config = workers::config(config);
+                    let mut http = Some(http);
+                    workers::run(n, listener, move |l| {
+                        reactive::metrics::run(kind, l, http.take().flatten(), config.clone())
+                    })
+                }
+                None => reactive::metrics::run(kind, listener, http, config),
+            }
+        }
         None => blocking::metrics::run(listener, http, &blocking::Options::from_args(&args.server)),
     };
     if let Err(e) = result {
