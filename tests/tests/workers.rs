@@ -149,3 +149,23 @@ fn workers_need_a_reactor_model_and_metrics_one_store() {
         assert!(err.contains("--workers"), "{name} {args:?}: {err}");
     }
 }
+
+#[test]
+fn workers_stop_when_their_supervisor_is_killed() {
+    let mut server = Server::start("echo-server", &["--workers", "2", "--listen", "127.0.0.1:0"]);
+    let workers = wait_for_workers(server.pid(), 2, &[]);
+    // SIGKILL cannot be caught: the parent cannot stop its workers, the kernel must
+    // (PR_SET_PDEATHSIG). No worker may serve on as an orphan.
+    kill(Pid::from_raw(server.pid()), Signal::SIGKILL).expect("kill supervisor");
+    let _ = server.wait_exit();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    for pid in workers {
+        while !matches!(state(pid), None | Some('Z')) {
+            assert!(
+                Instant::now() < deadline,
+                "worker {pid} still running after its supervisor died"
+            );
+            sleep(Duration::from_millis(20));
+        }
+    }
+}

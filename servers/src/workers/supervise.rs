@@ -43,6 +43,8 @@ pub struct Supervisor {
     listener: Option<Listener>,
     slots: Vec<Slot>,
     signals: SignalPipe,
+    /// This process: a worker checks it is still its parent (`stop_with_parent`).
+    parent: Pid,
 }
 
 impl Supervisor {
@@ -54,6 +56,7 @@ impl Supervisor {
             listener: Some(listener),
             slots: vec![Slot::RestartAt(now); workers],
             signals,
+            parent: nix::unistd::getpid(),
         })
     }
 
@@ -113,7 +116,8 @@ impl Supervisor {
         let mut own = STOP_SIGNALS.to_vec();
         own.push(Signal::SIGCHLD);
         SignalPipe::restore_default(&own); // the reactor installs its own pipe
-                                           // This process's copy of the supervisor: taking the listener leaves the parent's alone.
+        stop_with_parent(self.parent);
+        // This process's copy of the supervisor: taking the listener leaves the parent's alone.
         let result = match self.listener.take() {
             Some(listener) => serve(listener),
             None => Err(io::Error::other("no listener")),
@@ -215,6 +219,17 @@ impl Supervisor {
                 }
             }
         }
+    }
+}
+
+/// A worker whose supervisor dies (even by SIGKILL, which it cannot catch) gets SIGTERM from
+/// the kernel (`prctl(PR_SET_PDEATHSIG)`) and stops like any worker, instead of serving on as
+/// an orphan nobody supervises. If the parent died before the call, the worker stops now.
+fn stop_with_parent(parent: Pid) {
+    // SAFETY: prctl(PR_SET_PDEATHSIG) takes a signal number; no pointers are involved.
+    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM as libc::c_ulong) };
+    if nix::unistd::getppid() != parent {
+        let _ = kill(nix::unistd::getpid(), Signal::SIGTERM);
     }
 }
 
