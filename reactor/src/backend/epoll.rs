@@ -7,7 +7,8 @@
 //! mio registers every descriptor **edge-triggered** (`EPOLLET`): an event says "this fd
 //! *became* ready", once. If the loop reads only part of what is buffered and goes back to
 //! wait, no new event comes for the rest and the connection stalls. Readiness rule 2 (read
-//! and accept until `WouldBlock`) is what makes the reactor behave the same on all backends.
+//! until `WouldBlock` or a short read, accept until `WouldBlock`: `reactor/read_until.rs`)
+//! is what makes the reactor behave the same on all backends.
 //! `epoll_ctl(MOD)` re-arms the edge: when the reactor asks for READABLE again after backing
 //! off, data already waiting is reported on the next wait.
 //!
