@@ -2,8 +2,8 @@
 //! stops after a read shorter than its buffer (epoll) or after one read (select, poll), these
 //! tests check that nothing is ever left behind for good, on every backend:
 //! bursts smaller and larger than the buffer, sent between turns; and the peer's FIN arriving
-//! behind the data in the same edge, which a short read does not consume
-//! (`reactor/src/reactor/read_until.rs`). The saved system call itself is counted with strace
+//! behind the data in the same edge, which a short read does not consume; and a terminal,
+//! whose reads are short one line at a time (`reactor/src/reactor/read_until.rs`). The saved system call itself is counted with strace
 //! on the real servers (`tests/tests/syscalls.rs`).
 
 use reactor::{BackendKind, CloseReason, Config, Ctx, Handler, Peer, Reactor, Stream, Token};
@@ -89,5 +89,35 @@ fn fin_behind_data_in_one_edge_is_still_seen_on_every_backend() {
         turn_until(&mut r, "EOF after the data", |k| k.closed.is_some());
         assert_eq!(r.handler().bytes, b"last words", "{kind}");
         assert_eq!(r.handler().closed, Some(CloseReason::PeerClosed), "{kind}");
+    }
+}
+
+#[test]
+fn lines_pasted_into_a_terminal_are_all_read_on_every_backend() {
+    for kind in BackendKind::ALL {
+        let mut r = Reactor::new(kind, Keep::default(), Config::default()).expect("reactor");
+        let (mut master, mut slave) = (0, 0);
+        // SAFETY: openpty fills two descriptors; the name, termios and winsize are optional.
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both descriptors were just opened and are owned by nobody else.
+        let (mut master, slave) = unsafe {
+            use std::os::fd::FromRawFd;
+            (std::fs::File::from_raw_fd(master), std::fs::File::from_raw_fd(slave))
+        };
+        // A canonical-mode terminal hands out one line per read: the first read is short
+        // with two more lines waiting, and no new edge will come for them.
+        r.add_stream(Stream::Fd(slave), Peer::Local("tty"), ()).expect("add");
+        master.write_all(b"one\ntwo\nthree\n").expect("type");
+        turn_until(&mut r, "three lines", |k| k.bytes.len() >= 14);
+        assert_eq!(r.handler().bytes, b"one\ntwo\nthree\n", "{kind}");
     }
 }

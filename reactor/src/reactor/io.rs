@@ -22,6 +22,8 @@ impl<H: Handler> Reactor<H> {
     /// The socket has data (or EOF, or an error): read it all, or as much as `until` says
     /// shows it drained.
     pub(super) fn read_ready(&mut self, token: Token, until: ReadUntil) {
+        let Some(conn) = self.conns.get(token.0) else { return };
+        let until = until.for_stream(conn.is_socket); // a terminal's short read proves nothing
         for _ in 0..READ_BUDGET {
             let Some(conn) = self.conns.get_mut(token.0) else {
                 return;

@@ -21,8 +21,11 @@
 //!   goes for a hangup on any backend: `hangup_ready` closes the connection right after, so
 //!   what the peer sent before it must be read first.
 //!
-//! The tests that hold this true on every backend are in `reactor/tests/rules.rs`
-//! (`short_reads_*`, `fin_behind_data_*`).
+//! - **Sockets only.** A terminal in canonical mode returns one *line* per read, however many
+//!   were typed or pasted: a short read there proves nothing. Other descriptors (stdin for
+//!   `chat-client`) are read until `WouldBlock` on epoll.
+//!
+//! The tests that hold this true on every backend are in `reactor/tests/short_reads.rs`.
 
 use crate::Event;
 
@@ -47,6 +50,14 @@ impl ReadUntil {
             ReadUntil::ShortRead
         } else {
             ReadUntil::OneRead
+        }
+    }
+
+    /// What applies to this stream: the short-read rule holds for sockets only (module doc).
+    pub(super) fn for_stream(self, is_socket: bool) -> ReadUntil {
+        match self {
+            ReadUntil::ShortRead if !is_socket => ReadUntil::WouldBlock,
+            other => other,
         }
     }
 
@@ -98,5 +109,12 @@ mod tests {
             assert_eq!(ReadUntil::for_event(&end, false), ReadUntil::WouldBlock);
         }
         assert!(!ReadUntil::WouldBlock.done_after(1, 65536));
+    }
+
+    #[test]
+    fn a_terminal_is_read_until_would_block() {
+        assert_eq!(ReadUntil::ShortRead.for_stream(false), ReadUntil::WouldBlock);
+        assert_eq!(ReadUntil::ShortRead.for_stream(true), ReadUntil::ShortRead);
+        assert_eq!(ReadUntil::OneRead.for_stream(false), ReadUntil::OneRead);
     }
 }
