@@ -15,7 +15,9 @@
 //! This is nginx's `access_log path buffer=size flush=time`, with the turn of the loop as the
 //! flush interval. The file is opened with `O_APPEND`: each write lands at the end even if
 //! another process (a log rotation tool, a second worker) writes there too. A failed write
-//! is logged once and its lines dropped: the log must never stop the server.
+//! is logged once and its lines dropped: the log must never stop the server. The writes are
+//! blocking, as nginx's are: a disk is fast, but with `-` piped into a reader that stops
+//! reading, the loop waits for that reader.
 //!
 //! The date is formatted once per second (`06/Nov/1994:08:49:37 +0000`), like `Date:`.
 
