@@ -7,8 +7,10 @@
 # number of round trips on every connection. Two counted runs per cell, of R and of 2R
 # round trips per connection: their difference is the cost of C × R round trips alone,
 # since start-up, the connects and the shutdown are the same in both. strace slows the
-# server down, so more events are ready per wait: the share of epoll_wait/select/poll per
-# round trip is a little lower than in the timed runs; the reads and writes are exact.
+# server down, and how many events are ready per wait depends on that timing: the share of
+# epoll_wait/select/poll per round trip at 50 or 1000 connections varies from run to run
+# (0.01 to 0.2); the reads and writes per round trip are exact. (`perf stat -e
+# raw_syscalls:sys_enter -p PID` counts with far less slowdown, where perf is allowed.)
 #
 # Usage: syscalls.sh OUTDIR "MODELS" "CONNS"
 #   each cell writes OUTDIR/<model>-c<conns>.json (scripts/bench/syscalls.py count);
@@ -62,6 +64,9 @@ counted() {
     [[ -n $addr ]] || { say "syscalls: $model printed no 'listening on' line"; return 1; }
     target/release/loadgen --connections "$conns" --rounds "$rounds" --warmup 0 --duration 120 \
         --json --quiet --label "$model" "$addr" >"$file.json" 2>/dev/null || true
+    # Let the server see every client's EOF first: otherwise how many closes it makes before
+    # the SIGTERM varies from run to run and does not cancel out.
+    sleep 1
     # SIGTERM to the server (strace's child): ours exit 0, the C servers die of it; either
     # way strace prints the summary when its tracee is gone.
     server=$(pgrep -P "$STRACE_PID" | head -1 || true)
