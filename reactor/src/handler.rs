@@ -20,6 +20,8 @@ pub trait Handler {
     /// A client was accepted; decide what the reactor serves for it. The default serves the
     /// accepted socket itself. A fork-model driver may hand the socket to a child process and
     /// return its own end of a `socketpair(2)` instead. An error refuses the client.
+    /// `stream` is non-blocking (`accept4(SOCK_NONBLOCK)`), and the stream returned must be
+    /// too: the reactor does not spend a system call making it so.
     fn on_connect(&mut self, stream: Stream, _peer: &Peer) -> io::Result<Stream> {
         Ok(stream)
     }

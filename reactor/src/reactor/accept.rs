@@ -28,7 +28,7 @@ impl<H: Handler> Reactor<H> {
             if slot.paused || self.stopping.is_some() {
                 return;
             }
-            match slot.listener.accept() {
+            match slot.listener.accept_nonblocking() {
                 Ok((stream, peer)) => {
                     if let Some(slot) = self.listeners.get_mut(index) {
                         slot.out_of_fds_logged = false;
@@ -153,9 +153,9 @@ impl<H: Handler> Reactor<H> {
     }
 }
 
-/// Non-blocking, and for TCP no Nagle delay: replies are small and must leave at once.
+/// For TCP, no Nagle delay: replies are small and must leave at once. (Non-blocking it is
+/// already: `accept_nonblocking`, or `on_connect`'s contract.)
 fn prepare_socket(stream: &Stream) -> io::Result<()> {
-    stream.set_nonblocking(true)?;
     if let Stream::Tcp(tcp) = stream {
         tcp.set_nodelay(true)?;
     }
