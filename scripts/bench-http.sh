@@ -11,8 +11,8 @@
 # - nginx as Debian ships it where it matters here: `sendfile on; tcp_nopush on;` (the
 #   defaults of Debian's nginx.conf), open_file_cache off (nginx's default: both servers open
 #   the file per request). Changed, to match http-server: one worker (one reactor thread);
-#   access log off (http-server runs with RUST_LOG=warn, so it logs no access lines either);
-#   `keepalive_requests` raised from its default 1000, which would make nginx close every
+#   the access log as LOGS says (below; http-server runs with RUST_LOG=warn, so the logger
+#   writes no per-request line on stderr); `keepalive_requests` raised from its default 1000, which would make nginx close every
 #   keep-alive connection after 1000 requests — http-server never does, and wrk counts the
 #   reconnects against nginx.
 # - Every server (nginx's one worker, each http-server) is pinned to core 0 and wrk
@@ -22,14 +22,33 @@
 #   medians.
 #
 # Run time: ROUNDS x 4 cases x (1 + number of MODELS) x (DURATION + ~0.5 s): about 90 s with
-# the defaults (ROUNDS=1, DURATION=5, three models), plus the release build the first time.
+# the defaults (ROUNDS=1, DURATION=5, three models) per access-log setting, plus the release
+# build the first time.
+#
+# Access log (LOGS="off on", both by default, each its own table): `off` is nginx's
+# `access_log off` against http-server without --access-log; `on` is nginx's default
+# `access_log FILE` (combined format, one write(2) per request) against
+# `http-server --access-log FILE` (combined format, buffered, one write(2) per loop turn).
+#
+# Workers (MODE=workers): nginx `worker_processes 2` against `http-server --workers 2`
+# (WORKERS=2, MODELS=epoll by default), everything unpinned: servers and wrk share the
+# machine's cores, the only fair comparison on 2 cores (docs/workers.md).
+#
 # Installs wrk and nginx-light with apt if missing. Network: 127.0.0.1 only.
 set -euo pipefail
 
 DURATION=${DURATION:-5}
 CONNS=${CONNS:-50}
 ROUNDS=${ROUNDS:-1}
-MODELS=${MODELS:-"select poll epoll"}
+MODE=${MODE:-single}
+LOGS=${LOGS:-"off on"}
+if [ "$MODE" = workers ]; then
+    WORKERS=${WORKERS:-2}
+    MODELS=${MODELS:-"epoll"}
+else
+    WORKERS=1
+    MODELS=${MODELS:-"select poll epoll"}
+fi
 cd "$(dirname "$0")/.."
 source scripts/bench-charts.sh
 bench_keep_output http "$0" "$@" # tables and charts kept in target/bench/http-<time>/
@@ -62,8 +81,8 @@ head -c 1024 /dev/urandom >"$WORK/www/1k.bin"
 head -c $((1024 * 1024)) /dev/urandom >"$WORK/www/1m.bin"
 chmod 644 "$WORK/www/"*
 
-# Core pinning: servers on core 0, wrk on core 1 (on a single core, no pinning).
-if [ "$(nproc)" -ge 2 ]; then SRV_PIN="taskset -c 0"; WRK_PIN="taskset -c 1"; else SRV_PIN=""; WRK_PIN=""; fi
+# Core pinning: servers on core 0, wrk on core 1 (on a single core, or with workers, none).
+if [ "$(nproc)" -ge 2 ] && [ "$MODE" != workers ]; then SRV_PIN="taskset -c 0"; WRK_PIN="taskset -c 1"; else SRV_PIN=""; WRK_PIN=""; fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -79,13 +98,13 @@ wait_port() {
 start_nginx() {
     local port=$1
     cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
+worker_processes $WORKERS;
 daemon off;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/error.log warn;
 events { worker_connections 1024; }
 http {
-    access_log off;
+    $NGINX_LOG
     sendfile on;
     tcp_nopush on;
     keepalive_requests 1000000;
@@ -108,7 +127,10 @@ CONF
 
 start_http_server() {
     local model=$1 port=$2
-    RUST_LOG=warn $SRV_PIN "$SERVER" --model "$model" --root "$WORK/www" --listen "127.0.0.1:$port" >/dev/null &
+    local extra=()
+    [ "$LOG" = on ] && extra+=(--access-log "$WORK/http-server-$model.log")
+    [ "$MODE" = workers ] && extra+=(--workers "$WORKERS")
+    RUST_LOG=warn $SRV_PIN "$SERVER" --model "$model" --root "$WORK/www" --listen "127.0.0.1:$port" "${extra[@]}" >/dev/null &
     PIDS+=($!)
     wait_port "$port"
 }
@@ -149,6 +171,17 @@ median() {
 }
 
 SERVERS="nginx $MODELS"
+
+# Stop the servers of one log setting (nginx's worker processes go with their master).
+stop_servers() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    PIDS=()
+}
+
+# One table: start every server with access log $LOG, check them, measure, print.
+bench_log_setting() {
+if [ "$LOG" = on ]; then NGINX_LOG="access_log $WORK/nginx/access.log;"; else NGINX_LOG="access_log off;"; fi
 declare -A PORT RUNS
 for server in $SERVERS; do
     PORT[$server]=$(free_port)
@@ -170,6 +203,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 echo
+echo "== access log $LOG, worker processes $WORKERS =="
 printf '%-22s' "case"
 for server in $SERVERS; do printf '%18s' "$server"; done
 echo
@@ -191,3 +225,12 @@ for file in $FILES; do
 done
 echo
 echo "req/s from wrk -t1 -c$CONNS -d${DURATION}s (median of $ROUNDS); (ratio) = http-server / nginx in the same case."
+if [ -n "$SRV_PIN" ]; then where="servers on core 0, wrk on core 1"; else where="unpinned: servers and wrk share the cores"; fi
+echo "access log: $LOG; worker processes: $WORKERS; $where."
+stop_servers
+}
+
+for LOG in $LOGS; do
+    echo "== access log $LOG ==" >&2
+    bench_log_setting
+done

@@ -63,23 +63,53 @@ def note(runs, connections):
     return "; ".join(parts)
 
 
-def connections_table(cells, models, conns, has_bare):
-    head = f"{'model':<16} {'rt/s':>10} {'p99 µs':>9} {'vs epoll':>9}"
-    if has_bare:
-        head += f" {'vs bare-mio':>12}"
+# The reference server each reactor model is held against (scripts/bench/).
+REFERENCE = {"select": "c-select", "poll": "c-poll", "epoll": "bare-mio"}
+
+
+def syscalls_per_rt(syscalls, model, conns):
+    """(all calls, the breakdown) per round trip from scripts/bench/syscalls.sh, or None."""
+    if syscalls is None:
+        return None
+    path = syscalls / f"{model}-c{conns}.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    return data if "per_rt" in data else None
+
+
+def breakdown(data):
+    """The main calls of a round trip, e.g. "read 1, write 1, epoll_wait 0.4"."""
+    items = sorted(data["by_name"].items(), key=lambda kv: -kv[1][0])
+    return ", ".join(f"{name} {calls:.2g}" + (f" ({errs:.2g} EAGAIN/err)" if errs >= 0.01 else "")
+                     for name, (calls, errs) in items if calls >= 0.01)
+
+
+def connections_table(cells, models, conns, syscalls):
+    head = f"{'model':<16} {'rt/s':>10} {'p99 µs':>9} {'vs epoll':>9} {'vs ref':>15} {'sys/rt':>7}"
     lines = [head + "  note"]
     epoll = median(cells.get(("epoll", conns, 0), []), "rtt_per_sec")
-    bare = median(cells.get(("bare-mio", conns, 0), []), "rtt_per_sec")
+    counts = []
     for model in models:
         runs = cells.get((model, conns, 0), [])
         if not runs:
             lines.append(f"{model:<16} {'(no data)':>10}")
             continue
         rate = median(runs, "rtt_per_sec")
-        line = f"{model:<16} {fmt(rate, '10.0f')} {fmt(median(runs, 'p99_us'), '9.1f')} {ratio(rate, epoll):>9}"
-        if has_bare:
-            line += f" {ratio(rate, bare):>12}"
+        ref = REFERENCE.get(model)
+        vs_ref = "-"
+        if ref in models:
+            vs_ref = f"{ratio(rate, median(cells.get((ref, conns, 0), []), 'rtt_per_sec'))} {ref}"
+        sys_rt = syscalls_per_rt(syscalls, model, conns)
+        line = (f"{model:<16} {fmt(rate, '10.0f')} {fmt(median(runs, 'p99_us'), '9.1f')} "
+                f"{ratio(rate, epoll):>9} {vs_ref:>15} {fmt(sys_rt and sys_rt['per_rt'], '7.2f')}")
         lines.append(f"{line}  {note(runs, conns)}".rstrip())
+        if sys_rt:
+            counts.append(f"  {model:<16} {breakdown(sys_rt)}")
+    if counts:
+        lines.append("system calls per round trip (strace -f -c; difference of two counted runs):")
+        lines.extend(counts)
     return lines
 
 
@@ -106,14 +136,14 @@ def main():
     ap.add_argument("--idle", default="0 100 1000")
     ap.add_argument("--secs", default="?")
     ap.add_argument("--runs", default="?")
+    ap.add_argument("--syscalls", type=Path, help="scripts/bench/syscalls.sh's output directory")
     args = ap.parse_args()
 
     cells = load(args.raw)
     models = args.models.split()
-    has_bare = "bare-mio" in models
     for conns in (int(c) for c in args.conns.split()):
         print(f"\n== {conns} connection(s), 64-byte messages: median of {args.runs} run(s) of {args.secs} s ==")
-        print("\n".join(connections_table(cells, models, conns, has_bare)))
+        print("\n".join(connections_table(cells, models, conns, args.syscalls)))
     idle_models = args.idle_models.split()
     if idle_models:
         print(f"\n== 1 active connection + N idle: median of {args.runs} run(s) of {args.secs} s ==")

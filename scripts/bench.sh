@@ -8,16 +8,22 @@
 # run 2, …) so a burst of background load hits all models alike; the tables show the median.
 #
 # Tables:
-#   1. 1, 50 and 1000 connections (64-byte messages): round trips/s, p99, ratio to epoll
-#      (and to bare-mio when BARE_MIO is set); stalled connections are shown (iterative).
+#   1. 1, 50 and 1000 connections (64-byte messages): round trips/s, p99, ratio to epoll and
+#      to the model's reference server, system calls per round trip; stalled connections are
+#      shown (iterative).
 #   2. 1 active connection + N idle (N = 0, 100, 1000) for select, poll, epoll: p50, p99,
 #      rt/s. select and poll hand the kernel every descriptor on every call; epoll does not.
 #
 # Environment:
 #   BENCH_SECS=3      measured seconds per run (plus BENCH_WARMUP=0.5 of warmup)
 #   BENCH_RUNS=3      runs per cell; the median is reported
-#   BENCH_MODELS="iterative fork thread select poll epoll uring uring-completion"   models to run
-#   BARE_MIO=/path    a minimal mio echo server (baseline, not part of the repo): adds a row
+#   BENCH_MODELS="iterative fork thread select c-select poll c-poll epoll uring uring-completion bare-mio"
+#                     models to run; c-select, c-poll and bare-mio are the reference servers of
+#                     select, poll and epoll (scripts/bench/: two C servers built with cc, a
+#                     minimal mio server built with cargo), built here into target/bench-ref/
+#   BARE_MIO=/path    use another mio echo server as the bare-mio row
+#   BENCH_SYSCALLS=1  count system calls per round trip (strace -f -c, a separate run per
+#                     cell: scripts/bench/syscalls.sh); 0 skips the counts
 #   BENCH_CONNS="1 50 1000"  BENCH_IDLE="100 1000"           override the grid
 #   ECHO_SERVER=target/release/echo-server                     the server under test
 #
@@ -31,10 +37,12 @@ SECS=${BENCH_SECS:-3}
 RUNS=${BENCH_RUNS:-3}
 WARMUP=${BENCH_WARMUP:-0.5}
 SIZE=64
-MODELS=${BENCH_MODELS-"iterative fork thread select poll epoll uring uring-completion"} # set but empty: bare-mio only
+MODELS=${BENCH_MODELS-"iterative fork thread select c-select poll c-poll epoll uring uring-completion bare-mio"}
 CONNS=${BENCH_CONNS:-"1 50 1000"}
 IDLE_COUNTS=${BENCH_IDLE-"100 1000"} # idle = 0 is the 1-connection run of table 1
-BARE_MIO=${BARE_MIO:-}
+REF_DIR=target/bench-ref
+BARE_MIO=${BARE_MIO:-$REF_DIR/bare-mio}
+SYSCALLS=${BENCH_SYSCALLS:-1}
 OUT=target/bench/$(date +%Y%m%d-%H%M%S)
 RAW=$OUT/raw
 
@@ -66,18 +74,28 @@ trap 'exit 130' INT TERM
 
 # --- setup ---------------------------------------------------------------------------------
 
-# Which models need the repo's echo-server, and whether bare-mio is in.
-ROWS=()
-for m in $MODELS; do [[ $m == bare-mio ]] || ROWS+=("$m"); done # bare-mio comes from BARE_MIO
-if [[ -n $BARE_MIO ]]; then
-    [[ -x $BARE_MIO ]] || die "BARE_MIO=$BARE_MIO is not an executable"
-    ROWS+=(bare-mio)
-fi
-((${#ROWS[@]} > 0)) || die "no models to run (BENCH_MODELS is empty and BARE_MIO unset)"
+read -r -a ROWS <<<"$MODELS"
+((${#ROWS[@]} > 0)) || die "no models to run (BENCH_MODELS is empty)"
 IDLE_ROWS=()
 for m in "${ROWS[@]}"; do
-    case $m in select | poll | epoll | uring | uring-completion | bare-mio) IDLE_ROWS+=("$m") ;; esac
+    case $m in select | c-select | poll | c-poll | epoll | uring | uring-completion | bare-mio) IDLE_ROWS+=("$m") ;; esac
 done
+
+# The reference servers: the C select and poll servers (cc) and the bare mio one (cargo, its
+# own workspace under scripts/bench/bare-mio, built offline from the crates already fetched).
+build_references() {
+    mkdir -p "$REF_DIR"
+    local c
+    for c in select poll; do
+        cc -O2 -Wall -o "$REF_DIR/$c-echo" "scripts/bench/$c-echo.c" >&2 || die "cc $c-echo.c failed"
+    done
+    if [[ $BARE_MIO == "$REF_DIR/bare-mio" ]]; then
+        (cd scripts/bench/bare-mio && CARGO_TARGET_DIR=../../../target/bare-mio cargo build --release --quiet) >&2 ||
+            die "building scripts/bench/bare-mio failed"
+        cp target/bare-mio/release/bare-mio "$REF_DIR/bare-mio"
+    fi
+    [[ -x $BARE_MIO ]] || die "BARE_MIO=$BARE_MIO is not an executable"
+}
 
 # Pin server and load generator to different CPUs when there are two.
 if (($(nproc) >= 2)) && command -v taskset >/dev/null; then
@@ -119,7 +137,11 @@ estimate() {
 start_server() {
     local model=$1 out=$OUT/server.out
     local cmd=("$ECHO_SERVER" --model "$model" --listen 127.0.0.1:0)
-    [[ $model == bare-mio ]] && cmd=("$BARE_MIO" --listen 127.0.0.1:0)
+    case $model in
+        bare-mio) cmd=("$BARE_MIO" --listen 127.0.0.1:0) ;;
+        c-select) cmd=("$REF_DIR/select-echo" --listen 127.0.0.1:0) ;;
+        c-poll) cmd=("$REF_DIR/poll-echo" --listen 127.0.0.1:0) ;;
+    esac
     : >"$out"
     setsid "${PIN_SERVER[@]}" "${cmd[@]}" >"$out" 2>>"$OUT/server-$model.log" </dev/null &
     SERVER_PID=$!
@@ -168,10 +190,8 @@ main() {
     say "bench: building release binaries"
     cargo build --release --workspace --bins >&2
     [[ -x $LOADGEN ]] || die "$LOADGEN was not built"
-    for m in "${ROWS[@]}"; do
-        [[ $m == bare-mio || -x $ECHO_SERVER ]] ||
-            die "$ECHO_SERVER not found; to bench only the baseline: BENCH_MODELS= BARE_MIO=/path/to/bare-mio"
-    done
+    [[ -x $ECHO_SERVER ]] || die "$ECHO_SERVER not found"
+    build_references
     mkdir -p "$RAW"
     raise_nofile
     estimate
@@ -184,8 +204,15 @@ main() {
             for m in "${IDLE_ROWS[@]}"; do measure "$m" 1 "$idle" "$run"; done
         done
     done
+    local counts=()
+    if [[ $SYSCALLS == 1 ]]; then
+        say "bench: counting system calls per round trip (strace -f -c, separate runs)"
+        REF_DIR=$REF_DIR BARE_MIO=$BARE_MIO ECHO_SERVER=$ECHO_SERVER \
+            bash scripts/bench/syscalls.sh "$OUT/syscalls" "${ROWS[*]}" "$CONNS"
+        counts=(--syscalls "$OUT/syscalls")
+    fi
     python3 scripts/bench-tables.py "$RAW" --models "${ROWS[*]}" --idle-models "${IDLE_ROWS[*]}" \
-        --conns "$CONNS" --idle "0 $IDLE_COUNTS" --secs "$SECS" --runs "$RUNS" | tee "$OUT/tables.txt"
+        --conns "$CONNS" --idle "0 $IDLE_COUNTS" --secs "$SECS" --runs "$RUNS" "${counts[@]}" | tee "$OUT/tables.txt"
     bench_charts echo "$RAW" "$OUT"
 }
 

@@ -262,14 +262,17 @@ v() { row_value "$1" "$2"; }
 eagain_note() {
     if [[ $CLIENT == python ]]; then
         cat <<'TXT'
-           each wait returns every socket that is ready, and each ready socket is read until
-           EAGAIN ("read errors": the read after each message says "not now", rule 2).
+           each wait returns every socket that is ready, and each ready socket is read once:
+           select and poll report it again if anything is left, and on epoll a read shorter
+           than the buffer shows the socket drained (rule 2), so no read fails with EAGAIN.
 TXT
     else
         cat <<'TXT'
-           each ready socket is read until EAGAIN (rule 2). Under strace the server is slowed
-           far more than loadgen, so the next message is usually there already: few EAGAINs,
-           many round trips per wait (the default lock-step client shows one per wait).
+           each ready socket is read once (rule 2: select and poll report it again if
+           anything is left; on epoll a short read shows it drained), so reads rarely fail
+           with EAGAIN. Under strace the server is slowed far more than loadgen, so the next
+           message is usually there already: many round trips per wait
+           (the default lock-step client shows one per wait).
 TXT
     fi
 }

@@ -49,6 +49,10 @@ pub struct Config {
     pub stall_timeout: Duration,
     /// `HoldSenders`: a recipient over `max_output` for this long, even moving, is too slow.
     pub over_limit_timeout: Duration,
+    /// The listener is shared with other processes, each running its own reactor
+    /// (`--workers`): ask the backend to wake only one of them per new connection where it
+    /// can (epoll's `EPOLLEXCLUSIVE`: no thundering herd). See docs/workers.md.
+    pub shared_listener: bool,
 }
 
 impl Default for Config {
@@ -66,6 +70,7 @@ impl Default for Config {
             fd_reserve: DEFAULT_FD_RESERVE,
             stall_timeout: Duration::from_secs(2),
             over_limit_timeout: Duration::from_secs(10),
+            shared_listener: false,
         }
     }
 }

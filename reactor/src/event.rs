@@ -22,6 +22,10 @@ pub struct Event {
     pub hangup: bool,
     /// An error is pending on the socket (`POLLERR` / `EPOLLERR`); the next read reports it.
     pub error: bool,
+    /// The peer's FIN has arrived (`EPOLLRDHUP`, set by the epoll backend only): after the
+    /// data, a read will return 0. A short read does not consume it, so the reactor reads on
+    /// to EOF (`reactor/io.rs`, `ReadUntil`).
+    pub read_closed: bool,
 }
 
 impl Event {
@@ -33,6 +37,7 @@ impl Event {
             writable: false,
             hangup: false,
             error: false,
+            read_closed: false,
         }
     }
 }

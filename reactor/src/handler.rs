@@ -20,6 +20,8 @@ pub trait Handler {
     /// A client was accepted; decide what the reactor serves for it. The default serves the
     /// accepted socket itself. A fork-model driver may hand the socket to a child process and
     /// return its own end of a `socketpair(2)` instead. An error refuses the client.
+    /// `stream` is non-blocking (`accept4(SOCK_NONBLOCK)`), and the stream returned must be
+    /// too: the reactor does not spend a system call making it so.
     fn on_connect(&mut self, stream: Stream, _peer: &Peer) -> io::Result<Stream> {
         Ok(stream)
     }
@@ -48,6 +50,11 @@ pub trait Handler {
 
     /// A signal other than SIGINT/SIGTERM that the reactor was asked to watch arrived.
     fn on_signal(&mut self, _ctx: &mut Ctx<'_>, _signal: Signal) {}
+
+    /// The turn's events are handled and the loop is about to wait again: the place to write
+    /// what the handler buffered during the turn (the HTTP access log), once per turn rather
+    /// than once per request. The last turn of a graceful stop calls it too.
+    fn on_turn_end(&mut self) {}
 }
 
 /// Why a connection was closed (logged at debug level, passed to `on_close`).

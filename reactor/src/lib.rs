@@ -48,10 +48,13 @@
 //!
 //! 1. **Events can be spurious.** `WouldBlock` means "not now", never an error
 //!    (`io.rs`: `read_ready`, `write_ready` return quietly).
-//! 2. **Read and accept until `WouldBlock`.** Level-triggered select/poll repeat a readiness
-//!    we did not consume; edge-triggered epoll (and uring's multishot polls) report it once.
-//!    Draining makes them behave the same. (A connection that reaches its per-turn read budget is revisited next turn
-//!    without waiting, so fairness does not break this rule.)
+//! 2. **Read until `WouldBlock` or a short read; accept until `WouldBlock`.** Edge-triggered
+//!    epoll reports readiness once, so an event must leave the socket drained; a read that
+//!    fills less than the buffer shows it is (the next read would only say `EAGAIN`), unless
+//!    the same event brought the peer's FIN, which is then read too. Level-triggered select
+//!    and poll report again whatever we leave, so one read per event is enough there
+//!    (`reactor/read_until.rs`). (A connection that reaches its per-turn read budget is
+//!    revisited next turn without waiting, so fairness does not break this rule.)
 //! 3. **Ask for WRITABLE only while output is pending**, drop it when drained, or select and
 //!    poll wake up on every turn for nothing (`Conn::wanted`).
 //! 4. **Short writes are normal**: the rest stays in the outbox. **Buffers are bounded**: past

@@ -6,7 +6,9 @@
 //!   `thread` (a thread per client) — blocking `read`/`write`, the lecture's servers with
 //!   their classic bugs fixed;
 //! - `reactive/`: `Handler` implementations for the one-thread reactor over select, poll or
-//!   epoll (the `reactor` crate).
+//!   epoll (the `reactor` crate);
+//! - `workers/`: `--workers N`, N forked processes each running one reactor, supervised
+//!   (docs/workers.md).
 //!
 //! The binaries in `src/bin/` only parse flags (`cli.rs`) and pick a driver.
 //!
@@ -21,3 +23,4 @@ pub mod completion;
 pub mod proto;
 pub mod reactive;
 pub mod trace_args;
+pub mod workers;

@@ -7,7 +7,8 @@
 //! mio registers every descriptor **edge-triggered** (`EPOLLET`): an event says "this fd
 //! *became* ready", once. If the loop reads only part of what is buffered and goes back to
 //! wait, no new event comes for the rest and the connection stalls. Readiness rule 2 (read
-//! and accept until `WouldBlock`) is what makes the reactor behave the same on all backends.
+//! until `WouldBlock` or a short read, accept until `WouldBlock`: `reactor/read_until.rs`)
+//! is what makes the reactor behave the same on all backends.
 //! `epoll_ctl(MOD)` re-arms the edge: when the reactor asks for READABLE again after backing
 //! off, data already waiting is reported on the next wait.
 //!
@@ -18,7 +19,7 @@ use crate::{Event, Interest, Token};
 use mio::unix::SourceFd;
 use mio::{Events, Poll};
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
 
 /// How many events one `epoll_wait` may return; the rest wait for the next turn.
@@ -63,6 +64,7 @@ impl EpollBackend {
         out.writable = event.is_writable();
         out.hangup = event.is_write_closed();
         out.error = event.is_error();
+        out.read_closed = event.is_read_closed();
         out
     }
 }
@@ -109,5 +111,30 @@ impl Backend for EpollBackend {
 
     fn registered(&self) -> usize {
         self.count
+    }
+
+    fn edge_triggered(&self) -> bool {
+        true
+    }
+
+    /// `EPOLLEXCLUSIVE` (Linux 4.5) is not in mio's API, so this one registration is made
+    /// with `epoll_ctl(2)` on mio's epoll descriptor, with the token where mio puts it
+    /// (`epoll_event.u64`), edge-triggered like mio's, plus EXCLUSIVE: among the epoll
+    /// instances waiting on this listener, a new connection wakes one, not all. The kernel
+    /// accepts only IN, OUT, ET and WAKEUP beside EXCLUSIVE (EINVAL for RDHUP, which a
+    /// listener never needs).
+    fn register_shared_listener(&mut self, fd: RawFd, token: Token) -> io::Result<()> {
+        let flags = libc::EPOLLIN | libc::EPOLLET | libc::EPOLLEXCLUSIVE;
+        let mut event = libc::epoll_event {
+            events: flags as u32,
+            u64: token.0 as u64,
+        };
+        // SAFETY: both descriptors are open; `event` is a valid epoll_event for the call.
+        let rc = unsafe { libc::epoll_ctl(self.poll.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut event) };
+        if rc < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        self.count += 1;
+        Ok(())
     }
 }

@@ -51,6 +51,21 @@ pub trait Backend {
 
     /// How many descriptors are registered (for the per-turn debug line).
     fn registered(&self) -> usize;
+
+    /// Does an event mean "became ready" (edge-triggered, reported once: epoll through mio)
+    /// rather than "is ready" (level-triggered, reported by every wait while it stays true:
+    /// select, poll)? It decides how much `read_ready` must read per event (rule 2).
+    fn edge_triggered(&self) -> bool {
+        false
+    }
+
+    /// Watch a listening socket that other processes watch too, each in its own reactor
+    /// (`--workers`). Where the backend can, one new connection wakes only one of them
+    /// (epoll's `EPOLLEXCLUSIVE`); select and poll cannot ask for that, and every waiting
+    /// process wakes: the thundering herd, one `accept` that wins and the others `EAGAIN`.
+    fn register_shared_listener(&mut self, fd: RawFd, token: Token) -> io::Result<()> {
+        self.register(fd, token, Interest::READABLE)
+    }
 }
 
 /// Which backend to build; parsed from `--model select|poll|epoll|uring`.

@@ -93,7 +93,9 @@ impl UringBackend {
     fn mask(interest: Interest) -> u32 {
         let mut mask = 0;
         if interest.readable {
-            mask |= libc::POLLIN as u32;
+            // POLLRDHUP too: the peer's FIN is then flagged (`read_closed`), so a short read in
+            // the same event does not end the reading before the EOF (rule 2, read_until.rs).
+            mask |= (libc::POLLIN | libc::POLLRDHUP) as u32;
         }
         if interest.writable {
             mask |= libc::POLLOUT as u32;
@@ -167,6 +169,7 @@ impl UringBackend {
         }
         let revents = res as u32 as i16;
         event.readable |= revents & (libc::POLLIN | libc::POLLRDHUP) != 0;
+        event.read_closed |= revents & libc::POLLRDHUP != 0;
         event.writable |= revents & libc::POLLOUT != 0;
         event.hangup |= revents & libc::POLLHUP != 0;
         event.error |= revents & (libc::POLLERR | libc::POLLNVAL) != 0;
@@ -216,6 +219,12 @@ impl UringBackend {
 impl Backend for UringBackend {
     fn name(&self) -> &'static str {
         "uring"
+    }
+
+    /// Multishot polls report readiness once per wake-up, like epoll's edge trigger; the
+    /// one-shot fallback re-arms after every completion and so reports what is left.
+    fn edge_triggered(&self) -> bool {
+        self.multishot
     }
 
     fn register(&mut self, fd: RawFd, token: Token, interest: Interest) -> io::Result<()> {

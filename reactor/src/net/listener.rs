@@ -98,6 +98,63 @@ impl Listener {
     }
 }
 
+impl Listener {
+    /// For the reactor: `accept4(2)` with `SOCK_NONBLOCK`, so the new socket is non-blocking
+    /// from birth — one `ioctl(FIONBIO)` per connection saved. (std's `accept` only passes
+    /// `SOCK_CLOEXEC`.) A UNIX listener takes std's path plus that ioctl.
+    pub fn accept_nonblocking(&self) -> io::Result<(Stream, Peer)> {
+        match self {
+            Listener::Tcp(l) => {
+                let (stream, addr) = accept4_nonblocking(l)?;
+                Ok((Stream::Tcp(stream), Peer::Tcp(addr)))
+            }
+            Listener::Unix { .. } => {
+                let (stream, peer) = self.accept()?;
+                stream.set_nonblocking(true)?;
+                Ok((stream, peer))
+            }
+        }
+    }
+}
+
+/// `accept4(fd, &addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC)`, the peer's address from the same
+/// call.
+fn accept4_nonblocking(listener: &TcpListener) -> io::Result<(std::net::TcpStream, SocketAddr)> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: an all-zero sockaddr_storage is a valid value of this plain C struct.
+    let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: `storage` and `len` are valid for writes and describe the buffer's real size.
+    let fd = unsafe {
+        libc::accept4(
+            listener.as_raw_fd(),
+            (&mut storage as *mut libc::sockaddr_storage).cast(),
+            &mut len,
+            libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: accept4 returned a new descriptor that nothing else owns.
+    let stream = unsafe { std::net::TcpStream::from_raw_fd(fd) };
+    // SAFETY: the kernel wrote a socket address of `len` bytes into `storage`.
+    let addr = unsafe {
+        <SockaddrStorage as socket::SockaddrLike>::from_raw(
+            (&storage as *const libc::sockaddr_storage).cast(),
+            Some(len),
+        )
+    };
+    let addr = match addr.as_ref().and_then(|a| a.as_sockaddr_in().copied()) {
+        Some(v4) => SocketAddr::V4(v4.into()),
+        None => match addr.as_ref().and_then(|a| a.as_sockaddr_in6().copied()) {
+            Some(v6) => SocketAddr::V6(v6.into()),
+            None => stream.peer_addr()?,
+        },
+    };
+    Ok((stream, addr))
+}
+
 impl AsRawFd for Listener {
     fn as_raw_fd(&self) -> RawFd {
         match self {

@@ -188,12 +188,12 @@ fn accept_one(listener: &crate::Listener) -> io::Result<(Stream, Peer)> {
     if let Some(e) = fault::take() {
         return Err(e);
     }
-    listener.accept()
+    listener.accept_nonblocking()
 }
 
-/// Non-blocking, and for TCP no Nagle delay: replies are small and must leave at once.
+/// For TCP, no Nagle delay: replies are small and must leave at once. (Non-blocking it is
+/// already: `accept_nonblocking`, or `on_connect`'s contract.)
 fn prepare_socket(stream: &Stream) -> io::Result<()> {
-    stream.set_nonblocking(true)?;
     if let Stream::Tcp(tcp) = stream {
         tcp.set_nodelay(true)?;
     }

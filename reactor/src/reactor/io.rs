@@ -1,13 +1,15 @@
 //! Reading and writing connections.
 //!
-//! `read_ready`: read until `WouldBlock` (rule 2), handing each chunk to the handler; stop
-//! early only when the connection's read budget for this turn is spent (it is then revisited
-//! next turn without waiting — with edge-triggered epoll no new event would come).
+//! `read_ready`: read until `WouldBlock` or a short read (rule 2; how much one event needs is
+//! in `read_until.rs`), handing each chunk to the handler; stop early when the connection's
+//! read budget for this turn is spent (it is then revisited next turn without waiting — with
+//! edge-triggered epoll no new event would come).
 //! `write_ready`: flush the outbox; short writes keep the rest (rule 4). A connection that
 //! closes once drained sends its FIN with `shutdown(2)` before `close(2)` (see `flush`).
 //! `update_interest`: READABLE while we may read, WRITABLE only while output is pending
 //! (rule 3); the backend is called only when that changes.
 
+use super::read_until::ReadUntil;
 use super::{Reactor, READ_BUDGET};
 use crate::conn::Conn;
 use crate::outbox::Flush;
@@ -18,9 +20,12 @@ use std::io::{self, Read};
 use std::os::fd::AsRawFd;
 
 impl<H: Handler> Reactor<H> {
-    /// The socket has data (or EOF, or an error): read it all.
-    pub(super) fn read_ready(&mut self, token: Token) {
-        // LAB 7 BEGIN: read until WouldBlock
+    /// The socket has data (or EOF, or an error): read it all, or as much as `until` says
+    /// shows it drained.
+    pub(super) fn read_ready(&mut self, token: Token, until: ReadUntil) {
+        // LAB 7 BEGIN: read until WouldBlock (or a short read, where that proves it drained)
+        let Some(conn) = self.conns.get(token.0) else { return };
+        let until = until.for_stream(conn.is_socket); // a terminal's short read proves nothing
         for _ in 0..READ_BUDGET {
             let Some(conn) = self.conns.get_mut(token.0) else {
                 return;
@@ -36,6 +41,11 @@ impl<H: Handler> Reactor<H> {
                     if self.limits.bugs.has(Bug::ReadOnce) {
                         // BUG read-once: one read per event. select and poll report the rest
                         // again (level-triggered); edge-triggered epoll never does: a stall.
+                        return;
+                    }
+                    // Rule 2: a short read drained the socket; the read that would say
+                    // WouldBlock is a system call saved (`read_until.rs` says when).
+                    if until.done_after(n, self.scratch.len()) {
                         return;
                     }
                 }
@@ -55,7 +65,8 @@ impl<H: Handler> Reactor<H> {
     pub(super) fn retry_pending_reads(&mut self) {
         let pending = std::mem::take(&mut self.pending_reads);
         for token in pending {
-            self.read_ready(token);
+            // No event announces these: read until WouldBlock, as before the budget ran out.
+            self.read_ready(token, ReadUntil::WouldBlock);
         }
     }
 

@@ -10,17 +10,20 @@
 //!                           connection → read_ready and/or write_ready
 //!      ─ fire_timers        idle timeouts, handler timers, accept back-off
 //!      ─ reap_closed        free the slab slots of connections closed this turn
+//!      ─ on_turn_end        the handler's once-per-turn work (flush a buffered log)
 //! ```
 //!
 //! Files: `accept.rs` (new connections, EMFILE back-off), `io.rs` (reads, writes, interest),
 //! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers),
-//! `flow.rs` (holding a sender while a recipient drains: `Overflow::HoldSenders`).
+//! `flow.rs` (holding a sender while a recipient drains: `Overflow::HoldSenders`),
+//! `read_until.rs` (how much one event must read: rule 2).
 
 mod accept;
 mod apply;
 mod close;
 mod flow;
 mod io;
+mod read_until;
 mod traced;
 
 pub(crate) use flow::OverMark;
@@ -145,7 +148,12 @@ impl<H: Handler> Reactor<H> {
         }
         listener.set_nonblocking(true)?;
         let token = Token::listener(index);
-        self.backend.register(listener.as_raw_fd(), token, Interest::READABLE)?;
+        if self.limits.shared_listener {
+            // Other worker processes wait on this listener too (docs/workers.md).
+            self.backend.register_shared_listener(listener.as_raw_fd(), token)?;
+        } else {
+            self.backend.register(listener.as_raw_fd(), token, Interest::READABLE)?;
+        }
         let label = listener.local_addr_string().unwrap_or_default();
         self.trace_descriptor(token, listener.as_raw_fd(), "listener", &label);
         self.listeners.push(ListenerSlot {
@@ -243,6 +251,7 @@ impl<H: Handler> Reactor<H> {
         if wait_began.is_some() {
             self.trace_turn_ended();
         }
+        self.handler.on_turn_end(); // e.g. flush a buffered log, once per turn
         Ok(())
     }
 
@@ -317,7 +326,8 @@ impl<H: Handler> Reactor<H> {
             self.accept_ready(index);
         } else {
             if event.readable || event.hangup || event.error {
-                self.read_ready(event.token);
+                let until = read_until::ReadUntil::for_event(&event, self.backend.edge_triggered());
+                self.read_ready(event.token, until);
             }
             if event.writable {
                 self.write_ready(event.token);

@@ -8,11 +8,12 @@
 //! Try it with `tcp-client 127.0.0.1 40123`, `socat - TCP:127.0.0.1:40123`, or under
 //! `strace -f` to see which system calls each model makes.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use servers::blocking::{self, echo::echo_session};
 use servers::cli::{self, Model, ServerArgs};
 use servers::completion;
 use servers::reactive::{self, echo::EchoHandler};
+use servers::workers::{self, WorkerArgs};
 
 /// Echo server: every byte received is sent back.
 #[derive(Parser, Debug)]
@@ -24,17 +25,31 @@ Then, in another terminal: tcp-client 127.0.0.1 PORT"#)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs,
+
+    #[command(flatten)]
+    workers: WorkerArgs,
 }
 
 fn main() {
     let args = Args::parse();
     args.server.model.check("echo-server", true);
+    let workers = (args.workers.count(args.server.model)).unwrap_or_else(|why| {
+        Args::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, why)
+            .exit()
+    });
     cli::init_logging();
     cli::raise_fd_limit();
     let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let result = match args.server.model.backend() {
-        Some(kind) => reactive::run(kind, listener, EchoHandler, args.server.reactor_config()),
+        Some(kind) => match workers {
+            Some(n) => {
+                let config = workers::config(args.server.reactor_config());
+                workers::run(n, listener, |l| reactive::run(kind, l, EchoHandler, config.clone()))
+            }
+            None => reactive::run(kind, listener, EchoHandler, args.server.reactor_config()),
+        },
         None if args.server.model == Model::UringCompletion => completion::echo(listener, args.server.reactor_config()),
         None => blocking::run(
             args.server.model,

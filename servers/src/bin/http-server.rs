@@ -11,12 +11,14 @@
 //! it under `strace -f` to watch `sendfile(2)` and `openat2(2)`. The protocol is in
 //! `proto/http/`, the drivers in `reactive/http.rs` and `blocking/http.rs`.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use servers::blocking::{self, http::HttpSession};
 use servers::cli::{self, ServerArgs};
 use servers::proto::http::serve::refusal_bytes;
 use servers::proto::http::Site;
+use servers::reactive::access_log::{self, AccessLog};
 use servers::reactive::{self, http::HttpHandler};
+use servers::workers::{self, WorkerArgs};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,9 +36,18 @@ struct Args {
     #[command(flatten)]
     server: ServerArgs,
 
+    #[command(flatten)]
+    workers: WorkerArgs,
+
     /// Directory to serve (default: the demo site shipped in servers/www).
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+
+    /// Write one line per request to FILE (appended; `-` for stdout) in nginx's combined
+    /// format, buffered and written once per turn of the loop; the per-request info line on
+    /// stderr is then not written.
+    #[arg(long, value_name = "FILE|-")]
+    access_log: Option<String>,
 
     /// Seconds a client may take to send a complete request head (then 408 and close).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = cli::at_least_one)]
@@ -46,6 +57,11 @@ struct Args {
 fn main() {
     let args = Args::parse();
     args.server.model.check("http-server", false);
+    let workers = (args.workers.count(args.server.model)).unwrap_or_else(|why| {
+        Args::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, why)
+            .exit()
+    });
     cli::init_logging();
     cli::raise_fd_limit();
     let root = args.root.clone().unwrap_or_else(|| PathBuf::from(DEMO_SITE));
@@ -59,21 +75,40 @@ fn main() {
     if let Err(e) = servers::proto::http::status::init(&model) {
         cli::fail("GET /status", &e);
     }
+    let open_log =
+        |spec: &str| AccessLog::open(spec).unwrap_or_else(|e| cli::fail(&format!("--access-log {spec}"), &e));
     let result = match args.server.model.backend() {
-        Some(kind) => reactive::run(
-            kind,
-            listener,
-            HttpHandler::new(site, header_timeout),
-            reactor::Config {
+        Some(kind) => {
+            let mut handler = HttpHandler::new(site, header_timeout);
+            if let Some(spec) = &args.access_log {
+                handler = handler.with_access_log(open_log(spec));
+            }
+            let config = reactor::Config {
                 busy_message: refusal_bytes(),
                 ..args.server.reactor_config()
-            },
-        ),
+            };
+            match workers {
+                Some(n) => {
+                    // Each worker takes the handler from its own copy (see workers::run):
+                    // the site's directory and the log's descriptor are inherited.
+                    let config = workers::config(config);
+                    let mut handler = Some(handler);
+                    workers::run(n, listener, move |l| match handler.take() {
+                        Some(h) => reactive::run(kind, l, h, config.clone()),
+                        None => Err(std::io::Error::other("worker started twice")),
+                    })
+                }
+                None => reactive::run(kind, listener, handler, config),
+            }
+        }
         None => {
             let session = Arc::new(HttpSession {
                 site,
                 header_timeout,
                 idle_timeout: args.server.idle_timeout(),
+                access_log: args.access_log.as_deref().map(|spec| {
+                    access_log::open_file(spec).unwrap_or_else(|e| cli::fail(&format!("--access-log {spec}"), &e))
+                }),
             });
             let serve = move |stream: &mut _, peer: &_| session.serve(stream, peer);
             let options = blocking::Options {

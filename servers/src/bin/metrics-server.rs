@@ -21,6 +21,7 @@ use servers::blocking;
 use servers::cli::{self, Model, ServerArgs};
 use servers::proto::metrics::scrape::{self, ScrapeLimits};
 use servers::reactive;
+use servers::workers::{self, WorkerArgs};
 use std::time::Duration;
 
 /// Metrics server: DESC/VAL/GET/LIST in binary, text or JSON; Prometheus over HTTP.
@@ -47,6 +48,9 @@ struct Args {
     /// Seconds one scrape may take, request and reply; then its connection is dropped.
     #[arg(long, value_name = "SECS", default_value_t = scrape::SCRAPE_DEADLINE.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
     scrape_deadline: u64,
+
+    #[command(flatten)]
+    workers: WorkerArgs,
 }
 
 fn main() {
@@ -57,6 +61,20 @@ fn main() {
                    which a forked child cannot, and one client would block everyone under iterative";
         Args::command().error(clap::error::ErrorKind::InvalidValue, why).exit();
     }
+    let workers = match args.workers.count(args.server.model) {
+        Ok(Some(n)) if n > 1 => {
+            let why = "metrics-server keeps every metric in one store, in one process: with --workers N > 1 \
+                       each worker would have its own store, and a client would read values another client \
+                       never wrote to it (docs/workers.md). --workers 1 runs one supervised reactor";
+            Args::command()
+                .error(clap::error::ErrorKind::ArgumentConflict, why)
+                .exit()
+        }
+        Ok(n) => n,
+        Err(why) => Args::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, why)
+            .exit(),
+    };
     cli::init_logging();
     cli::raise_fd_limit();
     let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
@@ -76,13 +94,20 @@ fn main() {
         deadline: Duration::from_secs(args.scrape_deadline),
     };
     let result = match args.server.model.backend() {
-        Some(kind) => reactive::metrics::run(
-            kind,
-            listener,
-            http,
-            reactive::metrics::config(args.server.reactor_config()),
-            limits,
-        ),
+        Some(kind) => {
+            let config = reactive::metrics::config(args.server.reactor_config());
+            match workers {
+                // One supervised worker: restarted if it dies (with an empty store).
+                Some(n) => {
+                    let config = workers::config(config);
+                    let mut http = Some(http);
+                    workers::run(n, listener, move |l| {
+                        reactive::metrics::run(kind, l, http.take().flatten(), config.clone(), limits)
+                    })
+                }
+                None => reactive::metrics::run(kind, listener, http, config, limits),
+            }
+        }
         None => blocking::metrics::run(listener, http, &blocking::Options::from_args(&args.server), limits),
     };
     if let Err(e) = result {

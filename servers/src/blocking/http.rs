@@ -9,8 +9,14 @@
 //! Writes get `SO_SNDTIMEO`, so a client that stops reading cannot hold a thread, a process,
 //! or the iterative server forever. Files go out with a plain `sendfile(2)` loop: the
 //! blocking call simply waits while the client's window is full, and memory stays flat.
+//!
+//! `--access-log FILE` here writes each line with its own `write(2)`, unbuffered: a blocking
+//! server has no loop turn at which to flush, and a forked child's buffer would die with it.
+//! The file is opened once with `O_APPEND` before any thread or child exists, so lines from
+//! every thread and process land whole at the end of the file.
 
-use crate::proto::http::access_log;
+use crate::proto::http::access_log::{self, RequestLog};
+use crate::proto::http::date::format_clf_date;
 use crate::proto::http::date::DateCache;
 use crate::proto::http::{status, Body, Context, Exchange, Response, Site, Step};
 use log::{debug, info, log_enabled, Level};
@@ -33,6 +39,9 @@ pub struct HttpSession {
     pub site: Site,
     pub header_timeout: Duration,
     pub idle_timeout: Option<Duration>,
+    /// `--access-log`: the log file (`O_APPEND`, or a duplicate of stdout); `None` logs
+    /// through the logger instead.
+    pub access_log: Option<File>,
 }
 
 impl HttpSession {
@@ -62,10 +71,10 @@ impl HttpSession {
                     Step::Respond {
                         consumed,
                         response,
-                        request_line,
+                        log,
                     } => {
                         at += consumed;
-                        log_access(&host, &request_line, &response, now);
+                        self.log_access(&host, &log, &response, now);
                         let close = response.close;
                         write_response(stream, response)?;
                         if close {
@@ -105,7 +114,7 @@ impl HttpSession {
         let mut dates = DateCache::default();
         let (date, now) = dates.now();
         let response = Exchange::timeout_response(date);
-        log_access(host, "-", &response, now);
+        self.log_access(host, &RequestLog::unparsed(), &response, now);
         write_response(stream, response)
     }
 }
@@ -176,10 +185,19 @@ fn send_file(stream: &Stream, file: &File, offset: u64, len: u64) -> io::Result<
     Ok(())
 }
 
-/// One common-log-format line at info level (formatted only when it will be shown).
-fn log_access(host: &str, request_line: &str, response: &Response, now: i64) {
-    if log_enabled!(Level::Info) {
-        info!("{}", access_log::line(host, request_line, response, now));
+impl HttpSession {
+    /// One combined-format line into the access log (one `write(2)`), or else one
+    /// common-log-format line at info level (formatted only when it will be shown).
+    fn log_access(&self, host: &str, log: &RequestLog, response: &Response, now: i64) {
+        if let Some(mut file) = self.access_log.as_ref() {
+            let mut line = Vec::with_capacity(256);
+            access_log::append_combined(&mut line, host, log, response, &format_clf_date(now));
+            if let Err(e) = file.write_all(&line) {
+                log::error!("access log: {e}");
+            }
+        } else if log_enabled!(Level::Info) {
+            info!("{}", access_log::line(host, &log.line, response, now));
+        }
     }
 }
 

@@ -12,8 +12,13 @@
 //! gets 408 (slowloris); one that sent nothing at all — a silent connection, or an idle
 //! keep-alive one — is closed without a word. Starting the clock at the first byte instead
 //! would let a thousand silent connections hold every slot forever.
+//!
+//! Logging: with `--access-log`, one combined-format line per response goes to a buffer
+//! written once per turn (`access_log.rs`), and the logger's info line is not formatted at
+//! all; without it, the info line on stderr (for demos; `RUST_LOG=warn` turns it off).
 
-use crate::proto::http::access_log;
+use super::access_log::AccessLog;
+use crate::proto::http::access_log::{self, RequestLog};
 use crate::proto::http::date::DateCache;
 use crate::proto::http::{status, Body, Context, Exchange, Response, Site, Step};
 use log::{info, log_enabled, Level};
@@ -34,6 +39,8 @@ pub struct HttpHandler {
     dates: DateCache,
     /// How long a client may take to send a complete head.
     header_timeout: Duration,
+    /// `--access-log`: the buffered log file; `None` logs through the logger instead.
+    access_log: Option<AccessLog>,
 }
 
 impl HttpHandler {
@@ -42,15 +49,33 @@ impl HttpHandler {
             site,
             dates: DateCache::default(),
             header_timeout,
+            access_log: None,
         }
+    }
+
+    /// Write the access log to `log` (and no per-request line through the logger).
+    pub fn with_access_log(mut self, log: AccessLog) -> HttpHandler {
+        self.access_log = Some(log);
+        self
+    }
+}
+
+/// One line for a response: into the access log if there is one, else to the logger.
+fn log_response(file: &mut Option<AccessLog>, conn: &HttpConn, log: &RequestLog, response: &Response, now: i64) {
+    match file {
+        Some(file) => file.record(&conn.host, log, response, now),
+        None => log_access(&conn.peer, &log.line, response, now),
     }
 }
 
 /// Per-connection state.
 pub struct HttpConn {
     exchange: Exchange,
-    /// The client, for the access log (formatted only when a line is logged).
+    /// The client, for the logger's line (formatted only when a line is logged).
     peer: Peer,
+    /// The client's address without the port, formatted once at accept for `--access-log`
+    /// (empty without it).
+    host: String,
     /// The header timeout, armed while the server waits for a request.
     head_timer: Option<TimerKey>,
     /// Some bytes of the awaited request arrived (a 408 is owed if time runs out).
@@ -65,9 +90,14 @@ impl Handler for HttpHandler {
 
     fn on_accept(&mut self, ctx: &mut Ctx<'_>, _token: Token, peer: &Peer) -> HttpConn {
         status::connection_opened();
+        let host = match self.access_log {
+            Some(_) => access_log::host_of(&peer.to_string()),
+            None => String::new(),
+        };
         let mut conn = HttpConn {
             exchange: Exchange::default(),
             peer: peer.clone(),
+            host,
             head_timer: None,
             started: false,
             backlogged: false,
@@ -92,11 +122,11 @@ impl Handler for HttpHandler {
                 Step::Respond {
                     consumed: used,
                     response,
-                    request_line,
+                    log,
                 } => {
                     consumed += used;
                     restart_head_timer(ctx, conn, self.header_timeout);
-                    log_access(&conn.peer, &request_line, &response, now);
+                    log_response(&mut self.access_log, conn, &log, &response, now);
                     let close = response.close;
                     queued += queue(ctx, token, response);
                     if close {
@@ -124,13 +154,20 @@ impl Handler for HttpHandler {
         }
         let (date, now) = self.dates.now();
         let response = Exchange::timeout_response(date);
-        log_access(&conn.peer, "-", &response, now);
+        log_response(&mut self.access_log, conn, &RequestLog::unparsed(), &response, now);
         queue(ctx, token, response);
         ctx.close(token);
     }
 
     fn on_close(&mut self, _ctx: &mut Ctx<'_>, _token: Token, _conn: &mut HttpConn, _reason: &CloseReason) {
         status::connection_closed();
+    }
+
+    /// The turn is over: write the access log lines it produced (one `write(2)`).
+    fn on_turn_end(&mut self) {
+        if let Some(log) = &mut self.access_log {
+            log.flush();
+        }
     }
 }
 

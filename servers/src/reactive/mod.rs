@@ -1,5 +1,6 @@
 //! Handlers that run the protocols on the one-thread reactor (select, poll or epoll).
 
+pub mod access_log;
 pub mod chat;
 pub mod echo;
 pub mod http;

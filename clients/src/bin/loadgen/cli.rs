@@ -52,6 +52,12 @@ pub struct Cli {
     #[arg(long, default_value = "0.5", value_parser = parse_warmup)]
     pub warmup: Duration,
 
+    /// Each active connection stops after N round trips (the run then ends, before the
+    /// deadline if it can): a fixed amount of work, for counting system calls per round trip
+    /// (`scripts/bench/syscalls.sh`). Use `--warmup 0` so every round trip is in the report.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub rounds: Option<u64>,
+
     /// Bytes per message.
     #[arg(short = 's', long, default_value_t = 64,
           value_parser = clap::value_parser!(u32).range(1..=MAX_SIZE as i64))]

@@ -36,6 +36,8 @@ pub struct Settings {
     pub duration: Duration,
     /// Time to let connects and caches settle before counting.
     pub warmup: Duration,
+    /// Round trips per active connection, when the run is a fixed amount of work.
+    pub rounds: Option<u64>,
     /// Carried into the report (the server's model).
     pub label: Option<String>,
     /// No progress lines on stderr.
@@ -71,6 +73,7 @@ pub fn run(settings: &Settings) -> io::Result<Outcome> {
     let mut poll = Poll::new()?;
     let start = Instant::now();
     let mut recorder = Recorder::new(start, settings.warmup, settings.duration);
+    recorder.limit_rounds(settings.rounds, settings.idle, settings.connections);
     let mut errors = ErrorTally::default();
     let mut table = open_connections(settings, &poll, &mut errors);
     let mut events = Events::with_capacity(EVENTS_PER_TURN);
@@ -79,7 +82,7 @@ pub fn run(settings: &Settings) -> io::Result<Outcome> {
 
     while table.live > 0 {
         let now = Instant::now();
-        if now >= recorder.end {
+        if now >= recorder.end || recorder.all_done() {
             break;
         }
         wait_for_events(

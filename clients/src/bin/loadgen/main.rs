@@ -96,6 +96,7 @@ fn settings_from(cli: Cli) -> Settings {
         size: cli.size,
         duration: cli.duration,
         warmup: cli.warmup,
+        rounds: cli.rounds,
         label: cli.label,
         quiet: cli.quiet,
     }

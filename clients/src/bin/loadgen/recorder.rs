@@ -23,6 +23,13 @@ pub struct Recorder {
     pub histogram: Histogram,
     /// Round trips in the whole run, warmup included (for the progress line).
     pub all_rounds: u64,
+    /// `--rounds N`: round trips each active connection still has to do (indexed by
+    /// connection id; idle connections are never asked). Empty: run until the deadline.
+    rounds_left: Vec<u64>,
+    /// Active connections that have done their `--rounds`: the run ends when all have.
+    done_conns: u32,
+    /// Active connections (what `done_conns` must reach); 0 without `--rounds`.
+    active: u32,
 }
 
 impl Recorder {
@@ -33,7 +40,37 @@ impl Recorder {
             end: measure_from + duration,
             histogram: Histogram::new(),
             all_rounds: 0,
+            rounds_left: Vec::new(),
+            done_conns: 0,
+            active: 0,
         }
+    }
+
+    /// `--rounds N`: each of `active` connections stops after `n` round trips. Connection ids
+    /// count the `idle` connections first, then the active ones, so the table covers both.
+    pub fn limit_rounds(&mut self, rounds: Option<u64>, idle: u32, active: u32) {
+        if let Some(n) = rounds {
+            self.rounds_left = vec![n; idle as usize + active as usize];
+            self.active = active;
+        }
+    }
+
+    /// Every active connection has done its `--rounds`.
+    pub fn all_done(&self) -> bool {
+        self.active > 0 && self.done_conns >= self.active
+    }
+
+    /// Count one round trip of `conn` against its `--rounds`; false once it has done them all.
+    fn take_round(&mut self, conn: usize) -> bool {
+        let Some(left) = self.rounds_left.get_mut(conn) else {
+            return true; // no --rounds
+        };
+        *left = left.saturating_sub(1);
+        if *left == 0 {
+            self.done_conns += 1;
+            return false;
+        }
+        true
     }
 }
 
@@ -42,13 +79,13 @@ impl RoundSink for Recorder {
         Instant::now() < self.end
     }
 
-    fn round_trip(&mut self, _conn: usize, started: Instant, done: Instant) -> bool {
+    fn round_trip(&mut self, conn: usize, started: Instant, done: Instant) -> bool {
         self.all_rounds += 1;
         if done >= self.measure_from && done < self.end {
             let ns = done.duration_since(started).as_nanos();
             self.histogram.record(u64::try_from(ns).unwrap_or(u64::MAX));
         }
-        done < self.end
+        self.take_round(conn) && done < self.end
     }
 }
 

@@ -9,10 +9,65 @@
 //! none); then, for a refused request, why, as one more quoted field (the way the combined
 //! format appends its fields): `... 400 77 "HTTP/1.1 requires a Host header field …"`. The request line comes from the network: control characters and quotes are
 //! escaped so a client cannot forge extra log lines or break the quoting.
+//!
+//! `--access-log FILE` writes the *combined* format instead, nginx's default: the same, then
+//! the `Referer` and `User-Agent` the client sent, quoted and escaped alike (`-` when absent):
+//!
+//! ```text
+//! 127.0.0.1 - - [06/Nov/1994:08:49:37 +0000] "GET / HTTP/1.1" 200 1043 "-" "curl/8.5.0"
+//! ```
+//! Those lines go through a buffer (`reactive/access_log.rs`); this file only formats them.
 
 use super::date::format_clf_date;
 use super::response::Response;
 use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// What the access log says about a request, kept from its head.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestLog {
+    /// `GET /path HTTP/1.1`, or `-` when the head could not be parsed.
+    pub line: String,
+    pub referer: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl RequestLog {
+    /// For a head too broken to have a request line (nginx logs it the same way).
+    pub fn unparsed() -> RequestLog {
+        RequestLog {
+            line: "-".to_string(),
+            ..RequestLog::default()
+        }
+    }
+}
+
+/// Append one combined-format line (with its `\n`) for `response` to `log` from `host`;
+/// `clf_date` is `format_clf_date` of the time, formatted once per second by the caller.
+pub fn append_combined(out: &mut Vec<u8>, host: &str, log: &RequestLog, response: &Response, clf_date: &str) {
+    let _ = write!(out, "{host} - - [{clf_date}] \"");
+    escape_into(out, &log.line);
+    // nginx's $body_bytes_sent: a number, 0 included (the common format's `-` is Apache's).
+    let _ = write!(out, "\" {} {}", response.status.code(), response.body_len);
+    for field in [&log.referer, &log.user_agent] {
+        out.extend_from_slice(b" \"");
+        escape_into(out, field.as_deref().unwrap_or("-"));
+        out.push(b'"');
+    }
+    out.push(b'\n');
+}
+
+/// `escape`, appending to a byte buffer.
+fn escape_into(out: &mut Vec<u8>, text: &str) {
+    if text
+        .bytes()
+        .all(|b| matches!(b, 0x20..=0x7e) && b != b'"' && b != b'\\')
+    {
+        out.extend_from_slice(text.as_bytes()); // the usual case: nothing to escape
+    } else {
+        out.extend_from_slice(escape(text).as_bytes());
+    }
+}
 
 /// One log line for `response` to `request_line` from `host`, at Unix time `now`.
 pub fn line(host: &str, request_line: &str, response: &Response, now: i64) -> String {
@@ -82,6 +137,22 @@ mod tests {
         assert!(
             l.ends_with("\"GET /\\\"\\x0a\\\\ \\xc3\\xa9\" 400 - \"the request is malformed\""),
             "{l}"
+        );
+    }
+
+    #[test]
+    fn combined_log_format_like_nginx() {
+        let r = simple(Status::NotFound, "D", false, 1, false);
+        let mut out = Vec::new();
+        let log = RequestLog {
+            line: "GET /x HTTP/1.1".into(),
+            referer: None,
+            user_agent: Some("curl/8 \"evil\"\n".into()),
+        };
+        append_combined(&mut out, "::1", &log, &r, "06/Nov/1994:08:49:37 +0000");
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "::1 - - [06/Nov/1994:08:49:37 +0000] \"GET /x HTTP/1.1\" 404 14 \"-\" \"curl/8 \\\"evil\\\"\\x0a\"\n"
         );
     }
 

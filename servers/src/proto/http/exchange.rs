@@ -17,6 +17,7 @@
 //! skipped to find the next request: up to [`MAX_DISCARD`] bytes are read and dropped; a
 //! longer one gets 413 and a close. A chunked body is not decoded: we answer and close.
 
+use super::access_log::RequestLog;
 use super::request::{parse_head, BodyFraming, Method, Parsed, Request};
 use super::response::{refusal, simple, Response, Status};
 use super::serve::{respond, Context};
@@ -38,11 +39,12 @@ pub enum Step {
     NeedMore,
     /// Skipped this many body bytes.
     Discarded(usize),
-    /// A response, after consuming this many bytes of input; `request_line` for the log.
+    /// A response, after consuming this many bytes of input; `log`: what the access log
+    /// says about the request.
     Respond {
         consumed: usize,
         response: Response,
-        request_line: String,
+        log: RequestLog,
     },
 }
 
@@ -99,17 +101,21 @@ impl Exchange {
                 Step::Respond {
                     consumed: input.len(),
                     response: refusal(status, Some(why), cx.date, true, 1, false, &[]),
-                    request_line: "-".to_string(),
+                    log: RequestLog::unparsed(),
                 }
             }
             Parsed::Complete(request, head_len) => {
                 self.scanned = 0;
-                let request_line = request_line(&request);
                 let response = self.answer(&request, cx);
+                let log = RequestLog {
+                    line: request_line(&request),
+                    referer: request.referer,
+                    user_agent: request.user_agent,
+                };
                 Step::Respond {
                     consumed: head_len,
                     response,
-                    request_line,
+                    log,
                 }
             }
         }

@@ -51,6 +51,10 @@ pub struct Request {
     pub if_modified_since: Option<String>,
     pub range: Option<String>,
     pub if_range: Option<String>,
+    /// `Referer` and `User-Agent`, for the access log's combined format (nothing else reads
+    /// them).
+    pub referer: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 /// The outcome of looking at the bytes received so far.
@@ -164,6 +168,8 @@ fn parse_complete(head: &[u8]) -> Result<Request, Refused> {
         if_modified_since: None,
         range: None,
         if_range: None,
+        referer: None,
+        user_agent: None,
     };
     apply_fields(&mut request, req.headers)?;
     Ok(request)
@@ -228,6 +234,10 @@ fn apply_fields(request: &mut Request, fields: &[httparse::Header<'_>]) -> Resul
             request.range = value.map(str::to_string);
         } else if name.eq_ignore_ascii_case("if-range") {
             request.if_range = value.map(str::to_string);
+        } else if name.eq_ignore_ascii_case("referer") {
+            request.referer = value.map(str::to_string);
+        } else if name.eq_ignore_ascii_case("user-agent") {
+            request.user_agent = value.map(str::to_string);
         }
     }
     // RFC 7230 §5.4: exactly one Host in 1.1, never two.

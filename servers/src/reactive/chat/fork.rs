@@ -155,6 +155,7 @@ impl Handler for ForkChatHandler {
                 self.children.insert(child);
                 drop(client); // only the child talks to this client now
                 drop(theirs);
+                ours.set_nonblocking(true)?; // on_connect's contract: the reactor will not
                 Ok(Stream::Unix(ours))
             }
         }
