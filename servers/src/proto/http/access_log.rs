@@ -150,10 +150,12 @@ mod tests {
             user_agent: Some("curl/8 \"evil\"\n".into()),
         };
         append_combined(&mut out, "::1", &log, &r, "06/Nov/1994:08:49:37 +0000");
-        assert_eq!(
-            String::from_utf8_lossy(&out),
-            "::1 - - [06/Nov/1994:08:49:37 +0000] \"GET /x HTTP/1.1\" 404 14 \"-\" \"curl/8 \\\"evil\\\"\\x0a\"\n"
+        // The 404 body says why (every 4xx does): its length is the size field.
+        let expected = format!(
+            "::1 - - [06/Nov/1994:08:49:37 +0000] \"GET /x HTTP/1.1\" 404 {} \"-\" \"curl/8 \\\"evil\\\"\\x0a\"\n",
+            r.body_len
         );
+        assert_eq!(String::from_utf8_lossy(&out), expected);
     }
 
     #[test]
