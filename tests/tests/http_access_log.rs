@@ -39,10 +39,11 @@ fn one_combined_line_per_response_on_every_model() {
                         GET /missing HTTP/1.1\r\nHost: t\r\n\r\n\
                         HEAD /hello.txt HTTP/1.0\r\n\r\n";
         write_all(&mut c, requests.as_bytes());
-        let statuses: Vec<u16> = [false, false, true]
-            .map(|head| read_reply(&mut c, head).status)
-            .to_vec();
+        let replies = [false, false, true].map(|head| read_reply(&mut c, head));
+        let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
         assert_eq!(statuses, [200, 404, 200], "{model}");
+        // The 404's body says why; the log's size field is the length that was sent.
+        let missing_len = replies[1].body.len();
         drop(c);
         let status = server.signal_and_wait(Signal::SIGTERM);
         assert!(status.success(), "{model}: exit {status:?}");
@@ -50,9 +51,9 @@ fn one_combined_line_per_response_on_every_model() {
         assert_eq!(
             got,
             [
-                r#"127.0.0.1 - - [DATE] "GET /hello.txt HTTP/1.1" 200 13 "http://r/" "probe \"1\"""#,
-                r#"127.0.0.1 - - [DATE] "GET /missing HTTP/1.1" 404 14 "-" "-""#,
-                r#"127.0.0.1 - - [DATE] "HEAD /hello.txt HTTP/1.0" 200 0 "-" "-""#,
+                r#"127.0.0.1 - - [DATE] "GET /hello.txt HTTP/1.1" 200 13 "http://r/" "probe \"1\"""#.to_string(),
+                format!(r#"127.0.0.1 - - [DATE] "GET /missing HTTP/1.1" 404 {missing_len} "-" "-""#),
+                r#"127.0.0.1 - - [DATE] "HEAD /hello.txt HTTP/1.0" 200 0 "-" "-""#.to_string(),
             ],
             "{model}"
         );
