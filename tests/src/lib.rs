@@ -343,3 +343,24 @@ pub fn tree_rss_kib(pid: i32) -> u64 {
     }
     total
 }
+
+/// Lines of a child's stdout and stderr, as they come (one reader thread per stream; both
+/// must be piped). For scripts and debuggers driven line by line (demos, gdb).
+pub fn output_lines(child: &mut Child) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    let streams: Vec<Box<dyn Read + Send>> = vec![
+        Box::new(child.stdout.take().expect("stdout is piped")),
+        Box::new(child.stderr.take().expect("stderr is piped")),
+    ];
+    for stream in streams {
+        let tx = tx.clone();
+        thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    rx
+}

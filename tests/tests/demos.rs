@@ -6,13 +6,13 @@
 //! with a message saying what to install.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
-use tests::{bin, connect_tcp, read_line, wait_output, write_all, TempDir, CONCURRENT_MODELS, REACTOR_MODELS};
+use tests::{
+    bin, connect_tcp, output_lines, read_line, wait_output, write_all, TempDir, CONCURRENT_MODELS, REACTOR_MODELS,
+};
 
 /// Generous bound for one script run: only a hang reaches it.
 const SCRIPT_LIMIT: Duration = Duration::from_secs(90);
@@ -429,26 +429,6 @@ fn gdb() -> &'static str {
     }
 }
 
-/// Lines of a child's stdout and stderr, as they come.
-fn line_channel(child: &mut std::process::Child) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    let streams: Vec<Box<dyn Read + Send>> = vec![
-        Box::new(child.stdout.take().expect("stdout")),
-        Box::new(child.stderr.take().expect("stderr")),
-    ];
-    for stream in streams {
-        let tx = tx.clone();
-        thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-    }
-    rx
-}
-
 /// Wait for a line containing `needle`, keeping every line seen in `seen`.
 fn wait_for(rx: &mpsc::Receiver<String>, seen: &mut Vec<String>, needle: &str, model: &str) -> String {
     let deadline = Instant::now() + SCRIPT_LIMIT;
@@ -483,7 +463,7 @@ fn gdb_command_files_stop_at_turn_and_dispatch() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("{model}: spawn gdb: {e}"));
-        let rx = line_channel(&mut child);
+        let rx = output_lines(&mut child);
         let mut seen = Vec::new();
         let listening = wait_for(&rx, &mut seen, "listening on ", model);
         let addr = listening.trim().trim_start_matches("listening on ").to_string();

@@ -6,14 +6,14 @@
 //! The only thing added to the student's typing is an `echo @@N@@` after each command, so
 //! the test knows when gdb has finished it. Needs gdb (`make deps` installs it).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
-use tests::{bin, read_line, write_all, REACTOR_MODELS};
+use tests::{bin, output_lines, read_line, write_all, REACTOR_MODELS};
 
 /// Generous bound for one gdb step: only a hang reaches it.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -70,21 +70,7 @@ struct Output {
 
 impl Output {
     fn of(child: &mut Child) -> Output {
-        let (tx, rx) = mpsc::channel();
-        let streams: Vec<Box<dyn Read + Send>> = vec![
-            Box::new(child.stdout.take().expect("stdout")),
-            Box::new(child.stderr.take().expect("stderr")),
-        ];
-        for stream in streams {
-            let tx = tx.clone();
-            thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if tx.send(line).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
+        let rx = output_lines(child);
         Output { rx, seen: Vec::new() }
     }
 
