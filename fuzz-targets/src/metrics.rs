@@ -35,12 +35,19 @@ pub fn line(data: &[u8]) {
 /// A whole connection, as a driver runs it, whole and in pieces: the same replies, and never
 /// more than a frame or a line of input kept.
 pub fn session(data: &[u8]) {
-    let whole = run_session(&[data]);
+    let whole = session_replies(&[data]);
     let pieces = crate::chunks(data, &[1, 6, 33, 1000][data.len() % 4..]);
-    assert_eq!(whole, run_session(&pieces), "replies depend on how the input is cut");
+    assert_eq!(
+        whole,
+        session_replies(&pieces),
+        "replies depend on how the input is cut"
+    );
 }
 
-fn run_session(pieces: &[&[u8]]) -> Vec<u8> {
+/// Feed `pieces` to one session as a driver does (parse what has come, keep the rest);
+/// every reply byte, in order. Also checks that at most one frame or line is ever kept.
+/// The property tests (`tests/tests/prop_metrics.rs`) drive sessions through it too.
+pub fn session_replies(pieces: &[&[u8]]) -> Vec<u8> {
     let mut store = Store::default();
     let mut session = Session::new();
     let mut pending = Vec::new();

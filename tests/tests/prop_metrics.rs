@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use servers::proto::metrics::binary::{self, Decoded};
 use servers::proto::metrics::message::Message;
-use servers::proto::metrics::{json, text, Command, Kind, Session, Store};
+use servers::proto::metrics::{json, text, Command, Kind};
 
 fn name() -> impl Strategy<Value = String> {
     "[a-zA-Z_:][a-zA-Z0-9_:]{0,63}"
@@ -44,26 +44,10 @@ fn text_line(command: &Command) -> String {
     }
 }
 
-/// Feed `pieces` to one session as a driver does; every reply byte, in order.
+/// Feed `pieces` to one session as a driver does; every reply byte, in order (the fuzz
+/// target's driver, so both campaigns run sessions the same way).
 fn replies(pieces: &[&[u8]]) -> Vec<u8> {
-    let mut store = Store::default();
-    let mut session = Session::new();
-    let mut pending = Vec::new();
-    let mut out = Vec::new();
-    for piece in pieces {
-        pending.extend_from_slice(piece);
-        loop {
-            let progress = session.on_bytes(&pending, &mut store, 1_700_000_000_000, &mut out);
-            pending.drain(..progress.consumed);
-            if progress.close {
-                return out;
-            }
-            if progress.consumed == 0 || pending.is_empty() {
-                break;
-            }
-        }
-    }
-    out
+    fuzz_targets::metrics::session_replies(pieces)
 }
 
 fn split_at_points(data: &[u8], mut points: Vec<usize>) -> Vec<&[u8]> {
