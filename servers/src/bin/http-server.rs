@@ -15,7 +15,7 @@ use clap::{CommandFactory, Parser};
 use servers::blocking::{self, http::HttpSession};
 use servers::cli::{self, ServerArgs};
 use servers::proto::http::serve::refusal_bytes;
-use servers::proto::http::Site;
+use servers::proto::http::{file_cache, Site};
 use servers::reactive::access_log::{self, AccessLog};
 use servers::reactive::{self, http::HttpHandler};
 use servers::workers::{self, WorkerArgs};
@@ -49,6 +49,11 @@ struct Args {
     #[arg(long, value_name = "FILE|-")]
     access_log: Option<String>,
 
+    /// Keep files up to 16 KiB in memory, within BYTES in all (0: off, every request opens
+    /// the file). Each request still checks with one fstatat(2) that the file is unchanged.
+    #[arg(long, value_name = "BYTES", default_value_t = file_cache::DEFAULT_BUDGET)]
+    file_cache: usize,
+
     /// Seconds a client may take to send a complete request head (then 408 and close).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = cli::at_least_one)]
     header_timeout: u64,
@@ -66,7 +71,7 @@ fn main() {
     cli::raise_fd_limit();
     let root = args.root.clone().unwrap_or_else(|| PathBuf::from(DEMO_SITE));
     let site = Site::open(&root).unwrap_or_else(|e| cli::fail(&format!("root {}", root.display()), &e));
-    let site = site.with_bugs(args.server.bugs.set());
+    let site = site.with_bugs(args.server.bugs.set()).with_file_cache(args.file_cache);
     log::info!("serving files from {}", site.root_path().display());
     let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));

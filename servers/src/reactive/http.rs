@@ -182,20 +182,25 @@ fn restart_head_timer(ctx: &mut Ctx<'_>, conn: &mut HttpConn, after: Duration) {
 
 /// Hand the response to the reactor; returns what it counts toward `MAX_QUEUED`.
 fn queue(ctx: &mut Ctx<'_>, token: Token, response: Response) -> usize {
-    let mut cost = response.head.len();
-    ctx.send_vec(token, response.head);
+    let mut head = response.head;
     match response.body {
-        Body::Empty => {}
+        Body::Empty => {
+            let cost = head.len();
+            ctx.send_vec(token, head);
+            cost
+        }
         Body::Bytes(bytes) => {
-            cost += bytes.len();
-            ctx.send_vec(token, bytes); // appended to the head: one write(2) for both
+            head.extend_from_slice(&bytes); // one buffer, one write(2) for both
+            let cost = head.len();
+            ctx.send_vec(token, head);
+            cost
         }
         Body::File { file, offset, len } => {
+            ctx.send_vec(token, head);
             ctx.send_file(token, file, offset, len);
-            cost = MAX_QUEUED;
+            MAX_QUEUED
         }
     }
-    cost
 }
 
 /// One common-log-format line at info level (formatted only when it will be shown: the

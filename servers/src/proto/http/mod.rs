@@ -11,6 +11,7 @@
 //! 3. `serve.rs` — the decision tree from a request to a response (405, 404, 301, 304, 206…).
 //! 4. `path.rs` and `site.rs` — how a target becomes a file *beneath* the root and never
 //!    outside it: text rules first, then `openat2(RESOLVE_BENEATH)` for symbolic links.
+//!    `file_cache.rs` — small files kept in memory, checked with one `fstatat` per request.
 //! 5. `response.rs`, `range.rs`, `date.rs`, `mime.rs`, `listing.rs`, `access_log.rs`.
 //!
 //! # Choices a reader should know
@@ -23,6 +24,7 @@
 pub mod access_log;
 pub mod date;
 pub mod exchange;
+pub mod file_cache;
 pub mod listing;
 pub mod mime;
 pub mod path;

@@ -7,10 +7,12 @@
 //! 4. a directory: `/dir` without its slash is redirected to `/dir/` (relative links in the
 //!    page must resolve inside it); then its `index.html`, or a generated listing;
 //! 5. a file: 304 if `If-Modified-Since` is not older than its mtime; `Range` -> 206 / 416;
-//!    else 200. Small files are read into memory (one `write` for head and body); larger
-//!    ones are streamed with `sendfile(2)` by the driver.
+//!    else 200. Small files are read into memory (one `write` for head and body), and kept
+//!    there for the next request (`file_cache.rs`); larger ones are streamed with
+//!    `sendfile(2)` by the driver.
 
 use super::date::{format_http_date, parse_http_date, unix_secs};
+use super::file_cache::CachedFile;
 use super::listing;
 use super::mime::content_type;
 use super::path::{naive_path, safe_path, PathError, SafePath};
@@ -20,9 +22,11 @@ use super::response::{refusal, simple, simple_with, Body, HeadBuilder, Response,
 use super::site::{fd_path, Found, Missing, Site};
 use super::status;
 use reactor::Bug;
+use std::borrow::Cow;
 use std::fs::{File, Metadata};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Files up to this size are read and sent with their head in one `write`; larger ones go
 /// through `sendfile(2)`. One small read beats a second system call.
@@ -69,7 +73,8 @@ pub fn respond(req: &Request, cx: &Context<'_>) -> Response {
         }
     };
     match cx.site.lookup(&path.rel) {
-        Ok(Found::File(file, meta)) => serve_file(req, cx, file, &meta, &path.rel),
+        Ok(Found::File(file, meta)) => serve_file(req, cx, Source::open(file, &meta), &path.rel),
+        Ok(Found::Small(small)) => serve_file(req, cx, Source::Memory(small), &path.rel),
         Ok(Found::Dir(dir)) => serve_dir(req, cx, &dir, &path),
         Err(Missing::NotFound) => error(Status::NotFound),
         Err(Missing::Forbidden) => error(Status::Forbidden),
@@ -122,8 +127,10 @@ fn serve_dir(req: &Request, cx: &Context<'_>, dir: &File, path: &SafePath) -> Re
         );
     }
     let index = path.rel.join("index.html");
-    if let Ok(Found::File(file, meta)) = cx.site.lookup(&index) {
-        return serve_file(req, cx, file, &meta, &index);
+    match cx.site.lookup(&index) {
+        Ok(Found::File(file, meta)) => return serve_file(req, cx, Source::open(file, &meta), &index),
+        Ok(Found::Small(small)) => return serve_file(req, cx, Source::Memory(small), &index),
+        _ => {}
     }
     let (entries, skipped) = match listing::read_entries(&fd_path(dir)) {
         Ok(found) => found,
@@ -141,15 +148,44 @@ fn serve_dir(req: &Request, cx: &Context<'_>, dir: &File, path: &SafePath) -> Re
     body_response(Status::Ok, head, close, head_only, page)
 }
 
+/// Where a regular file's bytes come from.
+enum Source {
+    /// An open file: `size` bytes, modified at `mtime` (Unix seconds).
+    Disk { file: File, size: u64, mtime: i64 },
+    /// A small file already in memory.
+    Memory(Arc<CachedFile>),
+}
+
+impl Source {
+    fn open(file: File, meta: &Metadata) -> Source {
+        let mtime = meta.modified().map(unix_secs).unwrap_or(0);
+        Source::Disk {
+            file,
+            size: meta.len(),
+            mtime,
+        }
+    }
+
+    /// Size, modification time (Unix seconds) and the same as an HTTP date.
+    fn size_and_dates(&self) -> (u64, i64, Cow<'_, str>) {
+        match self {
+            Source::Disk { size, mtime, .. } => (*size, *mtime, Cow::Owned(format_http_date(*mtime))),
+            Source::Memory(small) => (
+                small.bytes.len() as u64,
+                small.mtime_secs,
+                Cow::Borrowed(&small.last_modified),
+            ),
+        }
+    }
+}
+
 /// A regular file: 304, 206, 416 or 200.
-fn serve_file(req: &Request, cx: &Context<'_>, file: File, meta: &Metadata, rel: &Path) -> Response {
+fn serve_file(req: &Request, cx: &Context<'_>, source: Source, rel: &Path) -> Response {
     let (close, head_only) = (!req.keep_alive, req.method == Method::Head);
-    let mtime = meta.modified().map(unix_secs).unwrap_or(0);
-    let last_modified = format_http_date(mtime);
-    let size = meta.len();
+    let (size, mtime, last_modified) = source.size_and_dates();
     if not_modified_since(req, mtime) {
         let head = HeadBuilder::new(Status::NotModified, cx.date)
-            .field("Last-Modified", &last_modified)
+            .field_str("Last-Modified", &last_modified)
             .finish(close, req.minor);
         return body_response(Status::NotModified, head, close, true, Vec::new());
     }
@@ -169,10 +205,10 @@ fn serve_file(req: &Request, cx: &Context<'_>, file: File, meta: &Metadata, rel:
         }
     };
     let mut head = HeadBuilder::new(status, cx.date)
-        .field("Content-Type", content_type(&rel.to_string_lossy()))
-        .field("Content-Length", len)
-        .field("Last-Modified", &last_modified)
-        .field("Accept-Ranges", "bytes");
+        .field_str("Content-Type", content_type(&rel.to_string_lossy()))
+        .field_number("Content-Length", len)
+        .field_str("Last-Modified", &last_modified)
+        .field_str("Accept-Ranges", "bytes");
     if status == Status::PartialContent {
         head = head.field(
             "Content-Range",
@@ -190,6 +226,13 @@ fn serve_file(req: &Request, cx: &Context<'_>, file: File, meta: &Metadata, rel:
             why: None,
         };
     }
+    let file = match source {
+        Source::Memory(small) => {
+            let range = start as usize..(start + len) as usize;
+            return body_response(status, head, close, false, small.bytes[range].to_vec());
+        }
+        Source::Disk { file, .. } => file,
+    };
     if len <= SMALL_FILE {
         let mut bytes = vec![0; len as usize];
         return match file.read_exact_at(&mut bytes, start) {

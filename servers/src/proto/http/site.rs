@@ -12,15 +12,22 @@
 //!
 //! `O_NONBLOCK` on the open keeps a FIFO planted in the root from blocking the server; only
 //! regular files and directories are ever served.
+//!
+//! Small files are then kept in memory (`file_cache.rs`): the next request for the same path
+//! costs one `fstatat(2)` that checks the file did not change, instead of the open, the stat,
+//! the read and the close.
 
+use super::file_cache::{CachedFile, FileCache};
+use super::serve::SMALL_FILE;
 use nix::errno::Errno;
 use nix::fcntl::{openat2, OFlag, OpenHow, ResolveFlag};
 use reactor::{Bug, Bugs};
 use std::fs::{File, Metadata};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The document root.
 #[derive(Debug)]
@@ -31,12 +38,17 @@ pub struct Site {
     root_path: PathBuf,
     /// The lecture's bugs; only `naive-join` lives here (and in `serve.rs`).
     bugs: Bugs,
+    /// Small files in memory (`--file-cache`); `None` when turned off.
+    cache: Option<Mutex<FileCache>>,
 }
 
 /// What a path names under the root.
 #[derive(Debug)]
 pub enum Found {
+    /// A regular file larger than `SMALL_FILE` (or any, with the cache off), open.
     File(File, Metadata),
+    /// A small regular file, its bytes in memory (read now, or cached and still current).
+    Small(Arc<CachedFile>),
     Dir(File),
 }
 
@@ -66,7 +78,14 @@ impl Site {
             root: dir.into(),
             root_path,
             bugs: Bugs::NONE,
+            cache: None,
         })
+    }
+
+    /// Keep small files in memory, within `budget` bytes (0: no cache, every request opens).
+    pub fn with_file_cache(self, budget: usize) -> Site {
+        let cache = (budget > 0).then(|| Mutex::new(FileCache::new(budget)));
+        Site { cache, ..self }
     }
 
     /// The same site with the lecture's bugs switched on (`--bug naive-join`).
@@ -89,15 +108,48 @@ impl Site {
         } else {
             rel
         };
+        if let Some(hit) = self.cached(rel) {
+            return Ok(Found::Small(hit));
+        }
         let file = self.open_beneath(rel).map_err(missing)?;
         let meta = file.metadata().map_err(|_| Missing::Error)?;
-        if meta.is_file() {
+        if meta.is_file() && meta.len() <= SMALL_FILE && self.cache.is_some() {
+            self.read_small(rel, &file, &meta).map(Found::Small)
+        } else if meta.is_file() {
             Ok(Found::File(file, meta))
         } else if meta.is_dir() {
             Ok(Found::Dir(file))
         } else {
             Err(Missing::NotFound) // a FIFO, a socket, a device: never served
         }
+    }
+
+    /// The cached bytes of `rel`, if it is cached and unchanged (one `fstatat`). Never with
+    /// `--bug naive-join`, whose whole point is opening what `openat2` would refuse.
+    fn cached(&self, rel: &Path) -> Option<Arc<CachedFile>> {
+        if self.bugs.has(Bug::NaiveJoin) {
+            return None;
+        }
+        let mut cache = self.cache.as_ref()?.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.get(&self.root, rel)
+    }
+
+    /// Read a small file opened beneath the root, and keep it (the lock is not held while
+    /// reading). A file that changes size under us is read again on the next request.
+    fn read_small(&self, rel: &Path, file: &File, meta: &Metadata) -> Result<Arc<CachedFile>, Missing> {
+        let mut bytes = vec![0; meta.len() as usize];
+        if let Err(e) = file.read_exact_at(&mut bytes, 0) {
+            log::warn!("reading {}: {e}", rel.display());
+            return Err(Missing::Error);
+        }
+        let small = Arc::new(CachedFile::new(bytes, meta));
+        if let Some(cache) = &self.cache {
+            if !self.bugs.has(Bug::NaiveJoin) {
+                let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+                cache.insert(rel, Arc::clone(&small));
+            }
+        }
+        Ok(small)
     }
 
     /// `openat2(root, rel, O_RDONLY|O_NONBLOCK|O_CLOEXEC, RESOLVE_BENEATH|RESOLVE_NO_MAGICLINKS)`.
