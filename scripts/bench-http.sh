@@ -9,8 +9,8 @@
 #   checked with curl: status 200 and byte-identical bodies, with and without keep-alive.
 #   A wrk run with socket errors or non-2xx answers is reported as ERR, not as a number.
 # - nginx as Debian ships it where it matters here: `sendfile on; tcp_nopush on;` (the
-#   defaults of Debian's nginx.conf), open_file_cache off (nginx's default: both servers open
-#   the file per request). Changed, to match http-server: one worker (one reactor thread);
+#   defaults of Debian's nginx.conf). File caches as CACHE says (below): both on or both off.
+#   Changed, to match http-server: one worker (one reactor thread);
 #   the access log as LOGS says (below; http-server runs with RUST_LOG=warn, so the logger
 #   writes no per-request line on stderr); `keepalive_requests` raised from its default 1000, which would make nginx close every
 #   keep-alive connection after 1000 requests — http-server never does, and wrk counts the
@@ -30,6 +30,13 @@
 # `access_log FILE` (combined format, one write(2) per request) against
 # `http-server --access-log FILE` (combined format, buffered, one write(2) per loop turn).
 #
+# File caches (CACHE="on" by default; "off", or "on off" for both tables): `on` is nginx's
+# `open_file_cache max=1000` (descriptors and stat results kept, trusted for
+# open_file_cache_valid = 60 s) against http-server's default `--file-cache` (files up to
+# 16 KiB in memory, checked with one fstatat(2) on every request: never stale); `off` is
+# nginx's default (no cache) against `http-server --file-cache 0`: both open, stat and close
+# the file on every request.
+#
 # Workers (MODE=workers): nginx `worker_processes 2` against `http-server --workers 2`
 # (WORKERS=2, MODELS=epoll by default), everything unpinned: servers and wrk share the
 # machine's cores, the only fair comparison on 2 cores (docs/workers.md).
@@ -42,6 +49,7 @@ CONNS=${CONNS:-50}
 ROUNDS=${ROUNDS:-1}
 MODE=${MODE:-single}
 LOGS=${LOGS:-"off on"}
+CACHES=${CACHE:-on}
 if [ "$MODE" = workers ]; then
     WORKERS=${WORKERS:-2}
     MODELS=${MODELS:-"epoll"}
@@ -105,6 +113,7 @@ error_log $WORK/nginx/error.log warn;
 events { worker_connections 1024; }
 http {
     $NGINX_LOG
+    $NGINX_CACHE
     sendfile on;
     tcp_nopush on;
     keepalive_requests 1000000;
@@ -129,6 +138,7 @@ start_http_server() {
     local model=$1 port=$2
     local extra=()
     [ "$LOG" = on ] && extra+=(--access-log "$WORK/http-server-$model.log")
+    [ "$FILE_CACHE" = off ] && extra+=(--file-cache 0)
     [ "$MODE" = workers ] && extra+=(--workers "$WORKERS")
     RUST_LOG=warn $SRV_PIN "$SERVER" --model "$model" --root "$WORK/www" --listen "127.0.0.1:$port" "${extra[@]}" >/dev/null &
     PIDS+=($!)
@@ -182,6 +192,7 @@ stop_servers() {
 # One table: start every server with access log $LOG, check them, measure, print.
 bench_log_setting() {
 if [ "$LOG" = on ]; then NGINX_LOG="access_log $WORK/nginx/access.log;"; else NGINX_LOG="access_log off;"; fi
+if [ "$FILE_CACHE" = on ]; then NGINX_CACHE="open_file_cache max=1000;"; else NGINX_CACHE=""; fi
 declare -A PORT RUNS
 for server in $SERVERS; do
     PORT[$server]=$(free_port)
@@ -203,7 +214,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 echo
-echo "== access log $LOG, worker processes $WORKERS =="
+echo "== access log $LOG, file caches $FILE_CACHE, worker processes $WORKERS =="
 printf '%-22s' "case"
 for server in $SERVERS; do printf '%18s' "$server"; done
 echo
@@ -226,11 +237,13 @@ done
 echo
 echo "req/s from wrk -t1 -c$CONNS -d${DURATION}s (median of $ROUNDS); (ratio) = http-server / nginx in the same case."
 if [ -n "$SRV_PIN" ]; then where="servers on core 0, wrk on core 1"; else where="unpinned: servers and wrk share the cores"; fi
-echo "access log: $LOG; worker processes: $WORKERS; $where."
+echo "access log: $LOG; file caches: $FILE_CACHE (nginx open_file_cache / http-server --file-cache); worker processes: $WORKERS; $where."
 stop_servers
 }
 
-for LOG in $LOGS; do
-    echo "== access log $LOG ==" >&2
-    bench_log_setting
+for FILE_CACHE in $CACHES; do
+    for LOG in $LOGS; do
+        echo "== access log $LOG, file caches $FILE_CACHE ==" >&2
+        bench_log_setting
+    done
 done
