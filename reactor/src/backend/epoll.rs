@@ -117,14 +117,22 @@ impl Backend for EpollBackend {
         true
     }
 
+    /// The shared listener is the one level-triggered registration (below).
+    fn shared_listener_level_triggered(&self) -> bool {
+        true
+    }
+
     /// `EPOLLEXCLUSIVE` (Linux 4.5) is not in mio's API, so this one registration is made
     /// with `epoll_ctl(2)` on mio's epoll descriptor, with the token where mio puts it
-    /// (`epoll_event.u64`), edge-triggered like mio's, plus EXCLUSIVE: among the epoll
-    /// instances waiting on this listener, a new connection wakes one, not all. The kernel
-    /// accepts only IN, OUT, ET and WAKEUP beside EXCLUSIVE (EINVAL for RDHUP, which a
-    /// listener never needs).
+    /// (`epoll_event.u64`): among the epoll instances waiting on this listener, a new
+    /// connection wakes one, not all. The kernel accepts only IN, OUT, ET and WAKEUP beside
+    /// EXCLUSIVE (EINVAL for RDHUP, which a listener never needs).
+    ///
+    /// Level-triggered, unlike mio's registrations: the reactor takes one connection per
+    /// wakeup (`reactor/accept.rs`), and a wait must report the listener again while others
+    /// are queued. nginx registers its listeners the same way.
     fn register_shared_listener(&mut self, fd: RawFd, token: Token) -> io::Result<()> {
-        let flags = libc::EPOLLIN | libc::EPOLLET | libc::EPOLLEXCLUSIVE;
+        let flags = libc::EPOLLIN | libc::EPOLLEXCLUSIVE;
         let mut event = libc::epoll_event {
             events: flags as u32,
             u64: token.0 as u64,

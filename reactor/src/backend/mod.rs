@@ -66,6 +66,13 @@ pub trait Backend {
     fn register_shared_listener(&mut self, fd: RawFd, token: Token) -> io::Result<()> {
         self.register(fd, token, Interest::READABLE)
     }
+
+    /// Does a wait report a shared listener again while connections are queued on it
+    /// (level-triggered)? Then the reactor accepts one connection per wakeup and leaves the
+    /// others for the next wait, its own or another worker's (`reactor/accept.rs`).
+    fn shared_listener_level_triggered(&self) -> bool {
+        !self.edge_triggered()
+    }
 }
 
 /// Which backend to build; parsed from `--model select|poll|epoll|uring`.

@@ -9,13 +9,20 @@
 //! because with level-triggered select/poll a listener we do not accept from stays
 //! "readable" and the loop would spin at 100% CPU.
 //!
+//! A listener shared with other worker processes (`--workers`) is the exception to "until
+//! `WouldBlock`": there the backend reports it level-triggered, and we take *one* connection
+//! per wakeup, like nginx (`multi_accept off`). Draining the queue would hand a whole burst of
+//! connects to whichever worker woke first (measured: 50 out of 50); leaving the rest queued
+//! lets the next wait, ours or a sleeping worker's, take the next one. Level-triggered, the
+//! connections left behind are reported again: nothing is stranded.
+//!
 //! Any other accept error (`ECONNABORTED`, `EPROTO`, `ENETDOWN`, `EPERM` from a firewall…)
 //! concerns one connection, not the listener: log it once and keep accepting until
 //! `WouldBlock`, because edge-triggered epoll will not report the connections queued behind
 //! it again. Should such errors repeat without end, accepting pauses like for `EMFILE`
 //! instead of spinning.
 
-use super::{ListenerSlot, Reactor};
+use super::{register_listener, Reactor};
 use crate::conn::Conn;
 use crate::timer::TimerKind;
 use crate::{Ctx, Handler, Interest, Peer, Stream, Token};
@@ -42,10 +49,15 @@ impl<H: Handler> Reactor<H> {
             }
             match accept_one(&slot.listener) {
                 Ok((stream, peer)) => {
+                    let mut one_per_wakeup = false;
                     if let Some(slot) = self.listeners.get_mut(index) {
                         slot.out_of_fds_logged = false;
+                        one_per_wakeup = slot.one_per_wakeup;
                     }
-                    self.accepted(index, stream, peer)
+                    self.accepted(index, stream, peer);
+                    if one_per_wakeup {
+                        return; // the level-triggered wait reports the rest (module doc)
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -153,17 +165,20 @@ impl<H: Handler> Reactor<H> {
 
     /// The back-off is over: watch the listener again (a pending connection shows at once).
     pub(super) fn resume_accepting(&mut self, index: usize) {
-        let Some(ListenerSlot { listener, paused, .. }) = self.listeners.get_mut(index) else {
+        let Some(slot) = self.listeners.get_mut(index) else {
             return;
         };
-        if !*paused || self.stopping.is_some() {
+        if !slot.paused || self.stopping.is_some() {
             return;
         }
-        match self
-            .backend
-            .register(listener.as_raw_fd(), Token::listener(index), Interest::READABLE)
-        {
-            Ok(()) => *paused = false,
+        // A shared listener goes back as it came (EXCLUSIVE, level-triggered).
+        match register_listener(
+            self.backend.as_mut(),
+            &slot.listener,
+            Token::listener(index),
+            slot.shared,
+        ) {
+            Ok(()) => slot.paused = false,
             Err(e) => warn!("re-register listener: {e}"),
         }
     }

@@ -72,6 +72,11 @@ struct ListenerSlot {
     /// EMFILE was logged; stay quiet until an accept succeeds again (log once, not every
     /// back-off period).
     out_of_fds_logged: bool,
+    /// Other worker processes accept from it too (`--workers`, `Config::shared_listener`).
+    shared: bool,
+    /// Take one connection per wakeup and leave the rest to the next wait, ours or another
+    /// worker's: a shared listener on a backend that reports it level-triggered (`accept.rs`).
+    one_per_wakeup: bool,
 }
 
 pub struct Reactor<H: Handler> {
@@ -148,18 +153,17 @@ impl<H: Handler> Reactor<H> {
         }
         listener.set_nonblocking(true)?;
         let token = Token::listener(index);
-        if self.limits.shared_listener {
-            // Other worker processes wait on this listener too (docs/workers.md).
-            self.backend.register_shared_listener(listener.as_raw_fd(), token)?;
-        } else {
-            self.backend.register(listener.as_raw_fd(), token, Interest::READABLE)?;
-        }
+        // Other worker processes wait on a shared listener too (docs/workers.md).
+        let shared = self.limits.shared_listener;
+        register_listener(self.backend.as_mut(), &listener, token, shared)?;
         let label = listener.local_addr_string().unwrap_or_default();
         self.trace_descriptor(token, listener.as_raw_fd(), "listener", &label);
         self.listeners.push(ListenerSlot {
             listener,
             paused: false,
             out_of_fds_logged: false,
+            shared,
+            one_per_wakeup: shared && self.backend.shared_listener_level_triggered(),
         });
         Ok(token)
     }
@@ -356,6 +360,16 @@ impl<H: Handler> Reactor<H> {
     fn take_serial(&mut self) -> u64 {
         self.next_serial += 1;
         self.next_serial
+    }
+}
+
+/// Watch a listener: shared with other workers (`EPOLLEXCLUSIVE` where the backend has it) or
+/// ours alone. Also after an `EMFILE` pause (`accept.rs`).
+fn register_listener(backend: &mut dyn Backend, listener: &Listener, token: Token, shared: bool) -> stdio::Result<()> {
+    if shared {
+        backend.register_shared_listener(listener.as_raw_fd(), token)
+    } else {
+        backend.register(listener.as_raw_fd(), token, Interest::READABLE)
     }
 }
 
