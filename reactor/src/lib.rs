@@ -54,7 +54,9 @@
 //!    the same event brought the peer's FIN, which is then read too. Level-triggered select
 //!    and poll report again whatever we leave, so one read per event is enough there
 //!    (`reactor/read_until.rs`). (A connection that reaches its per-turn read budget is
-//!    revisited next turn without waiting, so fairness does not break this rule.)
+//!    revisited next turn without waiting, so fairness does not break this rule.) A listener
+//!    shared by `--workers` processes is registered level-triggered and accepted from once per
+//!    wakeup, so one worker does not take a whole burst (`reactor/accept.rs`).
 //! 3. **Ask for WRITABLE only while output is pending**, drop it when drained, or select and
 //!    poll wake up on every turn for nothing (`Conn::wanted`).
 //! 4. **Short writes are normal**: the rest stays in the outbox. **Buffers are bounded**: past
