@@ -66,7 +66,11 @@ fn lab03_no_zombie_after_50_clients() {
     steps.step("start echo-server --model fork");
     let server = start("echo-server", &["--model", "fork"]);
     fifty_clients(&mut steps, &server);
-    steps.step("wait up to 5 s for the children to be reaped (ps -o pid,stat --ppid SERVER)");
+    // First the children must be done (a child still closing is not a zombie *yet*: counting
+    // then would pass a server that never reaps), then each must be reaped.
+    steps.step("wait up to 5 s for every child to exit (ps -o pid,stat --ppid SERVER)");
+    settle(|| live_descendants(server.pid()), |live| live.is_empty());
+    steps.step("wait up to 5 s for the exited children to be reaped");
     let zombies = settle(|| zombie_children(server.pid()), |z| z.is_empty());
     steps.expect(
         zombies.is_empty(),
