@@ -148,17 +148,14 @@ fn round_up_to_tenth(d: Duration) -> Duration {
 /// Head and in-memory body in one `write`, or head then a `sendfile` loop.
 fn write_response(stream: &mut Stream, response: Response) -> io::Result<()> {
     let mut head = response.head;
-    match response.body {
-        Body::Empty => stream.write_all(&head),
-        Body::Bytes(bytes) => {
-            head.extend_from_slice(&bytes);
-            stream.write_all(&head)
-        }
-        Body::File { file, offset, len } => {
-            stream.write_all(&head)?;
-            send_file(stream, &file, offset, len)
-        }
+    if let Body::File { file, offset, len } = response.body {
+        stream.write_all(&head)?;
+        return send_file(stream, &file, offset, len);
     }
+    if let Some(bytes) = response.body.in_memory() {
+        head.extend_from_slice(bytes);
+    }
+    stream.write_all(&head)
 }
 
 /// `sendfile(2)` until `len` bytes are out: kernel to kernel, no user-space buffer.

@@ -183,24 +183,17 @@ fn restart_head_timer(ctx: &mut Ctx<'_>, conn: &mut HttpConn, after: Duration) {
 /// Hand the response to the reactor; returns what it counts toward `MAX_QUEUED`.
 fn queue(ctx: &mut Ctx<'_>, token: Token, response: Response) -> usize {
     let mut head = response.head;
-    match response.body {
-        Body::Empty => {
-            let cost = head.len();
-            ctx.send_vec(token, head);
-            cost
-        }
-        Body::Bytes(bytes) => {
-            head.extend_from_slice(&bytes); // one buffer, one write(2) for both
-            let cost = head.len();
-            ctx.send_vec(token, head);
-            cost
-        }
-        Body::File { file, offset, len } => {
-            ctx.send_vec(token, head);
-            ctx.send_file(token, file, offset, len);
-            MAX_QUEUED
-        }
+    if let Body::File { file, offset, len } = response.body {
+        ctx.send_vec(token, head);
+        ctx.send_file(token, file, offset, len);
+        return MAX_QUEUED;
     }
+    if let Some(bytes) = response.body.in_memory() {
+        head.extend_from_slice(bytes); // one buffer, one write(2) for both
+    }
+    let cost = head.len();
+    ctx.send_vec(token, head);
+    cost
 }
 
 /// One common-log-format line at info level (formatted only when it will be shown: the

@@ -2,10 +2,12 @@
 //!
 //! The body is never a whole file in memory: `Body::File` names a range of an open file that
 //! the driver streams with `sendfile(2)` (the reactor as the socket becomes writable, the
-//! blocking models in a loop). Small bodies (error pages, listings, small files) are bytes.
+//! blocking models in a loop). Small bodies (error pages, listings) are bytes; a small file is
+//! a range of the bytes the file cache already holds (`Body::Cached`).
 
 use std::fs::File;
 use std::io::Write;
+use std::sync::Arc;
 
 /// Append `n` in decimal (what `write!("{n}")` does, without the `fmt` machinery).
 pub fn push_decimal(buf: &mut Vec<u8>, mut n: u64) {
@@ -113,12 +115,31 @@ impl Status {
 pub enum Body {
     Empty,
     Bytes(Vec<u8>),
+    /// `len` bytes from `start` of a small file held by the file cache (`file_cache.rs`):
+    /// copied once, straight behind the head, by the driver.
+    Cached {
+        bytes: Arc<[u8]>,
+        start: usize,
+        len: usize,
+    },
     /// `len` bytes of `file` from `offset`, for `sendfile(2)`.
     File {
         file: File,
         offset: u64,
         len: u64,
     },
+}
+
+impl Body {
+    /// The body's bytes when they are in memory (`Bytes`, `Cached`); `None` for a file to
+    /// stream and for no body.
+    pub fn in_memory(&self) -> Option<&[u8]> {
+        match self {
+            Body::Bytes(bytes) => Some(bytes),
+            Body::Cached { bytes, start, len } => bytes.get(*start..start + len),
+            Body::Empty | Body::File { .. } => None,
+        }
+    }
 }
 
 /// One response, ready for a driver.

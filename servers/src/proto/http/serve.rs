@@ -228,8 +228,19 @@ fn serve_file(req: &Request, cx: &Context<'_>, source: Source, rel: &Path) -> Re
     }
     let file = match source {
         Source::Memory(small) => {
-            let range = start as usize..(start + len) as usize;
-            return body_response(status, head, close, false, small.bytes[range].to_vec());
+            // No copy here: the driver copies the range once, behind the head.
+            return Response {
+                status,
+                head,
+                body: Body::Cached {
+                    bytes: Arc::clone(&small.bytes),
+                    start: start as usize,
+                    len: len as usize,
+                },
+                close,
+                body_len: len,
+                why: None,
+            };
         }
         Source::Disk { file, .. } => file,
     };
