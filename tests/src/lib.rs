@@ -278,6 +278,46 @@ pub fn run_client(name: &str, args: &[&str], stdin: &[u8]) -> (ExitStatus, Strin
     out
 }
 
+/// Run `bug-probe ARGS` (the workloads behind `--bug` and the lab graders); the `key=value`
+/// pairs of its `result:` line, or, when it failed or printed none, its output as the error.
+pub fn bug_probe(args: &[&str]) -> Result<std::collections::HashMap<String, String>, String> {
+    let (status, out, err) = run_client("bug-probe", args, b"");
+    let line = out.lines().rev().find_map(|l| l.strip_prefix("result: "));
+    match line {
+        Some(line) if status.success() => Ok(line
+            .split_whitespace()
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()),
+        _ => Err(format!(
+            "bug-probe {} failed ({status}): {}{}",
+            args.join(" "),
+            err.trim(),
+            out.trim()
+        )),
+    }
+}
+
+/// `bug-probe crowd`: `clients` connections to `server` at once, held `hold_ms`, with the
+/// server's threads and liveness sampled from its pid.
+pub fn bug_probe_crowd(
+    server: &Server,
+    clients: u32,
+    hold_ms: u32,
+) -> Result<std::collections::HashMap<String, String>, String> {
+    let (clients, pid, hold) = (clients.to_string(), server.pid().to_string(), hold_ms.to_string());
+    bug_probe(&[
+        "crowd",
+        &server.addr,
+        "--clients",
+        &clients,
+        "--pid",
+        &pid,
+        "--hold",
+        &hold,
+    ])
+}
+
 /// Wait for a child with a deadline, collecting its output; kills it and fails when late.
 pub fn wait_output(mut child: Child, limit: Duration) -> (ExitStatus, String, String) {
     let mut stdout = child.stdout.take().expect("stdout");

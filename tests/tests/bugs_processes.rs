@@ -85,32 +85,12 @@ fn parent_keeps_socket_means_no_eof_and_leaked_descriptors() {
 fn thread_per_client_uncapped_starts_a_thread_for_every_client() {
     let args = ["--model", "thread", "--max-connections", "50"];
     let server = start("echo-server", &args, Some("thread-per-client-uncapped"));
-    let pid = server.pid().to_string();
-    let result = probe(&[
-        "crowd",
-        &server.addr,
-        "--clients",
-        "200",
-        "--pid",
-        &pid,
-        "--hold",
-        "200",
-    ]);
+    let result = crowd(&server, 200, 200);
     assert_eq!(num(&result, "answered"), 200);
     assert!(num(&result, "threads") > 200, "a thread per client: {result:?}");
 
     let server = start("echo-server", &args, None);
-    let pid = server.pid().to_string();
-    let result = probe(&[
-        "crowd",
-        &server.addr,
-        "--clients",
-        "200",
-        "--pid",
-        &pid,
-        "--hold",
-        "200",
-    ]);
+    let result = crowd(&server, 200, 200);
     assert_eq!(num(&result, "answered"), 50);
     assert_eq!(num(&result, "refused"), 150);
     assert!(num(&result, "threads") <= 51, "capped: {result:?}");
@@ -120,17 +100,7 @@ fn thread_per_client_uncapped_starts_a_thread_for_every_client() {
 fn no_fdsetsize_guard_kills_the_select_server_past_fd_1023() {
     let args = ["--model", "select", "--max-connections", "2000"];
     let mut server = start("echo-server", &args, Some("no-fdsetsize-guard"));
-    let pid = server.pid().to_string();
-    let result = probe(&[
-        "crowd",
-        &server.addr,
-        "--clients",
-        "1100",
-        "--pid",
-        &pid,
-        "--hold",
-        "500",
-    ]);
+    let result = crowd(&server, 1100, 500);
     // It dies once it has accepted fd 1024, maybe after the probe's check on a busy machine.
     let status = server.wait_exit();
     assert_eq!(
@@ -141,17 +111,7 @@ fn no_fdsetsize_guard_kills_the_select_server_past_fd_1023() {
     server.wait_for_log("FD_SETSIZE");
 
     let server = start("echo-server", &args, None);
-    let pid = server.pid().to_string();
-    let result = probe(&[
-        "crowd",
-        &server.addr,
-        "--clients",
-        "1100",
-        "--pid",
-        &pid,
-        "--hold",
-        "500",
-    ]);
+    let result = crowd(&server, 1100, 500);
     assert_eq!(field(&result, "server_alive"), "true");
     assert!(num(&result, "answered") > 1000, "{result:?}");
     assert!(

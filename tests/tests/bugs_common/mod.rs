@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use tests::{child_pids, run_client, Server};
+use tests::{child_pids, Server};
 
 /// Start `name` on loopback port 0 with `args`, plus `--bug bug` when given; with a bug,
 /// check the loud startup warning names it and the file where the correct code lives.
@@ -29,17 +29,12 @@ pub fn start(name: &str, args: &[&str], bug: Option<&str>) -> Server {
 
 /// Run `bug-probe ARGS` and return the `key=value` pairs of its `result:` line.
 pub fn probe(args: &[&str]) -> HashMap<String, String> {
-    let (status, out, err) = run_client("bug-probe", args, b"");
-    assert!(status.success(), "bug-probe {args:?} failed: {err}\n{out}");
-    let line = out
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("result: "))
-        .unwrap_or_else(|| panic!("bug-probe {args:?} printed no result line:\n{out}"));
-    line.split_whitespace()
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    tests::bug_probe(args).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `bug-probe crowd`: `clients` at once against `server`, each held `hold_ms`.
+pub fn crowd(server: &Server, clients: u32, hold_ms: u32) -> HashMap<String, String> {
+    tests::bug_probe_crowd(server, clients, hold_ms).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A numeric field of a probe result.

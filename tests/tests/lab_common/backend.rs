@@ -84,18 +84,8 @@ pub fn crowd(steps: &mut Steps, model: &str) -> (Result<HashMap<String, String>,
         "\"first\\n\"",
         "the backend serves one client",
     );
-    let pid = server.pid().to_string();
     steps.step("connect 1100 idle clients (fds past 1023 in the server), then echo on the first");
-    let result = probe(&[
-        "crowd",
-        &server.addr,
-        "--clients",
-        "1100",
-        "--pid",
-        &pid,
-        "--hold",
-        "500",
-    ]);
+    let result = tests::bug_probe_crowd(&server, 1100, 500);
     std::thread::sleep(Duration::from_millis(200));
     (result, alive(&mut server))
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
-use tests::{run_client, Server};
+use tests::Server;
 
 /// A check's numbered steps; each is printed (libtest shows them when the check fails).
 pub struct Steps {
@@ -92,24 +92,9 @@ impl Drop for LabServer {
     }
 }
 
-/// Run `bug-probe ARGS`; the `key=value` pairs of its `result:` line, or its output as an
-/// error when it failed or printed none.
+/// Run `bug-probe ARGS` (see `tests::bug_probe`).
 pub fn probe(args: &[&str]) -> Result<HashMap<String, String>, String> {
-    let (status, out, err) = run_client("bug-probe", args, b"");
-    let line = out.lines().rev().find_map(|l| l.strip_prefix("result: "));
-    match line {
-        Some(line) if status.success() => Ok(line
-            .split_whitespace()
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()),
-        _ => Err(format!(
-            "bug-probe {} failed ({status}): {}{}",
-            args.join(" "),
-            err.trim(),
-            out.trim()
-        )),
-    }
+    tests::bug_probe(args)
 }
 
 /// A numeric field of a probe result (0 when absent).
