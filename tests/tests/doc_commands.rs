@@ -11,19 +11,13 @@
 //! target directory of this test.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::time::Duration;
-use tests::{bin, TempDir};
-
-fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
-}
+use tests::{bin, repo_root, TempDir};
 
 /// The docs that may hold `console` blocks.
 fn docs() -> Vec<String> {
     let mut docs = vec!["README.md".to_string(), "labs/README.md".to_string()];
-    let mut more: Vec<String> = std::fs::read_dir(root().join("docs"))
+    let mut more: Vec<String> = std::fs::read_dir(repo_root().join("docs"))
         .expect("docs/")
         .flatten()
         .map(|e| format!("docs/{}", e.file_name().to_string_lossy()))
@@ -80,7 +74,7 @@ fn the_console_examples_of_the_docs_print_what_they_show() {
     let mut total = 0;
     let mut programs = BTreeSet::new();
     for doc in docs() {
-        let text = std::fs::read_to_string(root().join(&doc)).unwrap_or_else(|e| panic!("read {doc}: {e}"));
+        let text = std::fs::read_to_string(repo_root().join(&doc)).unwrap_or_else(|e| panic!("read {doc}: {e}"));
         let (copy, commands, used) = console_only(&text);
         if commands == 0 {
             continue;

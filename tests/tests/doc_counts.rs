@@ -4,17 +4,11 @@
 //! `--help`, `scripts/soak/soak.py`, `scripts/install-deps.sh`, the `labs/` folders) and
 //! from the doc line that states it; a mismatch names that line (`FILE:LINE: …`).
 
-use std::path::PathBuf;
 use std::process::Command;
-use tests::bin;
-
-fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
-}
+use tests::{bin, repo_root};
 
 fn read(rel: &str) -> String {
-    std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    std::fs::read_to_string(repo_root().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
 }
 
 const NUMBERS: &[&str] = &[
@@ -67,7 +61,9 @@ fn stated(doc: &str, anchor: &str, before: &str) -> (usize, usize) {
     (i + 1, n)
 }
 
-fn check(problems: &mut Vec<String>, doc: &str, (line, says): (usize, usize), truth: usize, what: &str) {
+/// The number a doc line states (see `stated`) must be `truth`.
+fn check(problems: &mut Vec<String>, doc: &str, anchor: &str, before: &str, truth: usize, what: &str) {
+    let (line, says) = stated(doc, anchor, before);
     if says != truth {
         problems.push(format!("{doc}:{line}: says {says} {what}, there are {truth}"));
     }
@@ -108,20 +104,8 @@ fn bug_toggles_labs_soak_rows_and_models_are_counted_right() {
     // Bug toggles: the --bug values of --help, one section each in docs/bugs.md, in order.
     let bugs = possible_values(&help, "bug");
     assert!(bugs.len() >= 10, "--bug lists {bugs:?}");
-    check(
-        &mut problems,
-        "README.md",
-        stated("README.md", "runs all ", "runs all "),
-        bugs.len(),
-        "bugs",
-    );
-    check(
-        &mut problems,
-        "docs/bugs.md",
-        stated("docs/bugs.md", "# all ", "# all "),
-        bugs.len(),
-        "bugs",
-    );
+    check(&mut problems, "README.md", "runs all ", "runs all ", bugs.len(), "bugs");
+    check(&mut problems, "docs/bugs.md", "# all ", "# all ", bugs.len(), "bugs");
     let sections: Vec<(usize, String)> = read("docs/bugs.md")
         .lines()
         .enumerate()
@@ -137,7 +121,7 @@ fn bug_toggles_labs_soak_rows_and_models_are_counted_right() {
     }
 
     // Labs: the labs/NN-name folders; the README's table has a row for each.
-    let mut labs: Vec<String> = std::fs::read_dir(root().join("labs"))
+    let mut labs: Vec<String> = std::fs::read_dir(repo_root().join("labs"))
         .expect("labs/")
         .flatten()
         .filter(|e| e.path().is_dir())
@@ -145,17 +129,12 @@ fn bug_toggles_labs_soak_rows_and_models_are_counted_right() {
         .filter(|n| n.len() > 3 && n[..2].chars().all(|c| c.is_ascii_digit()) && &n[2..3] == "-")
         .collect();
     labs.sort();
-    check(
-        &mut problems,
-        "README.md",
-        stated("README.md", "practical sessions", ""),
-        labs.len(),
-        "labs",
-    );
+    check(&mut problems, "README.md", "practical sessions", "", labs.len(), "labs");
     check(
         &mut problems,
         "labs/README.md",
-        stated("labs/README.md", "practical sessions", ""),
+        "practical sessions",
+        "",
         labs.len(),
         "labs",
     );
@@ -182,7 +161,8 @@ fn bug_toggles_labs_soak_rows_and_models_are_counted_right() {
     check(
         &mut problems,
         "docs/campaign.md",
-        stated("docs/campaign.md", "runs `soak.py --short`:", "runs `soak.py --short`:"),
+        "runs `soak.py --short`:",
+        "runs `soak.py --short`:",
         rows,
         "soak-short rows",
     );
@@ -194,7 +174,8 @@ fn bug_toggles_labs_soak_rows_and_models_are_counted_right() {
     check(
         &mut problems,
         "README.md",
-        stated("README.md", "concurrency models", "The "),
+        "concurrency models",
+        "The ",
         classic.len(),
         "classic models",
     );
@@ -209,14 +190,16 @@ fn bug_toggles_labs_soak_rows_and_models_are_counted_right() {
     check(
         &mut problems,
         "README.md",
-        stated("README.md", "`make strace-compare` | syscall counts of the", "of the "),
+        "`make strace-compare` | syscall counts of the",
+        "of the ",
         columns,
         "strace-compare columns",
     );
     check(
         &mut problems,
         "docs/walkthroughs.md",
-        stated("docs/walkthroughs.md", "runs each of", "each of "),
+        "runs each of",
+        "each of ",
         columns,
         "strace-compare models",
     );

@@ -20,6 +20,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use tests::repo_root;
 
 /// Names the docs cite that are not functions of this workspace: system calls, libc and
 /// std functions, gdb commands, mio's. A name of the project is never listed here.
@@ -135,11 +136,6 @@ const EXTENSIONS: &[&str] = &[
     "rs", "md", "sh", "py", "gdb", "toml", "txt", "mk", "svg", "c", "yml", "yaml", "lock",
 ];
 
-fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
-}
-
 /// Every file and folder of the repository (relative, `/`-separated), and every `fn` name
 /// with the files that define it.
 struct Tree {
@@ -252,11 +248,7 @@ fn docs(root: &Path) -> Vec<Doc> {
             .collect();
         names.sort();
         for path in names {
-            let rel = path
-                .strip_prefix(root)
-                .expect("under root")
-                .to_string_lossy()
-                .into_owned();
+            let rel = relative(&path, root);
             if dir == "docs" && rel.ends_with(".md") {
                 markdown.push(rel);
             } else if dir == "labs" && path.is_dir() {
@@ -287,11 +279,7 @@ fn docs(root: &Path) -> Vec<Doc> {
         rust_files(&root.join(krate).join("src"), &mut files);
         files.sort();
         for path in files {
-            let rel = path
-                .strip_prefix(root)
-                .expect("under root")
-                .to_string_lossy()
-                .into_owned();
+            let rel = relative(&path, root);
             let text = fs::read_to_string(&path).unwrap_or_default();
             let lines = text
                 .lines()
@@ -318,6 +306,13 @@ fn docs(root: &Path) -> Vec<Doc> {
         }
     }
     docs
+}
+
+/// `path` from the repository root, `/`-separated.
+fn relative(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -644,7 +639,7 @@ const PENDING: &[(&str, &str)] = &[("reactor/src/proactor/conn.rs", "`Proactor::
 
 #[test]
 fn every_path_link_and_function_the_docs_cite_exists() {
-    let root = root();
+    let root = repo_root();
     let tree = Tree::scan(&root);
     let docs = docs(&root);
     assert!(docs.len() > 30, "found only {} docs to check", docs.len());
@@ -687,7 +682,7 @@ fn every_path_link_and_function_the_docs_cite_exists() {
 
 #[test]
 fn the_checker_catches_what_it_is_for() {
-    let root = root();
+    let root = repo_root();
     let tree = Tree::scan(&root);
     let doc = Doc {
         rel: "docs/example.md".into(),

@@ -17,15 +17,9 @@
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tests::{bin, child_pids, Server, TempDir, STEP};
-
-fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
-}
+use tests::{bin, child_pids, repo_root, Server, TempDir, STEP};
 
 fn require_strace() {
     let found = Command::new("strace").arg("-V").stdout(Stdio::null()).status();
@@ -46,7 +40,7 @@ struct Block {
 
 /// Every block of `doc` introduced by `<!-- KIND: ARG -->`.
 fn blocks(doc: &'static str, kind: &str) -> Vec<Block> {
-    let text = std::fs::read_to_string(root().join(doc)).unwrap_or_else(|e| panic!("read {doc}: {e}"));
+    let text = std::fs::read_to_string(repo_root().join(doc)).unwrap_or_else(|e| panic!("read {doc}: {e}"));
     let lines: Vec<&str> = text.lines().collect();
     let marker = format!("<!-- {kind}: ");
     let mut found = Vec::new();
@@ -307,7 +301,7 @@ fn parse_env(arg: &str) -> Vec<(String, String)> {
 fn run_strace_compare(env: &[(String, String)]) -> Vec<String> {
     let dir = TempDir::new("doc-strace-compare");
     let mut child = Command::new("bash")
-        .arg(root().join("scripts/strace-compare.sh"))
+        .arg(repo_root().join("scripts/strace-compare.sh"))
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .env("REACTOR_LAB_PROFILE", "debug")
         .env("STRACE_CLIENT", "python")
@@ -318,7 +312,7 @@ fn run_strace_compare(env: &[(String, String)]) -> Vec<String> {
         .env_remove("RUST_LOG_STYLE")
         .env_remove("CLICOLOR")
         .env_remove("CLICOLOR_FORCE")
-        .current_dir(root())
+        .current_dir(repo_root())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
