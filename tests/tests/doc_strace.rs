@@ -179,9 +179,18 @@ fn run_by_hand(model: &str) -> Vec<String> {
         assert!(Instant::now() < deadline, "tcp-client did not exit after EOF");
         std::thread::sleep(Duration::from_millis(20));
     }
-    // Let the server see the EOF and close before the signal (the doc shows them in order).
-    std::thread::sleep(Duration::from_millis(300));
-    for pid in child_pids(server.pid()) {
+    // The server closes its side on EOF before the signal comes (the doc shows them in that
+    // order): wait until it holds one socket again, the listener.
+    let traced = child_pids(server.pid());
+    let deadline = Instant::now() + STEP;
+    while traced.iter().map(|&pid| sockets_of(pid)).sum::<usize>() > 1 {
+        assert!(
+            Instant::now() < deadline,
+            "{model}: the server kept the client's socket after EOF"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for pid in traced {
         let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
     }
     let status = server.wait_exit();
@@ -191,6 +200,16 @@ fn run_by_hand(model: &str) -> Vec<String> {
         .lines()
         .map(String::from)
         .collect()
+}
+
+/// How many sockets process `pid` holds (its `/proc/PID/fd` links to `socket:[…]`).
+fn sockets_of(pid: i32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| std::fs::read_link(e.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:")))
+        .count()
 }
 
 /// Every line of `block` must be in `trace`, in order; the failure names the doc line.
