@@ -146,6 +146,8 @@ struct Tree {
     /// Every identifier of the workspace's Rust code, comments left out: fields, constants,
     /// JSON keys, fuzz targets — what a doc may name that is not a function.
     words: HashSet<String>,
+    /// The targets of the Makefile and of mk/*.mk.
+    make_targets: HashSet<String>,
 }
 
 impl Tree {
@@ -156,8 +158,28 @@ impl Tree {
             functions: Vec::new(),
             types: HashSet::new(),
             words: HashSet::new(),
+            make_targets: HashSet::new(),
         };
         tree.walk(root, root);
+        let mut makefiles = vec![root.join("Makefile")];
+        makefiles.extend(
+            fs::read_dir(root.join("mk"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path()),
+        );
+        for makefile in makefiles.iter().filter(|p| p.extension().map_or(true, |e| e == "mk")) {
+            for line in fs::read_to_string(makefile).unwrap_or_default().lines() {
+                let Some((names, rest)) = line.split_once(':') else {
+                    continue;
+                };
+                if line.starts_with(['\t', ' ', '#']) || rest.starts_with('=') || names.contains(['=', '$', '%']) {
+                    continue;
+                }
+                tree.make_targets.extend(names.split_whitespace().map(String::from));
+            }
+        }
         tree
     }
 
@@ -609,6 +631,20 @@ fn check_doc(doc: &Doc, tree: &Tree) -> Vec<String> {
     let (spans, links) = scan(doc);
     let mut report = |line: usize, msg: String| problems.push(format!("{}:{}: {}", doc.rel, line, msg));
     for (k, span) in spans.iter().enumerate() {
+        if let Some(target) = span
+            .text
+            .strip_prefix("make ")
+            .and_then(|t| t.split_whitespace().next())
+        {
+            let placeholder = target.ends_with(['-', '*']) || target.contains(|c: char| c.is_ascii_uppercase());
+            if !placeholder && !target.contains('=') && !tree.make_targets.contains(target) {
+                report(
+                    span.line,
+                    format!("`{}`: no target `{target}` in the Makefile or mk/*.mk", span.text),
+                );
+            }
+            continue;
+        }
         if let Some(path) = as_path(&span.text, tree) {
             if let Err(msg) = resolve(path, doc, tree) {
                 report(span.line, msg);
@@ -692,6 +728,7 @@ fn the_checker_catches_what_it_is_for() {
             "The fix is in `servers/src/blocking/mod.rs`, `prepare`; and `prepare` in `servers/src/blocking/fork.rs`."
                 .into(),
             "See [bugs](bugs.md), [gone](nowhere.md) and `no_such_function_here`.".into(),
+            "Run `make demo-select`, `make demo-MODEL`, then `make no-such-target`.".into(),
             "```".into(),
             "`reactor/not-checked-in-a-fence.rs`".into(),
             "```".into(),
@@ -704,6 +741,7 @@ fn the_checker_catches_what_it_is_for() {
         "docs/example.md:2: `prepare` is cited in `servers/src/blocking/fork.rs`",
         "docs/example.md:3: link `nowhere.md`",
         "docs/example.md:3: `no_such_function_here`: ",
+        "docs/example.md:4: `make no-such-target`: no target",
     ];
     for e in expect {
         assert!(
@@ -712,4 +750,30 @@ fn the_checker_catches_what_it_is_for() {
         );
     }
     assert_eq!(problems.len(), expect.len(), "{problems:#?}");
+}
+
+#[test]
+fn the_files_and_functions_the_bug_warnings_name_exist() {
+    // `--bug NAME` warns "the correct code is in FILE (FUNCTION)": each must be there.
+    let root = repo_root();
+    let tree = Tree::scan(&root);
+    let mut lines = Vec::new();
+    for bug in reactor::Bug::ALL {
+        let mut cited = Vec::new();
+        for part in bug.fixed_in().split(" and ") {
+            match part.split_once(" (") {
+                Some((file, function)) => cited.push(format!("`{file}`, `{}`", function.trim_end_matches(')'))),
+                None => cited.push(format!("`{part}`")),
+            }
+        }
+        lines.push(format!("--bug {}: {}", bug.name(), cited.join("; ")));
+    }
+    let doc = Doc {
+        rel: "reactor/src/bugs.rs (Bug::fixed_in)".into(),
+        bases: vec![String::new(), "servers/src/proto/http".into()],
+        lines,
+        markdown: false,
+    };
+    let problems = check_doc(&doc, &tree);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
