@@ -680,12 +680,17 @@ fn every_path_link_and_function_the_docs_cite_exists() {
     let docs = docs(&root);
     assert!(docs.len() > 30, "found only {} docs to check", docs.len());
     let mut problems: Vec<String> = docs.iter().flat_map(|d| check_doc(d, &tree)).collect();
-    let (mut paths, mut functions, mut links) = (0, 0, 0);
+    let (mut paths, mut functions, mut links, mut targets) = (0, 0, 0, 0);
     for doc in &docs {
         let (spans, doc_links) = scan(doc);
-        links += doc_links.len();
+        links += doc_links
+            .iter()
+            .filter(|l| !l.text.contains("://") && !l.text.starts_with('#'))
+            .count();
         for (k, span) in spans.iter().enumerate() {
-            if as_path(&span.text, &tree).is_some() {
+            if span.text.starts_with("make ") {
+                targets += 1;
+            } else if as_path(&span.text, &tree).is_some() {
                 paths += 1;
             } else if as_function(&span.text, cited_beside(&spans, k, &tree).is_some()).is_some() {
                 functions += 1;
@@ -693,7 +698,7 @@ fn every_path_link_and_function_the_docs_cite_exists() {
         }
     }
     eprintln!(
-        "checked {paths} paths, {functions} function names and {links} links in {} docs",
+        "checked {paths} paths, {functions} function names, {links} relative links and {targets} make commands in {} docs",
         docs.len()
     );
     for (file, span) in PENDING {
