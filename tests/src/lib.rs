@@ -43,6 +43,12 @@ pub fn bin(name: &str) -> PathBuf {
     path
 }
 
+/// The repository's root (the folder above the `tests` crate): where the docs and scripts are.
+pub fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
 /// A running server process, killed when dropped.
 pub struct Server {
     pub child: Child,
