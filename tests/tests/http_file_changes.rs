@@ -1,10 +1,12 @@
 //! Files that change while `http-server` serves them (issue 24, defects 1 and 3), on every
 //! model, with the small-file cache and without.
 //!
-//! - Rewritten in place, slowly, same size: Linux stamps each write's new mtime and ctime
-//!   before it copies the data, so a read racing the writer pairs new stamps with old bytes.
-//!   Once the writer is done, no response may carry the old bytes (the cache used to keep
-//!   them, with the new stamps, until the file changed again).
+//! - Rewritten in place, slowly, same size: Linux stamps the file's new mtime and ctime
+//!   before the data lands (a `write(2)` stamps, then copies; a store through a shared
+//!   mapping stamps at its first fault, then the bytes change with no further stamp), so a
+//!   read racing the writer pairs new stamps with old bytes. Once the writer is done, no
+//!   response may carry the old bytes (the cache used to keep them, with the new stamps,
+//!   until the file changed again).
 //! - Truncated and rewritten under load: a request is answered with what the file holds, and
 //!   a response cut short by a shrinking file ends with a close — never a `500`.
 
@@ -82,6 +84,37 @@ fn rewrite_slowly(path: &Path, byte: u8, size: usize, chunk: usize, pause: Durat
     }
 }
 
+/// The same, through a shared mapping, one byte at a time: only the first store stamps
+/// the file (its write fault); the other 4095 change it silently.
+fn rewrite_mapped_slowly(path: &Path, byte: u8, size: usize, pause: Duration) {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .expect("open");
+    // SAFETY: a fresh shared mapping of `size` bytes of a file at least that long, written
+    // only by this function and unmapped before it returns.
+    unsafe {
+        let map = libc::mmap(
+            std::ptr::null_mut(),
+            size,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED,
+            std::os::fd::AsRawFd::as_raw_fd(&file),
+            0,
+        );
+        assert_ne!(map, libc::MAP_FAILED, "mmap");
+        let bytes = map.cast::<u8>();
+        for at in 0..size {
+            bytes.add(at).write_volatile(byte);
+            if at % 256 == 255 {
+                thread::sleep(pause);
+            }
+        }
+        libc::munmap(map, size);
+    }
+}
+
 #[test]
 fn a_file_rewritten_slowly_in_place_is_never_served_stale_once_written() {
     const SIZE: usize = 4096;
@@ -114,7 +147,11 @@ fn a_file_rewritten_slowly_in_place_is_never_served_stale_once_written() {
                     }
                 })
             };
-            rewrite_slowly(&page, byte, SIZE, 512, Duration::from_micros(300));
+            if round % 2 == 0 {
+                rewrite_slowly(&page, byte, SIZE, 512, Duration::from_micros(300));
+            } else {
+                rewrite_mapped_slowly(&page, byte, SIZE, Duration::from_millis(2));
+            }
             writing.store(false, Ordering::Relaxed);
             let _ = reader.join();
             // The write is over: every answer from now on has the new bytes.
@@ -171,6 +208,8 @@ fn a_file_truncated_and_rewritten_under_load_never_gives_a_500() {
                 answers += 1;
                 if answer.status != 200 {
                     errors.push(answer.status);
+                    c = connect(&server);
+                    continue;
                 }
                 let fill = if path == "/large.bin" { b'l' } else { b's' };
                 assert!(
