@@ -62,7 +62,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.server.model.check("chat-server", false);
+    args.server.check("chat-server", false);
     if args.server.model == Model::Iterative {
         refuse_iterative();
     }

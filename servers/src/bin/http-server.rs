@@ -61,7 +61,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.server.model.check("http-server", false);
+    args.server.check("http-server", false);
     let workers = (args.workers.count(args.server.model)).unwrap_or_else(|why| {
         Args::command()
             .error(clap::error::ErrorKind::ArgumentConflict, why)
