@@ -120,19 +120,19 @@ impl ServerArgs {
     /// naming the model, like any other usage error.
     pub fn check(&self, server: &str, has_completion_driver: bool) {
         self.model.check(server, has_completion_driver);
-        if let Some(flag) = self.unsupported_flag() {
+        if let Some((flag, why)) = self.unsupported_flag() {
             eprintln!(
-                "{server}: {flag} is not supported by --model {}: {}",
-                self.model.name(),
-                "the io_uring proactor has no flight recorder; --model uring traces every turn"
+                "{server}: {flag} is not supported by --model {}: {why}",
+                self.model.name()
             );
             std::process::exit(2);
         }
     }
 
-    /// The first flag given that `self.model` does not implement.
-    fn unsupported_flag(&self) -> Option<&'static str> {
-        (self.model == Model::UringCompletion && self.trace.trace.is_some()).then_some("--trace")
+    /// The first flag given that `self.model` does not implement, and why.
+    fn unsupported_flag(&self) -> Option<(&'static str, &'static str)> {
+        let no_recorder = "the io_uring proactor has no flight recorder; --model uring traces every turn";
+        (self.model == Model::UringCompletion && self.trace.trace.is_some()).then_some(("--trace", no_recorder))
     }
 
     /// Where to listen, with `default` (HOST:PORT) when neither flag is given.
