@@ -88,6 +88,7 @@ pub mod net;
 mod outbox;
 pub mod proactor;
 mod reactor;
+pub mod shared_page;
 pub mod signal;
 pub mod sink;
 mod timer;

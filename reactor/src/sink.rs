@@ -42,30 +42,15 @@ impl SinkHealth {
         }
     }
 
-    /// A health shared with the children this process will fork: one anonymous
-    /// `MAP_SHARED` page, never unmapped (it lives as long as the process). Falls back to a
-    /// private one (each child then reports on its own) if the kernel refuses the mapping.
+    /// A health shared with the children this process will fork (`shared_page.rs`). Falls
+    /// back to a private one (each child then reports on its own) if the kernel refuses the
+    /// mapping.
     pub fn shared() -> &'static SinkHealth {
-        let len = std::mem::size_of::<SinkHealth>();
-        // SAFETY: a fresh anonymous mapping, checked for failure below; zeroed by the kernel,
-        // and an all-zero `SinkHealth` is `SinkHealth::new()` (false, 0).
-        let page = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_SHARED | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if page == libc::MAP_FAILED {
-            log::debug!("sink health: mmap: {}", io::Error::last_os_error());
-            return Box::leak(Box::new(SinkHealth::new()));
-        }
-        // SAFETY: page-aligned (so aligned for the atomics), `len` bytes, zero-initialised,
-        // valid for the life of the process; atomics make the shared accesses sound.
-        unsafe { &*page.cast::<SinkHealth>() }
+        // SAFETY: `SinkHealth` is two atomics, no pointer.
+        unsafe { crate::shared_page::alloc::<SinkHealth>() }.unwrap_or_else(|e| {
+            log::debug!("sink health: mmap: {e}");
+            Box::leak(Box::new(SinkHealth::new()))
+        })
     }
 
     /// The outcome of one write to `sink` that carried `records` lines: a failure is

@@ -14,24 +14,8 @@ RACY_WINDOW = 2.0  # the cache keeps a file only once its last change is this ol
 
 def _get(s, path, limit=5.0):
     """One keep-alive GET: (status, promised length, body bytes); status None if cut off."""
-    s.sendall(f"GET {path} HTTP/1.1\r\nHost: soak\r\n\r\n".encode())
-    head, _ = net.recv_until(s, lambda d: b"\r\n\r\n" in d, limit)
-    if b"\r\n\r\n" not in head:
-        return None, 0, b""
-    head, _, body = head.partition(b"\r\n\r\n")
-    try:
-        status = int(head.split(b" ", 2)[1])
-    except (IndexError, ValueError):
-        return None, 0, b""
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value.strip() or 0)
-    if length > len(body):
-        rest, _ = net.recv_until(s, lambda d: len(d) >= length - len(body), limit, max_bytes=length + 1)
-        body += rest
-    return status, length, body
+    status, length, body = net.http_response(s, path, limit)
+    return status, (length if status is not None else 0), body
 
 
 def _rewrite(path, byte, size, mapped):

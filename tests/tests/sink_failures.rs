@@ -3,6 +3,10 @@
 //! model. The blocking models used to log one error per request (8,050 lines for 8,050
 //! requests), the reactor's trace one warning per turn (701 lines for 2,000 round trips).
 
+#[path = "http_common.rs"]
+mod common;
+
+use common::for_each_model;
 use std::io::{Read, Write};
 use std::time::Duration;
 use tests::{read_n, Server, TempDir, ALL_MODELS};
@@ -16,18 +20,6 @@ fn lines_about(server: &mut Server, sink: &str) -> Vec<String> {
         .filter(|l| l.contains(sink))
         .map(String::from)
         .collect()
-}
-
-fn for_each_model(models: &[&'static str], body: fn(&'static str)) {
-    let handles: Vec<_> = models
-        .iter()
-        .map(|&model| (model, std::thread::spawn(move || body(model))))
-        .collect();
-    let failed: Vec<&str> = handles
-        .into_iter()
-        .filter_map(|(model, h)| h.join().is_err().then_some(model))
-        .collect();
-    assert!(failed.is_empty(), "failed on models: {failed:?}");
 }
 
 #[test]
