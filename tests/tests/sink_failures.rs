@@ -9,7 +9,7 @@ mod common;
 use common::for_each_model;
 use std::io::{Read, Write};
 use std::time::Duration;
-use tests::{read_n, Server, TempDir, ALL_MODELS};
+use tests::{read_n, Server, ALL_MODELS};
 
 /// Lines of the server's stderr that mention `sink`, after the work is done.
 fn lines_about(server: &mut Server, sink: &str) -> Vec<String> {
@@ -25,27 +25,14 @@ fn lines_about(server: &mut Server, sink: &str) -> Vec<String> {
 #[test]
 fn a_full_access_log_is_reported_once_on_every_model() {
     for_each_model(ALL_MODELS, |model| {
-        let dir = TempDir::new("full-log");
-        std::fs::write(dir.path().join("a.txt"), "a\n").expect("write");
-        let root = dir.path().to_str().expect("utf-8");
-        let mut server = Server::start(
-            "http-server",
-            &[
-                "--model",
-                model,
-                "--root",
-                root,
-                "--listen",
-                "127.0.0.1:0",
-                "--access-log",
-                "/dev/full",
-            ],
-        );
+        let dir = common::site();
+        let mut server = common::start(model, dir.path(), &["--access-log", "/dev/full"]);
         // Several connections (the fork model's children each write their own lines).
         for _ in 0..10 {
             let mut c = server.connect();
             for _ in 0..20 {
-                c.write_all(b"GET /a.txt HTTP/1.1\r\nHost: t\r\n\r\n").expect("send");
+                c.write_all(b"GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n")
+                    .expect("send");
                 let head = read_until_body(&mut c);
                 assert!(head.starts_with("HTTP/1.1 200"), "[{model}] {head}");
             }
@@ -61,7 +48,7 @@ fn a_full_access_log_is_reported_once_on_every_model() {
     });
 }
 
-/// Read one response to `GET /a.txt` (its 2-byte body): the head as text.
+/// Read one response to `GET /hello.txt` (its 13-byte body): the head as text.
 fn read_until_body(c: &mut std::net::TcpStream) -> String {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
@@ -69,7 +56,7 @@ fn read_until_body(c: &mut std::net::TcpStream) -> String {
         assert_eq!(c.read(&mut byte).expect("read"), 1, "closed mid-head");
         head.push(byte[0]);
     }
-    read_n(c, 2);
+    read_n(c, 13);
     String::from_utf8_lossy(&head).into_owned()
 }
 
