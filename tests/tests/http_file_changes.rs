@@ -179,7 +179,7 @@ fn a_file_truncated_and_rewritten_under_load_never_gives_a_500() {
             let large = dir.path().join("large.bin");
             std::fs::write(&small, vec![b's'; 8 * 1024]).expect("write");
             std::fs::write(&large, vec![b'l'; 256 * 1024]).expect("write");
-            let server = start(model, dir.path(), &["--file-cache", cache]);
+            let mut server = start(model, dir.path(), &["--file-cache", cache]);
             let running = Arc::new(AtomicBool::new(true));
             let writer = {
                 let running = Arc::clone(&running);
@@ -224,6 +224,13 @@ fn a_file_truncated_and_rewritten_under_load_never_gives_a_500() {
             running.store(false, Ordering::Relaxed);
             let _ = writer.join();
             assert!(answers > 50, "[{model}] only {answers} answers");
+            // Each response cut short is logged once (not per write attempt), and only those.
+            thread::sleep(Duration::from_millis(200));
+            let logged = server.stderr_so_far().matches("shrank while being sent").count();
+            assert!(
+                logged <= cut_short && (cut_short == 0 || logged > 0),
+                "[{model}] {cut_short} responses cut short, {logged} log lines"
+            );
             assert!(
                 errors.is_empty(),
                 "[{model}, --file-cache {cache}] {} errors in {answers} answers ({cut_short} cut short): {errors:?}",

@@ -167,10 +167,12 @@ fn send_file(stream: &Stream, file: &File, offset: u64, len: u64) -> io::Result<
         let count = left.min(1 << 20) as usize;
         match nix::sys::sendfile::sendfile64(stream.as_fd(), file.as_fd(), Some(&mut offset), count) {
             Ok(0) => {
+                // The bytes the head promised no longer exist: the session ends, the driver
+                // logs this once and closes (the client sees a short body).
                 return Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
-                    "file shrank while being sent",
-                ))
+                    "a file shrank while being sent: response cut short, closed",
+                ));
             }
             Ok(n) => left -= n as u64,
             Err(nix::errno::Errno::EINTR) => continue,
