@@ -4,15 +4,16 @@
 //! with a message naming the model (a usage error: the model does not implement it), or it
 //! serves, and a probe sees the flag's effect over a real socket. A flag accepted and then
 //! silently ignored (`echo-server --model uring-completion --trace` wrote no trace; its
-//! `--fd-reserve` let every descriptor go) fails here. Each case takes well under a second
-//! or two, a few run at once: the whole walk takes seconds.
+//! `--fd-reserve` let every descriptor go) fails here, and so does a refusal that comes
+//! after the `listening on` line. Each case takes a second or two at most, sixteen run at
+//! once: the whole walk (176 cases) takes about 5 s.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 use tests::{bin, TempDir};
@@ -44,6 +45,10 @@ enum Flag {
     Workers,
     /// `--access-log FILE` (http-server): a request leaves its line there.
     AccessLog,
+    /// `--header-timeout 1` (http-server): half a request head is answered 408 and closed.
+    HeaderTimeout,
+    /// `--idle-kick 2` (chat-server): a silent member is warned, then disconnected.
+    IdleKick,
 }
 
 const FLAGS: &[Flag] = &[
@@ -53,13 +58,16 @@ const FLAGS: &[Flag] = &[
     Flag::MaxConnections,
     Flag::Workers,
     Flag::AccessLog,
+    Flag::HeaderTimeout,
+    Flag::IdleKick,
 ];
 
 impl Flag {
     fn applies_to(self, server: &str) -> bool {
         match self {
             Flag::Workers => server != "chat-server",
-            Flag::AccessLog => server == "http-server",
+            Flag::AccessLog | Flag::HeaderTimeout => server == "http-server",
+            Flag::IdleKick => server == "chat-server",
             _ => true,
         }
     }
@@ -73,6 +81,8 @@ impl Flag {
             Flag::MaxConnections => vec!["--max-connections", "1"],
             Flag::Workers => vec!["--workers", "2"],
             Flag::AccessLog => vec!["--access-log", &file],
+            Flag::HeaderTimeout => vec!["--header-timeout", "1"],
+            Flag::IdleKick => vec!["--idle-kick", "2"],
         };
         args.into_iter().map(String::from).collect()
     }
@@ -219,8 +229,13 @@ fn probe(server: &str, model: &str, flag: Flag, addr: &str, child: Child, out: &
                 _ => Ok(()),
             }
         }
-        Flag::FdReserve | Flag::IdleTimeout => {
+        Flag::FdReserve | Flag::IdleTimeout | Flag::HeaderTimeout | Flag::IdleKick => {
             let mut c = connect(addr);
+            match flag {
+                Flag::HeaderTimeout => drop(c.write_all(b"GET / HTTP/1.1\r\n")),
+                Flag::IdleKick => drop(c.write_all(request(server))),
+                _ => {}
+            }
             let closed = closed_by_server(&mut c);
             stop(child);
             closed.then_some(()).ok_or_else(|| "the client was not closed".into())
@@ -268,20 +283,26 @@ fn every_flag_is_honoured_or_refused_naming_the_model() {
         }
     }
     let total = cases.len();
-    let mut failures: Vec<String> = Vec::new();
-    for batch in cases.chunks(12) {
-        let handles: Vec<_> = batch
-            .iter()
-            .map(|&(server, model, flag)| thread::spawn(move || run_case(server, model, flag)))
-            .collect();
-        for handle in handles {
-            match handle.join() {
-                Ok(Ok(())) => {}
-                Ok(Err(why)) => failures.push(why),
-                Err(_) => failures.push("a case panicked (see above)".into()),
-            }
-        }
-    }
+    // 16 cases at a time, each worker taking the next when done (most cases are idle waits).
+    let queue = Arc::new(Mutex::new(cases));
+    let workers: Vec<_> = (0..16)
+        .map(|_| {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || {
+                let mut failures = Vec::new();
+                while let Some((server, model, flag)) = queue.lock().ok().and_then(|mut q| q.pop()) {
+                    let case = thread::spawn(move || run_case(server, model, flag)).join();
+                    match case {
+                        Ok(Ok(())) => {}
+                        Ok(Err(why)) => failures.push(why),
+                        Err(_) => failures.push(format!("{server} --model {model} {flag:?}: panicked (see above)")),
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    let failures: Vec<String> = workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect();
     assert!(
         failures.is_empty(),
         "{} of {total} cases failed:\n{}",
