@@ -77,8 +77,6 @@ SHORT = [
     ("metrics-server", "epoll", "scrapers-300"), ("metrics-server", "thread", "slow-scrapers"),
     ("http-server", "epoll", "silent"), ("http-server", "thread", "blank-lines"),
     ("http-server", "epoll", "nofile-64"),
-    # Issue 24: a cache that served old bytes after a slow rewrite; a full disk logged per request.
-    ("http-server", "epoll", "stale-cache"), ("http-server", "thread", "full-disk"),
 ]
 
 
