@@ -52,7 +52,7 @@ impl WorkerArgs {
             return Err(format!(
                 "--workers runs one reactor per worker: use --model select, poll, epoll or uring \
                  (not {}, which has its own processes or threads)",
-                format!("{model:?}").to_lowercase()
+                model.name()
             ));
         }
         Ok(Some(usize::try_from(n).unwrap_or(1)))
