@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod backend;
+pub mod run;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
