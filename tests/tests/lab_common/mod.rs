@@ -128,6 +128,14 @@ pub fn round_trip(stream: &mut TcpStream, line: &[u8], want: usize) -> String {
     format!("{:?}", String::from_utf8_lossy(&got))
 }
 
+/// The panic a server wrote on stderr, if any: the `panicked at FILE:LINE` line and the
+/// message under it.
+pub fn panic_message(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let at = lines.iter().position(|l| l.contains("panicked"))?;
+    Some(lines[at..lines.len().min(at + 2)].join(" "))
+}
+
 /// Is the server process still alive (not exited, not a zombie)?
 pub fn alive(server: &mut Server) -> bool {
     matches!(server.child.try_wait(), Ok(None))
