@@ -6,7 +6,7 @@
 
 mod lab_common;
 
-use lab_common::{alive, panic_message, start, LabServer, Steps};
+use lab_common::{alive, panic_message, read_to_close, start, LabServer, Steps};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
@@ -135,23 +135,6 @@ fn read_reply(stream: &mut TcpStream, head_only: bool) -> Result<(u16, String, V
         .read_exact(&mut body)
         .map_err(|e| format!("{e} reading a body of {len} bytes after {head:?}"))?;
     Ok((code, head, body))
-}
-
-/// Read until EOF (or the timeout): what arrived, and whether EOF came.
-fn read_to_close(stream: &mut TcpStream, within: Duration) -> (Vec<u8>, bool) {
-    let _ = stream.set_read_timeout(Some(within));
-    let mut got = Vec::new();
-    let mut buf = [0u8; 4096];
-    let deadline = Instant::now() + within;
-    while Instant::now() < deadline {
-        match stream.read(&mut buf) {
-            Ok(0) => return (got, true),
-            Ok(n) => got.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return (got, true),
-            Err(_) => return (got, false),
-        }
-    }
-    (got, false)
 }
 
 #[test]

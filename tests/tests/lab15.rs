@@ -8,11 +8,11 @@
 mod lab_common;
 
 use lab_common::run::{run_bounded, Run};
-use lab_common::{alive, panic_message, start, LabServer, Steps};
+use lab_common::{alive, panic_message, read_to_close, start, LabServer, Steps};
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const LIMIT: Duration = Duration::from_secs(8);
 
@@ -97,18 +97,7 @@ fn send_raw(server: &LabServer, bytes: &[u8], then_fin: bool) -> (Vec<u8>, bool)
     if then_fin {
         let _ = s.shutdown(Shutdown::Write);
     }
-    let mut got = Vec::new();
-    let mut buf = [0u8; 4096];
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while Instant::now() < deadline {
-        match s.read(&mut buf) {
-            Ok(0) => return (got, true),
-            Ok(n) => got.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return (got, true),
-            Err(_) => break,
-        }
-    }
-    (got, false)
+    read_to_close(&mut s, Duration::from_secs(2))
 }
 
 fn still_standing(steps: &mut Steps, server: &mut LabServer) {

@@ -1,11 +1,11 @@
 //! Running a student's client as a black box with a deadline: a run that does not finish is
 //! killed and reported as such (a loop that never ends), never left to hang the grader.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
-use tests::bin;
+use std::time::Duration;
+use tests::{bin, wait_output_within};
 
 /// One run: its exit status (None when it had to be killed), stdout, stderr.
 pub struct Run {
@@ -23,7 +23,10 @@ impl Run {
     /// What happened, for a failure message.
     pub fn said(&self) -> String {
         let how = match (self.status, self.code()) {
-            (None, _) => format!("still running after {:?} (killed): a loop that never ends?", self.limit),
+            (None, _) => format!(
+                "still running after {:?} (killed, its output lost): a loop that never ends?",
+                self.limit
+            ),
             (Some(_), Some(101)) => "exit 101: it PANICKED".to_string(),
             (Some(_), Some(c)) => format!("exit {c}"),
             (Some(_), None) => "killed by a signal".to_string(),
@@ -47,36 +50,12 @@ pub fn run_bounded(name: &str, args: &[&str], stdin: &[u8], limit: Duration) -> 
     let writer = thread::spawn(move || {
         let _ = input.write_all(&data);
     });
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let out_t = thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stdout.read_to_end(&mut s);
-        s
-    });
-    let err_t = thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = stderr.read_to_end(&mut s);
-        s
-    });
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            break Some(status);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
+    let (status, out, err) = wait_output_within(child, limit);
     let _ = writer.join();
-    let text = |t: thread::JoinHandle<Vec<u8>>| String::from_utf8_lossy(&t.join().unwrap_or_default()).into_owned();
     Run {
         status,
-        out: text(out_t),
-        err: text(err_t),
+        out,
+        err,
         limit,
     }
 }
