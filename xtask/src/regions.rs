@@ -55,7 +55,8 @@ fn marker(line: &str) -> Option<Marker<'_>> {
     }
 }
 
-/// Rust sources of the tree at `root` that may hold regions (not target/, labs/, xtask/).
+/// Rust sources of the tree at `root` that may hold regions (not target/ or xtask/; of labs/,
+/// only the from-scratch labs' crates, labs/NN-name/src/).
 pub fn sources(root: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut pending = vec![root.to_path_buf()];
@@ -66,7 +67,17 @@ pub fn sources(root: &Path) -> Vec<PathBuf> {
             let name = entry.file_name();
             let name = name.to_string_lossy();
             if path.is_dir() {
-                if !(name.starts_with('.') || (dir == root && matches!(&*name, "target" | "labs" | "xtask"))) {
+                if dir == root && name == "labs" {
+                    // A from-scratch lab is a crate of its own: its code is under
+                    // labs/NN-name/src/ (the lab's other files hold replacement text).
+                    pending.extend(
+                        fs::read_dir(&path)
+                            .into_iter()
+                            .flatten()
+                            .flatten()
+                            .map(|e| e.path().join("src")),
+                    );
+                } else if !(name.starts_with('.') || (dir == root && matches!(&*name, "target" | "xtask"))) {
                     pending.push(path);
                 }
             } else if name.ends_with(".rs") {
