@@ -9,7 +9,7 @@ mod bugs_common;
 mod lab_common;
 
 use bugs_common::{descendants, fd_count, live_descendants, settle, zombie_children};
-use lab_common::{LabServer, Steps};
+use lab_common::{threads, LabServer, Steps};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
@@ -397,24 +397,14 @@ fn lab13_thread_second_client_while_first_idle() {
     second_client_while_first_idle("lab13_thread_second_client_while_first_idle", "thread");
 }
 
-/// `Threads:` of /proc/PID/status.
-fn thread_count(pid: i32) -> usize {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("Threads:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0)
-}
-
 #[test]
 fn lab13_thread_threads_and_sockets_end_with_their_clients() {
     let mut steps = Steps::new("lab13_thread_threads_and_sockets_end_with_their_clients");
     let mut echo = start(&mut steps, "thread");
     let pid = echo.server.pid();
     std::thread::sleep(Duration::from_millis(100));
-    let (threads, fds) = (thread_count(pid), fd_count(pid));
-    steps.step(&format!("at rest: {threads} thread(s), {fds} descriptors"));
+    let (at_rest, fds) = (threads(pid), fd_count(pid));
+    steps.step(&format!("at rest: {at_rest} thread(s), {fds} descriptors"));
     steps.step("10 clients connect and each gets an echo; count the threads");
     let mut clients = Vec::new();
     for i in 0..10 {
@@ -423,25 +413,22 @@ fn lab13_thread_threads_and_sockets_end_with_their_clients() {
             clients.push(c);
         }
     }
-    let busy = thread_count(pid);
+    let busy = threads(pid);
     steps.expect(
-        busy >= threads + 10,
+        busy >= at_rest + 10,
         "10 connected clients",
         &format!("{busy} threads"),
-        &format!("at least {}: one per client", threads + 10),
+        &format!("at least {}: one per client", at_rest + 10),
         "--model thread gives each client a thread of its own",
     );
     steps.step("the 10 clients close; wait up to 5 s for threads and descriptors to come back");
     drop(clients);
-    let after = settle(
-        || (thread_count(pid), fd_count(pid)),
-        |&(t, f)| t <= threads && f <= fds,
-    );
+    let after = settle(|| (threads(pid), fd_count(pid)), |&(t, f)| t <= at_rest && f <= fds);
     steps.expect(
-        after.0 <= threads,
+        after.0 <= at_rest,
         "10 clients, then close",
         &format!("{} threads still running (ls /proc/{pid}/task)", after.0),
-        &format!("{threads}"),
+        &format!("{at_rest}"),
         "a client's thread must end when read() returns 0 (end of file): a loop that keeps \
          reading after 0 spins forever",
     );
