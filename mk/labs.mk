@@ -5,7 +5,7 @@ XTASK := $(CARGO) xtask
 LAB_ARG := $(word 2,$(MAKECMDGOALS))
 N ?= $(LAB_ARG)
 
-.PHONY: lab-start lab-tree lab-check grade lab-proofs lab-regions lab-lint
+.PHONY: lab-start lab-tree lab-check grade lab-proofs lab-proofs-full lab-regions lab-lint
 
 help::
 	@echo "make lab-start N     start lab N: branch lab-NN with its regions stripped (labs/README.md)"
@@ -13,6 +13,7 @@ help::
 	@echo "make grade           grade every lab in one table (JSON=1 for --json)"
 	@echo "make lab-tree N OUT=DIR   the tree with lab N stripped, for a teacher"
 	@echo "make lab-proofs      CI: each lab full marks on main, its starter and wrong solution below"
+	@echo "make lab-proofs-full the same with every wrong solution of every lab"
 
 lab-start:
 	@$(XTASK) start $(N)
@@ -29,8 +30,13 @@ grade:
 lab-regions:
 	@$(XTASK) regions $(N)
 
-# Run by `make test` after the build (proof 1 uses the freshly built binaries).
+# Run by `make test` after the build (proof 1 uses the freshly built binaries). A lab with
+# several wrong solutions has one of them proven here, a different one each day;
+# `make lab-proofs-full` proves them all.
 lab-proofs: build
+	@LAB_PROOFS_SAMPLE=1 $(XTASK) proofs
+
+lab-proofs-full: build
 	@$(XTASK) proofs
 
 # The graders are `test = false` targets (not run twice by `cargo test`), which

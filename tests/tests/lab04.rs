@@ -9,16 +9,6 @@ use lab_common::*;
 use std::io::Read;
 use std::time::Duration;
 
-/// Threads of a process, from /proc/PID/status.
-fn threads(pid: i32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("Threads:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0)
-}
-
 #[test]
 fn lab04_clients_served_side_by_side() {
     let mut steps = Steps::new("lab04_clients_served_side_by_side");

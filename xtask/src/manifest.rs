@@ -1,5 +1,5 @@
 //! A lab's manifest, `labs/NN-name/lab.txt`: its title, what to build before grading, its
-//! checks with their points, and its wrong-but-plausible solution (a `--bug` or a file).
+//! checks with their points, and its wrong-but-plausible solutions (a `--bug` or a file each).
 //!
 //! ```text
 //! title: Edge-triggered epoll: drain until WouldBlock
@@ -19,7 +19,7 @@ pub struct Check {
     pub what: String,
 }
 
-/// The wrong-but-plausible solution CI must see fail.
+/// A wrong-but-plausible solution CI must see fail.
 #[derive(Debug, Clone)]
 pub enum Wrong {
     /// A lecture bug switched on at run time (`LAB_BUG=NAME` makes the tests pass `--bug NAME`).
@@ -37,7 +37,8 @@ pub struct Lab {
     /// Arguments of `cargo build` that build what the checks run.
     pub build: Vec<String>,
     pub checks: Vec<Check>,
-    pub wrong: Option<Wrong>,
+    /// Every `wrong-bug:` and `wrong-file:` line, in order.
+    pub wrongs: Vec<Wrong>,
 }
 
 impl Lab {
@@ -89,7 +90,7 @@ fn parse(root: &Path, number: u32, rel: &Path) -> Result<Lab, String> {
         title: String::new(),
         build: Vec::new(),
         checks: Vec::new(),
-        wrong: None,
+        wrongs: Vec::new(),
     };
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -102,8 +103,8 @@ fn parse(root: &Path, number: u32, rel: &Path) -> Result<Lab, String> {
         match key {
             "title" => lab.title = value.to_string(),
             "build" => lab.build = value.split_whitespace().map(String::from).collect(),
-            "wrong-bug" => lab.wrong = Some(Wrong::Bug(value.to_string())),
-            "wrong-file" => lab.wrong = Some(Wrong::File(rel.join(value))),
+            "wrong-bug" => lab.wrongs.push(Wrong::Bug(value.to_string())),
+            "wrong-file" => lab.wrongs.push(Wrong::File(rel.join(value))),
             "check" => {
                 let mut words = value.splitn(3, ' ');
                 let test = words.next().ok_or_else(bad)?.to_string();

@@ -1,8 +1,9 @@
 //! `cargo xtask proofs`: CI's proof that every lab can be trusted.
 //!
 //! For each lab: (1) on this tree its grader gives full marks; (2) with its regions stripped to
-//! the starter, the tree still builds and the grader gives less; (3) its wrong-but-plausible
-//! solution (a `--bug` at run time, or replacement text shipped in the lab) scores less too.
+//! the starter, the tree still builds and the grader gives less; (3) each of its
+//! wrong-but-plausible solutions (a `--bug` at run time, or replacement text shipped in the
+//! lab) scores less too, with the message its `// expect:` line names, if any.
 //!
 //! Proofs 2 and 3 build a copy of the tree, `target/labs/tree`, into its own persistent
 //! target directory, `target/labs/target`. Files are copied only when their content changed, so
@@ -46,40 +47,31 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
         let starter_text = starter(root, lab)?;
         regions::strip(&tree, lab.number, &starter_text, &|t| crate::todo_stub(lab, t))?;
         let stripped = grade::run(lab, &copy);
-        let wrong = match &lab.wrong {
-            Some(Wrong::Bug(bug)) => Some(grade::run(
-                lab,
-                &Env {
-                    bug: Some(bug.clone()),
-                    ..main.clone()
-                },
-            )),
-            Some(Wrong::File(file)) => {
-                sync(root, &tree)?;
-                let sections = regions::read_sections(&root.join(file))?;
-                regions::strip(&tree, lab.number, &sections, &|_| None)?;
-                Some(grade::run(lab, &copy))
-            }
-            None => None,
-        };
+        let chosen = sample(&lab.wrongs);
+        let wrongs = chosen
+            .iter()
+            .map(|wrong| run_wrong(root, lab, wrong, &main, &copy, &tree))
+            .collect::<Result<Vec<_>, String>>()?;
         // A starter or a wrong solution that does not build proves nothing about the grader:
-        // each must build, run, and score below full marks.
+        // each must build, run, and score below full marks (with its expected message, if it
+        // names one).
         let verdicts = [
             reference.full(),
             built(&stripped) && !stripped.full(),
-            wrong.as_ref().is_some_and(|w| built(w) && !w.full()),
+            !wrongs.is_empty() && wrongs.iter().all(|(w, expect)| built(w) && !w.full() && expect.is_ok()),
         ];
-        for (report, what) in [
-            (Some(&reference), "reference"),
-            (Some(&stripped), "starter"),
-            (wrong.as_ref(), "wrong"),
-        ] {
-            if let Some(report) = report {
-                let verbose = std::env::var_os("LAB_PROOFS_VERBOSE").is_some();
-                if verbose || report.error.is_some() || (what == "reference" && !report.full()) {
-                    println!("lab {} {what}:", lab.number);
-                    grade::print_lab(report);
-                }
+        let verbose = std::env::var_os("LAB_PROOFS_VERBOSE").is_some();
+        let mut shown: Vec<(&Report, &str)> = vec![(&reference, "reference"), (&stripped, "starter")];
+        shown.extend(wrongs.iter().map(|(w, _)| (w, "wrong")));
+        for (report, what) in shown {
+            if verbose || report.error.is_some() || (what == "reference" && !report.full()) {
+                println!("lab {} {what}:", lab.number);
+                grade::print_lab(report);
+            }
+        }
+        for (_, expect) in &wrongs {
+            if let Err(missing) = expect {
+                println!("lab {}: {missing}", lab.number);
             }
         }
         ok &= verdicts.iter().all(|v| *v);
@@ -87,7 +79,8 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
             lab.clone(),
             reference,
             stripped,
-            wrong,
+            chosen,
+            wrongs,
             verdicts,
             started.elapsed().as_secs(),
         ));
@@ -95,25 +88,85 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
     sync(root, &tree)?;
     println!("\nLab proofs: (1) reference = full marks, (2) starter builds and scores less, (3) wrong solution scores less\n");
     println!("  lab  reference  starter    wrong                             time  proofs");
-    for (lab, reference, stripped, wrong, verdicts, secs) in rows {
+    for (lab, reference, stripped, chosen, wrongs, verdicts, secs) in rows {
         let score = |r: &Report| format!("{}/{}", r.earned(), r.lab.total());
-        let wrong_text = match (&lab.wrong, &wrong) {
-            (Some(Wrong::Bug(b)), Some(w)) => format!("{} (--bug {b})", score(w)),
-            (Some(Wrong::File(f)), Some(w)) => format!("{} ({})", score(w), grade::rel(&lab.dir, f).display()),
-            _ => "MISSING".into(),
-        };
+        let mut wrong_texts: Vec<String> = chosen
+            .iter()
+            .zip(&wrongs)
+            .map(|(wrong, (w, _))| match wrong {
+                Wrong::Bug(b) => format!("{} (--bug {b})", score(w)),
+                Wrong::File(f) => format!("{} ({})", score(w), grade::rel(&lab.dir, f).display()),
+            })
+            .collect();
+        if wrong_texts.is_empty() {
+            wrong_texts.push("MISSING".into());
+        }
         let marks: String = verdicts.iter().map(|v| if *v { "ok " } else { "FAIL " }).collect();
         println!(
             "  {:<4} {:<10} {:<10} {:<33} {:>3}s  {}",
             lab.number,
             score(&reference),
             score(&stripped),
-            wrong_text,
+            wrong_texts[0],
             secs,
             marks.trim()
         );
+        for more in &wrong_texts[1..] {
+            println!("  {:<4} {:<10} {:<10} {more}", "", "", "");
+        }
     }
     Ok(ok)
+}
+
+/// The wrong solutions to prove: all of them, or with `LAB_PROOFS_SAMPLE` set (`make test`,
+/// which must stay short) one per lab, a different one each day.
+fn sample(wrongs: &[Wrong]) -> Vec<Wrong> {
+    if std::env::var_os("LAB_PROOFS_SAMPLE").is_none() || wrongs.len() <= 1 {
+        return wrongs.to_vec();
+    }
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    vec![wrongs[days as usize % wrongs.len()].clone()]
+}
+
+/// Grade one wrong solution: a `--bug` switched on at run time, or a file whose sections
+/// replace the lab's regions in the copy of the tree. The second value is `Err` when the file's
+/// first line, `// expect: TEXT`, names a message no failed check printed.
+fn run_wrong(
+    root: &Path,
+    lab: &Lab,
+    wrong: &Wrong,
+    main: &Env,
+    copy: &Env,
+    tree: &Path,
+) -> Result<(Report, Result<(), String>), String> {
+    match wrong {
+        Wrong::Bug(bug) => {
+            let env = Env {
+                bug: Some(bug.clone()),
+                ..main.clone()
+            };
+            Ok((grade::run(lab, &env), Ok(())))
+        }
+        Wrong::File(file) => {
+            sync(root, tree)?;
+            let path = root.join(file);
+            let sections = regions::read_sections(&path)?;
+            regions::strip(tree, lab.number, &sections, &|_| None)?;
+            let report = grade::run(lab, copy);
+            let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let expect = match text.lines().next().and_then(|l| l.strip_prefix("// expect: ")) {
+                Some(want) if !report.outcomes.iter().any(|o| o.detail.contains(want.trim())) => Err(format!(
+                    "{}: no failed check said {:?}",
+                    grade::rel(root, &path).display(),
+                    want.trim()
+                )),
+                _ => Ok(()),
+            };
+            Ok((report, expect))
+        }
+    }
 }
 
 /// The lab's starter sections (`labs/NN-name/starter.rs`), empty when it has none.

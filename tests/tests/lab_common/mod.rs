@@ -157,3 +157,13 @@ pub fn panic_message(stderr: &str) -> Option<String> {
 pub fn alive(server: &mut Server) -> bool {
     matches!(server.child.try_wait(), Ok(None))
 }
+
+/// Threads of a process, from /proc/PID/status (0 once it is gone).
+pub fn threads(pid: i32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
