@@ -6,9 +6,12 @@
 # with `idle-conns`, reads the server's cost from /proc (scripts/scale/probe.py), then
 # measures one active client beside them with `loadgen --server-pid` (p50/p99, the server's
 # CPU per round trip), and stops everything. One table per N, then an SVG chart
-# (bench-charts scale) of p99 and memory per connection against N.
+# (bench-charts scale) of p99 and memory per connection against N. How busy the machine was
+# at the start and the end (scripts/bench/machine-state.py) heads the tables and the charts'
+# footer.
 #
 #   bash scripts/demo-scale.sh [--counts "0 1000 10000 100000"] [--models "thread fork …"]
+#                              (models: thread fork select poll epoll uring, and bare-mio)
 #                              [--secs 3] [--fork-cap 1000] [--thread-cap 10000] [--out DIR]
 #
 # Where it runs. As root it creates its own network namespace (`ip netns add`), so the
@@ -38,6 +41,7 @@ FORK_CAP=1000
 THREAD_CAP=10000
 OUT=
 ROOT_NS_MAX=10000 # idle connections at most, outside a namespace of our own
+FD_SLACK=200      # descriptors besides the idle connections: listener, epoll, pipes, fd reserve
 SOURCES_PER_ADDR=50000 # connections per source address 127.0.0.x (of ~64k ports in the namespace)
 
 say() { printf 'scale: %s\n' "$*" >&2; }
@@ -68,7 +72,7 @@ for n in $COUNTS $FORK_CAP $THREAD_CAP; do
 done
 [[ $SECS =~ ^[0-9]+(\.[0-9]+)?$ ]] || { say "--secs: not a number of seconds: $SECS"; exit 2; }
 for m in $MODELS; do
-    case $m in thread | fork | select | poll | epoll | uring) ;; *) say "unknown model: $m"; exit 2 ;; esac
+    case $m in thread | fork | select | poll | epoll | uring | bare-mio) ;; *) say "unknown model: $m"; exit 2 ;; esac
 done
 
 PROFILE=${REACTOR_LAB_PROFILE:-release}
@@ -76,6 +80,10 @@ BIN=$ROOT/target/$PROFILE
 for b in echo-server loadgen idle-conns; do
     [[ -x $BIN/$b ]] || die "$BIN/$b not found: build it first (make release)"
 done
+# bare-mio (scripts/bench/bare-mio, built by make bench): the minimal mio server, the
+# reference for the epoll model's memory per connection. Not in the default list.
+BARE_MIO=${BARE_MIO:-$ROOT/target/bench-ref/bare-mio}
+[[ " $MODELS " != *" bare-mio "* || -x $BARE_MIO ]] || die "$BARE_MIO not found: make bench builds it (or BARE_MIO=path)"
 OUT=${OUT:-$ROOT/target/scale/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
@@ -160,31 +168,37 @@ else
 fi
 
 # Descriptors: server and idle-conns each need N + a few. Raise the hard limit if allowed.
-need_fds=$((max_n + 1000))
+need_fds=$((max_n + FD_SLACK))
 hard=$(ulimit -Hn)
 if [[ $hard != unlimited && $hard -lt $need_fds ]]; then
     nr_open=$(cat /proc/sys/fs/nr_open 2>/dev/null || echo "$hard")
     want=$((need_fds < nr_open ? need_fds : nr_open))
     if ulimit -Hn "$want" 2>/dev/null; then
         say "RLIMIT_NOFILE hard limit raised from $hard to $want for this run's processes"
+    elif [[ $EUID -eq 0 ]]; then
+        say "RLIMIT_NOFILE hard limit is $hard and cannot be raised: root without CAP_SYS_RESOURCE (a container)"
     else
-        say "RLIMIT_NOFILE hard limit is $hard and cannot be raised (not root)"
+        say "RLIMIT_NOFILE hard limit is $hard and cannot be raised: not root"
     fi
 fi
 ulimit -Sn "$(ulimit -Hn)"
 fd_max=$(ulimit -Hn)
 if [[ $fd_max != unlimited ]]; then
-    fd_allowed=$((fd_max - 1000))
+    fd_allowed=$((fd_max - FD_SLACK))
     if [[ -z ${max_allowed:-} || $fd_allowed -lt $max_allowed ]]; then
         max_allowed=$fd_allowed
         ((max_n > max_allowed)) && say "N capped at $max_allowed: descriptor hard limit $fd_max"
     fi
 fi
 
+# Counts past the limit are replaced by the largest allowed one (once).
 RUN_COUNTS=()
+capped=0
 for n in $COUNTS; do
     if [[ -n ${max_allowed:-} ]] && ((n > max_allowed)); then
-        say "skipping N=$n (largest allowed here: $max_allowed)"
+        say "N=$n is past the limit here: running N=$max_allowed, the largest allowed, instead"
+        ((capped)) || RUN_COUNTS+=("$max_allowed")
+        capped=1
         continue
     fi
     RUN_COUNTS+=("$n")
@@ -236,6 +250,20 @@ loadgen_failure() {
     fi
 }
 
+# settled_probe PGID: probe until the server's socket count stops moving (a fork server on a
+# busy machine is still forking when idle-conns reports), at most ~30 s; print the last.
+settled_probe() {
+    local last='' now i count prev=-1
+    for ((i = 0; i < 60; i++)); do
+        now=$(python3 scripts/scale/probe.py "$1")
+        count=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["sockets"])' "$now")
+        [[ $count == "$prev" ]] && break
+        prev=$count last=$now
+        sleep 0.5
+    done
+    printf '%s\n' "${now:-$last}"
+}
+
 server_cap() {
     case $1 in
         fork) echo "$FORK_CAP" ;;
@@ -248,8 +276,9 @@ server_cap() {
 cell() {
     local model=$1 n=$2 dir=$OUT/$1-$2 line addr server idle='' ready='{}' before after lg note=''
     mkdir -p "$dir"
-    start_group "$dir/server.out" "${PIN_SERVER[@]}" "$BIN/echo-server" --model "$model" \
-        --listen 127.0.0.1:0 --max-connections "$(server_cap "$model" "$n")"
+    local cmd=("$BIN/echo-server" --model "$model" --listen 127.0.0.1:0 --max-connections "$(server_cap "$model" "$n")")
+    [[ $model == bare-mio ]] && cmd=("$BARE_MIO" --listen 127.0.0.1:0)
+    start_group "$dir/server.out" "${PIN_SERVER[@]}" "${cmd[@]}"
     server=$GROUP_PID
     line=$(wait_line "$dir/server.out" '^listening on ' 20 "$server") ||
         die "$model: the server did not start (see $dir/server.out.err)"
@@ -265,7 +294,7 @@ cell() {
             note="idle-conns did not report (see $dir/idle.out.err)"
         fi
     fi
-    after=$(python3 scripts/scale/probe.py "$server")
+    after=$(settled_probe "$server")
     lg=$("${IN_NS[@]}" "${PIN_CLIENT[@]}" "$BIN/loadgen" --connections 1 --duration "$SECS" \
         --warmup 0.5 --server-pid "$server" --label "$model" --json --quiet "$addr" 2>"$dir/loadgen.err") ||
         note="${note:+$note; }$(loadgen_failure "$dir/loadgen.err")"
@@ -288,14 +317,21 @@ read -r -a ROWS <<<"$MODELS"
 say "models: ${ROWS[*]}; N: ${RUN_COUNTS[*]}; ${SECS}s of 1 active client per cell; fork capped at" \
     "$FORK_CAP processes, thread at $THREAD_CAP threads (--max-connections)"
 say "raw results: $RESULTS"
+STATE=scripts/bench/machine-state.py
+python3 "$STATE" sample 1 >"$OUT/machine-start.json"
 for n in "${RUN_COUNTS[@]}"; do
     for m in "${ROWS[@]}"; do cell "$m" "$n"; done
 done
-python3 scripts/scale/tables.py "$RESULTS" | tee "$OUT/tables.txt"
+python3 "$STATE" sample 1 >"$OUT/machine-end.json"
+python3 "$STATE" verdict "$OUT/machine-start.json" "$OUT/machine-end.json" >"$OUT/conditions.json"
+{
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"])' "$OUT/conditions.json"
+    python3 scripts/scale/tables.py "$RESULTS"
+} | tee "$OUT/tables.txt"
 if [[ -x $BIN/bench-charts ]] || [[ -x $ROOT/target/release/bench-charts ]]; then
     charts=$BIN/bench-charts
     [[ -x $charts ]] || charts=$ROOT/target/release/bench-charts
-    "$charts" scale "$RESULTS" --out "$OUT" >&2 || say "no chart drawn"
+    "$charts" scale "$RESULTS" --out "$OUT" --conditions "$OUT/conditions.json" >&2 || say "no chart drawn"
 else
     say "bench-charts not built: no chart (cargo build --release -p timeline --bin bench-charts)"
 fi

@@ -35,11 +35,13 @@ pub struct Cli {
     pub window: u32,
 
     /// Seconds a connect may take before it counts as failed.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=60))]
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60))]
     pub connect_timeout: u64,
 
     /// Stop opening after this many failed connects in a row (the server stopped accepting).
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Several windows' worth: a server stalled for a few seconds on a busy machine times out
+    /// a whole window at once, and that is not a server that stopped accepting.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
     pub give_up_after: u32,
 
     /// Seconds to hold the connections once they are open, then exit (SIGTERM ends it sooner).
