@@ -4,6 +4,11 @@
 Each file RAW/<model>-c<connections>-i<idle>-r<run>.json is one `loadgen --json` report (a
 sibling .rc file holds loadgen's exit status when it was not 0). Runs of the same cell are
 reduced to their median, metric by metric, so one noisy run does not move the table.
+
+Beside rt/s, `CPU µs/rt` is the server's CPU time per round trip (loadgen --server-pid: every
+thread of the server's process group, from schedstat, over the measured window). On loopback
+rt/s is bounded by the load generator and swings between runs; CPU per round trip is what
+one server costs against another (docs/performance.md).
 """
 
 import argparse
@@ -87,7 +92,8 @@ def breakdown(data):
 
 
 def connections_table(cells, models, conns, syscalls):
-    head = f"{'model':<16} {'rt/s':>10} {'p99 µs':>9} {'vs epoll':>9} {'vs ref':>15} {'sys/rt':>7}"
+    head = (f"{'model':<16} {'rt/s':>10} {'p99 µs':>9} {'vs epoll':>9} {'vs ref':>15} {'CPU µs/rt':>9} "
+            f"{'CPU vs ref':>10} {'sys/rt':>7}")
     lines = [head + "  note"]
     epoll = median(cells.get(("epoll", conns, 0), []), "rtt_per_sec")
     counts = []
@@ -97,13 +103,17 @@ def connections_table(cells, models, conns, syscalls):
             lines.append(f"{model:<16} {'(no data)':>10}")
             continue
         rate = median(runs, "rtt_per_sec")
+        cpu = median(runs, "server_cpu_us_per_rt")
         ref = REFERENCE.get(model)
-        vs_ref = "-"
+        vs_ref = cpu_vs_ref = "-"
         if ref in models:
-            vs_ref = f"{ratio(rate, median(cells.get((ref, conns, 0), []), 'rtt_per_sec'))} {ref}"
+            ref_runs = cells.get((ref, conns, 0), [])
+            vs_ref = f"{ratio(rate, median(ref_runs, 'rtt_per_sec'))} {ref}"
+            cpu_vs_ref = ratio(cpu, median(ref_runs, "server_cpu_us_per_rt"))
         sys_rt = syscalls_per_rt(syscalls, model, conns)
         line = (f"{model:<16} {fmt(rate, '10.0f')} {fmt(median(runs, 'p99_us'), '9.1f')} "
-                f"{ratio(rate, epoll):>9} {vs_ref:>15} {fmt(sys_rt and sys_rt['per_rt'], '7.2f')}")
+                f"{ratio(rate, epoll):>9} {vs_ref:>15} {fmt(cpu, '9.2f')} {cpu_vs_ref:>10} "
+                f"{fmt(sys_rt and sys_rt['per_rt'], '7.2f')}")
         lines.append(f"{line}  {note(runs, conns)}".rstrip())
         if sys_rt:
             counts.append(f"  {model:<16} {breakdown(sys_rt)}")
@@ -114,7 +124,7 @@ def connections_table(cells, models, conns, syscalls):
 
 
 def idle_table(cells, models, idles):
-    lines = [f"{'model':<16} {'idle':>5} {'p50 µs':>9} {'p99 µs':>9} {'rt/s':>10}  note"]
+    lines = [f"{'model':<16} {'idle':>5} {'p50 µs':>9} {'p99 µs':>9} {'rt/s':>10} {'CPU µs/rt':>9}  note"]
     for model in models:
         for idle in idles:
             runs = cells.get((model, 1, idle), [])
@@ -122,7 +132,8 @@ def idle_table(cells, models, idles):
                 lines.append(f"{model:<16} {idle:>5} {'(no data)':>9}")
                 continue
             line = (f"{model:<16} {idle:>5} {fmt(median(runs, 'p50_us'), '9.1f')} "
-                    f"{fmt(median(runs, 'p99_us'), '9.1f')} {fmt(median(runs, 'rtt_per_sec'), '10.0f')}")
+                    f"{fmt(median(runs, 'p99_us'), '9.1f')} {fmt(median(runs, 'rtt_per_sec'), '10.0f')} "
+                    f"{fmt(median(runs, 'server_cpu_us_per_rt'), '9.2f')}")
             lines.append(f"{line}  {note(runs, 1)}".rstrip())
     return lines
 
@@ -137,7 +148,14 @@ def main():
     ap.add_argument("--secs", default="?")
     ap.add_argument("--runs", default="?")
     ap.add_argument("--syscalls", type=Path, help="scripts/bench/syscalls.sh's output directory")
+    ap.add_argument("--conditions", type=Path, help="the run's conditions.json (machine-state.py)")
     args = ap.parse_args()
+
+    if args.conditions:
+        try:
+            print(json.loads(args.conditions.read_text())["summary"])
+        except (OSError, KeyError, json.JSONDecodeError) as e:
+            print(f"machine conditions not recorded ({e})")
 
     cells = load(args.raw)
     models = args.models.split()

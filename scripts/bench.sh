@@ -27,7 +27,15 @@
 #   BENCH_CONNS="1 50 1000"  BENCH_IDLE="100 1000"           override the grid
 #   ECHO_SERVER=target/release/echo-server                     the server under test
 #
-# Raw JSON of every run (one loadgen report each) is kept under target/bench/<timestamp>/.
+# Raw JSON of every run (one loadgen report each) is kept under target/bench/<timestamp>/raw/
+# (BENCH_OUT=DIR: under DIR), beside conditions.json: how busy the machine was at the start
+# and at the end (load average, steal, the other busy processes; scripts/bench/
+# machine-state.py), also printed in the charts' footer.
+#
+# CPU per round trip: loadgen --server-pid reads the server's CPU time (every thread of its
+# process group, /proc/*/task/*/schedstat) over the measured window; the tables divide it by
+# the round trips. On loopback the load generator bounds rt/s; the server's CPU per round
+# trip is the figure that compares servers (docs/performance.md).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -43,7 +51,7 @@ IDLE_COUNTS=${BENCH_IDLE-"100 1000"} # idle = 0 is the 1-connection run of table
 REF_DIR=target/bench-ref
 BARE_MIO=${BARE_MIO:-$REF_DIR/bare-mio}
 SYSCALLS=${BENCH_SYSCALLS:-1}
-OUT=target/bench/$(date +%Y%m%d-%H%M%S)
+OUT=${BENCH_OUT:-target/bench/$(date +%Y%m%d-%H%M%S)}
 RAW=$OUT/raw
 
 ECHO_SERVER=${ECHO_SERVER:-target/release/echo-server} # overridable to try the script on a stand-in
@@ -177,7 +185,7 @@ measure() {
     local name=$RAW/$model-c$conns-i$idle-r$run rc=0
     start_server "$model"
     "${PIN_LOADGEN[@]}" "$LOADGEN" --connections "$conns" --idle "$idle" --size "$SIZE" \
-        --duration "$SECS" --warmup "$WARMUP" --label "$model" --json --quiet \
+        --duration "$SECS" --warmup "$WARMUP" --label "$model" --json --quiet --server-pid "$SERVER_PID" \
         "$SERVER_ADDR" >"$name.json" 2>"$name.err" || rc=$?
     stop_server
     [[ $rc -eq 0 ]] || echo "$rc" >"$name.rc"
@@ -195,6 +203,7 @@ main() {
     mkdir -p "$RAW"
     raise_nofile
     estimate
+    bench_conditions start "$OUT"
     local run conns idle m
     for ((run = 1; run <= RUNS; run++)); do
         for conns in $CONNS; do
@@ -204,6 +213,7 @@ main() {
             for m in "${IDLE_ROWS[@]}"; do measure "$m" 1 "$idle" "$run"; done
         done
     done
+    bench_conditions end "$OUT" # before strace's runs: those are not the figures charted
     local counts=()
     if [[ $SYSCALLS == 1 ]]; then
         say "bench: counting system calls per round trip (strace -f -c, separate runs)"
@@ -212,6 +222,7 @@ main() {
         counts=(--syscalls "$OUT/syscalls")
     fi
     python3 scripts/bench-tables.py "$RAW" --models "${ROWS[*]}" --idle-models "${IDLE_ROWS[*]}" \
+        --conditions "$OUT/conditions.json" \
         --conns "$CONNS" --idle "0 $IDLE_COUNTS" --secs "$SECS" --runs "$RUNS" "${counts[@]}" | tee "$OUT/tables.txt"
     bench_charts echo "$RAW" "$OUT"
 }

@@ -16,16 +16,22 @@
 //! 5. [`connect`], [`stdin`], [`relay`] — `tcp-client`: connect by trying each address,
 //!    then relay stdin and the socket on one thread with the reactor.
 //!
+//! 6. [`fd_limit`] (`RLIMIT_NOFILE`) and [`proc_cpu`] (another process group's CPU time, from
+//!    `/proc`): what the load tools `loadgen` and `idle-conns` need to open many sockets and
+//!    to charge the server for its work.
+//!
 //! Everything that is pure logic (ipcalc math, DNS encoding and decoding, route parsing) has
 //! unit tests with no socket; the binaries only parse flags, call in here and print.
 
 pub mod connect;
 pub mod dns;
+pub mod fd_limit;
 pub mod gai;
 pub mod hostent;
 pub mod iface;
 pub mod ipcalc;
 pub mod netlink;
+pub mod proc_cpu;
 pub mod relay;
 pub mod route;
 pub mod rtnl_link;

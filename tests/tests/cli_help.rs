@@ -21,6 +21,7 @@ const BINARIES: &[&str] = &[
     "dns-query",
     "loadgen",
     "chat-bench",
+    "idle-conns",
 ];
 
 /// (exit code, stdout, stderr) of `name args…`.

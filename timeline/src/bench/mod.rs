@@ -3,11 +3,13 @@
 //!
 //! Each chart has axis titles with units, a legend, and a footer naming the machine and the
 //! date: a figure without its machine is not a result. The readers of each bench's output
-//! are in `echo.rs` (loadgen's raw JSON), `chat.rs` and `http.rs` (the printed tables).
+//! are in `echo.rs` (loadgen's raw JSON), `chat.rs` and `http.rs` (the printed tables), and
+//! `scale.rs` (the JSON lines of `make demo-scale`).
 
 pub mod chat;
 pub mod echo;
 pub mod http;
+pub mod scale;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -76,19 +78,34 @@ pub fn utc_now() -> String {
     )
 }
 
-/// Split off a footer line and write `footer` in it; returns the area above.
+/// Split off the footer and write `footer` in it, one line per `\n` (the machine, then how
+/// busy it was during the run); returns the area above.
 fn with_footer<'a>(root: &DrawingArea<SVGBackend<'a>, Shift>, footer: &str) -> Res<DrawingArea<SVGBackend<'a>, Shift>> {
     root.fill(&WHITE).map_err(err)?;
     let (_, h) = root.dim_in_pixel();
-    let (upper, lower) = root.split_vertically(h - 26);
-    lower
-        .draw(&Text::new(
-            footer.to_string(),
-            (12, 6),
-            ("sans-serif", 13).into_font().color(&RGBColor(80, 80, 80)),
-        ))
-        .map_err(err)?;
+    let lines: Vec<&str> = footer.lines().collect();
+    let (upper, lower) = root.split_vertically(h - 8 - 18 * lines.len().max(1) as u32);
+    for (i, line) in lines.iter().enumerate() {
+        lower
+            .draw(&Text::new(
+                line.to_string(),
+                (12, 6 + 18 * i as i32),
+                ("sans-serif", 13).into_font().color(&RGBColor(80, 80, 80)),
+            ))
+            .map_err(err)?;
+    }
     Ok(upper)
+}
+
+/// The run's conditions line (`"summary"` of the bench scripts' conditions.json: load,
+/// other processes, steal), for the footer.
+pub fn conditions_line(json: &str) -> Result<String, String> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(err)?;
+    value
+        .get("summary")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| "no \"summary\" in the conditions".to_string())
 }
 
 fn y_range(data: &Grouped) -> f64 {
@@ -106,6 +123,29 @@ fn y_range(data: &Grouped) -> f64 {
 
 /// Lines over categories (connections, idle counts): one line per series.
 pub fn lines(data: &Grouped, footer: &str) -> Res<String> {
+    lines_on(data, footer, 0f64..y_range(data))
+}
+
+/// The same on a logarithmic y axis, for figures that span decades (memory per connection of
+/// a process per client beside an event loop's).
+pub fn log_lines(data: &Grouped, footer: &str) -> Res<String> {
+    let values = || {
+        data.series
+            .iter()
+            .flat_map(|(_, v)| v.iter().flatten().copied())
+            .filter(|v| *v > 0.0)
+    };
+    let lo = values().fold(f64::INFINITY, f64::min);
+    let hi = values().fold(0f64, f64::max);
+    let (lo, hi) = if hi > 0.0 { (lo / 2.0, hi * 3.0) } else { (1.0, 10.0) };
+    lines_on(data, footer, (lo..hi).log_scale())
+}
+
+fn lines_on<Y>(data: &Grouped, footer: &str, y: Y) -> Res<String>
+where
+    Y: plotters::coord::ranged1d::AsRangedCoord<Value = f64>,
+    Y::CoordDescType: plotters::coord::ranged1d::ValueFormatter<f64>,
+{
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (900, 520)).into_drawing_area();
@@ -117,7 +157,7 @@ pub fn lines(data: &Grouped, footer: &str) -> Res<String> {
             .margin(14)
             .x_label_area_size(46)
             .y_label_area_size(80)
-            .build_cartesian_2d(-0.3f64..(n as f64 - 0.7), 0f64..y_range(data))
+            .build_cartesian_2d(-0.3f64..(n as f64 - 0.7), y)
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -261,7 +301,17 @@ fn trim(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{short_number, utc_now};
+    use super::{conditions_line, short_number, utc_now};
+
+    #[test]
+    fn conditions_come_from_the_summary() {
+        assert_eq!(
+            conditions_line(r#"{"quiet":true,"summary":"quiet run: load 0.1"}"#),
+            Ok("quiet run: load 0.1".into())
+        );
+        assert!(conditions_line("{}").is_err());
+        assert!(conditions_line("nope").is_err());
+    }
 
     #[test]
     fn numbers_and_dates_for_captions() {

@@ -63,6 +63,12 @@ pub struct Cli {
           value_parser = clap::value_parser!(u32).range(1..=MAX_SIZE as i64))]
     pub size: u32,
 
+    /// Charge the server for its work: the CPU time of process group PID (a server started
+    /// with `setsid`: its processes and threads) over the measured window, from
+    /// `/proc/*/task/*/schedstat`, reported as `server_cpu_us_per_rt`.
+    #[arg(long, value_name = "PID", value_parser = clap::value_parser!(i32).range(1..))]
+    pub server_pid: Option<i32>,
+
     /// Free text carried into the report, e.g. the server's model ("epoll").
     #[arg(long)]
     pub label: Option<String>,

@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 use mio::{Events, Interest, Poll, Token};
 
 use crate::conn::{Conn, ConnError, Role, Scratch};
-use crate::limits;
 use crate::recorder::{ErrorTally, Progress, Recorder};
 use crate::report::{ns_to_us, Report};
 use crate::stream::Target;
@@ -38,6 +37,8 @@ pub struct Settings {
     pub warmup: Duration,
     /// Round trips per active connection, when the run is a fixed amount of work.
     pub rounds: Option<u64>,
+    /// The server's process group, whose CPU time over the measured window is reported.
+    pub server_pid: Option<i32>,
     /// Carried into the report (the server's model).
     pub label: Option<String>,
     /// No progress lines on stderr.
@@ -69,7 +70,7 @@ struct Table {
 
 /// Run the load until the deadline (or until every connection has failed).
 pub fn run(settings: &Settings) -> io::Result<Outcome> {
-    limits::ensure_fds_for(u64::from(settings.connections) + u64::from(settings.idle));
+    clients::fd_limit::ensure_fds_for(u64::from(settings.connections) + u64::from(settings.idle));
     let mut poll = Poll::new()?;
     let start = Instant::now();
     let mut recorder = Recorder::new(start, settings.warmup, settings.duration);
@@ -79,21 +80,61 @@ pub fn run(settings: &Settings) -> io::Result<Outcome> {
     let mut events = Events::with_capacity(EVENTS_PER_TURN);
     let mut scratch = Scratch::new();
     let mut progress = Progress::new(start, settings.quiet);
+    let mut server_cpu = ServerCpu::new(settings.server_pid);
 
     while table.live > 0 {
         let now = Instant::now();
         if now >= recorder.end || recorder.all_done() {
             break;
         }
-        wait_for_events(
-            &mut poll,
-            &mut events,
-            recorder.end.min(progress.next()).saturating_duration_since(now),
-        )?;
+        if now >= recorder.measure_from {
+            server_cpu.window_starts();
+        }
+        let mut wake = recorder.end.min(progress.next());
+        if !server_cpu.started() {
+            wake = wake.min(recorder.measure_from);
+        }
+        wait_for_events(&mut poll, &mut events, wake.saturating_duration_since(now))?;
         dispatch(&events, &poll, &mut table, &mut scratch, &mut recorder, &mut errors);
         progress.tick(&recorder);
     }
-    Ok(summarize(settings, &table, &recorder, errors))
+    let cpu_ns = server_cpu.window_ends();
+    let mut outcome = summarize(settings, &table, &recorder, errors);
+    outcome.report.set_server_cpu(cpu_ns);
+    Ok(outcome)
+}
+
+/// The server's CPU time over the measured window (`--server-pid`): sampled when the
+/// window opens and once the loop is over.
+struct ServerCpu {
+    pgid: Option<i32>,
+    from: Option<u64>,
+}
+
+impl ServerCpu {
+    fn new(pgid: Option<i32>) -> ServerCpu {
+        ServerCpu { pgid, from: None }
+    }
+
+    fn started(&self) -> bool {
+        self.pgid.is_none() || self.from.is_some()
+    }
+
+    fn window_starts(&mut self) {
+        if let (Some(pgid), None) = (self.pgid, self.from) {
+            self.from = Some(sample_cpu(pgid).unwrap_or(u64::MAX));
+        }
+    }
+
+    /// Nanoseconds used in the window; None without `--server-pid`, or when a sample failed.
+    fn window_ends(&self) -> Option<u64> {
+        let from = self.from.filter(|&ns| ns != u64::MAX)?;
+        sample_cpu(self.pgid?).ok().map(|to| to.saturating_sub(from))
+    }
+}
+
+fn sample_cpu(pgid: i32) -> io::Result<u64> {
+    clients::proc_cpu::group_cpu_ns(pgid).inspect_err(|e| log::warn!("server CPU of group {pgid}: {e}"))
 }
 
 /// Open the idle connections first, then the active ones: the active sockets then get the
@@ -199,6 +240,8 @@ fn summarize(settings: &Settings, table: &Table, recorder: &Recorder, errors: Er
         error_kinds: errors.kinds,
         stalled_connections: stalled.len() as u64,
         never_connected: stalled.iter().filter(|c| c.is_connecting()).count() as u64,
+        server_cpu_ms: None,
+        server_cpu_us_per_rt: None,
     };
     Outcome {
         report,

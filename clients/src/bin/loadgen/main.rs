@@ -25,7 +25,8 @@
 //! 3. `conn.rs`       — one connection's state machine (connect, send, receive, verify),
 //!    `error.rs` — why a connection stopped;
 //! 4. `stream.rs`     — the non-blocking connect and `SO_ERROR`; `pattern.rs` — the message;
-//! 5. `recorder.rs`, `histogram.rs`, `report.rs` — the figures; `limits.rs` — `RLIMIT_NOFILE`.
+//! 5. `recorder.rs`, `histogram.rs`, `report.rs` — the figures; `RLIMIT_NOFILE` is raised by
+//!    `clients::fd_limit`, the server's CPU read by `clients::proc_cpu` (`--server-pid`).
 //!
 //! # Exit status
 //!
@@ -37,7 +38,6 @@ mod conn;
 mod error;
 mod event_loop;
 mod histogram;
-mod limits;
 mod pattern;
 mod recorder;
 mod report;
@@ -97,6 +97,7 @@ fn settings_from(cli: Cli) -> Settings {
         duration: cli.duration,
         warmup: cli.warmup,
         rounds: cli.rounds,
+        server_pid: cli.server_pid,
         label: cli.label,
         quiet: cli.quiet,
     }

@@ -2,7 +2,8 @@
 //!
 //! The JSON field names are a contract with `scripts/bench.sh`: `label, connections, idle,
 //! size, duration_s, round_trips, rtt_per_sec, p50_us, p99_us, p999_us, max_us, errors,
-//! error_kinds, stalled_connections` (plus `target`, `warmup_s`, `never_connected`).
+//! error_kinds, stalled_connections` (plus `target`, `warmup_s`, `never_connected`, and with
+//! `--server-pid` `server_cpu_ms`, `server_cpu_us_per_rt`).
 //! Latencies are `null` when no round trip was measured.
 
 use std::collections::BTreeMap;
@@ -37,6 +38,10 @@ pub struct Report {
     pub stalled_connections: u64,
     /// Of the stalled ones, those whose connect never even finished (accept queue full).
     pub never_connected: u64,
+    /// `--server-pid`: the server's CPU time over the measured window (null without it).
+    pub server_cpu_ms: Option<f64>,
+    /// ... divided by the round trips measured: what one round trip costs the server.
+    pub server_cpu_us_per_rt: Option<f64>,
 }
 
 /// Nanoseconds to microseconds, rounded to 0.1 µs (the histogram's precision at ~10 µs).
@@ -45,6 +50,14 @@ pub fn ns_to_us(ns: u64) -> f64 {
 }
 
 impl Report {
+    /// Record the server's CPU time over the window (nanoseconds), and its cost per round trip.
+    pub fn set_server_cpu(&mut self, ns: Option<u64>) {
+        self.server_cpu_ms = ns.map(|ns| (ns as f64 / 1e4).round() / 100.0);
+        self.server_cpu_us_per_rt = ns
+            .filter(|_| self.round_trips > 0)
+            .map(|ns| (ns as f64 / self.round_trips as f64 / 10.0).round() / 100.0);
+    }
+
     pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
         serde_json::to_writer(&mut *out, self)?;
         writeln!(out)
@@ -82,6 +95,9 @@ impl Report {
             ("latency max", self.max_us),
         ] {
             line(out, name, value.map_or("-".into(), |us| format!("{us:.1} µs")))?;
+        }
+        if let Some(us) = self.server_cpu_us_per_rt {
+            line(out, "server CPU", format!("{us:.2} µs per round trip"))?;
         }
         line(out, "errors", self.errors_text())?;
         line(out, "stalled", self.stalled_text())
@@ -130,6 +146,8 @@ mod tests {
             error_kinds: BTreeMap::from([("closed by peer".to_string(), 1)]),
             stalled_connections: 3,
             never_connected: 0,
+            server_cpu_ms: None,
+            server_cpu_us_per_rt: None,
         }
     }
 
