@@ -39,6 +39,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     let blocks = if args.getifaddrs {
         from_getifaddrs(args.name.as_deref())

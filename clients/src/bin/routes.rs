@@ -63,6 +63,7 @@ fn parse_table(text: &str) -> Result<TableFilter, String> {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     if args.proc || args.file.is_some() {
         return from_proc_file(&args);
