@@ -31,6 +31,7 @@ pub mod route;
 pub mod rtnl_link;
 pub mod rtnl_metrics;
 pub mod rtnl_names;
+pub mod rtnl_netns;
 pub mod rtnl_nexthop;
 pub mod rtnl_print;
 pub mod rtnl_route;

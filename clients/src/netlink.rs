@@ -42,7 +42,7 @@ pub fn dump_checked(request: RouteNetlinkMessage, strict: bool) -> io::Result<Ve
         socket.set_netlink_get_strict_chk(true)?;
     }
     let sequence = 1;
-    send_dump_request(&socket, request, sequence)?;
+    send_request(&socket, request, sequence, NLM_F_REQUEST | NLM_F_DUMP)?;
     receive_until_done(&socket, sequence)
 }
 
@@ -86,6 +86,28 @@ fn extack_message(mut tlvs: &[u8]) -> Option<String> {
     None
 }
 
+/// One request that is not a dump (`NLM_F_REQUEST` alone), one answer: the kernel's
+/// message, or its `NLMSG_ERROR` as an error.
+pub fn ask(request: RouteNetlinkMessage) -> io::Result<RouteNetlinkMessage> {
+    let socket = open_route_socket()?;
+    let sequence = 1;
+    send_request(&socket, request, sequence, NLM_F_REQUEST)?;
+    let mut buffer = vec![0u8; RECV_BUFFER];
+    loop {
+        let len = socket.recv(&mut &mut buffer[..], 0)?;
+        let message = NetlinkMessage::<RouteNetlinkMessage>::deserialize(&buffer[..len])
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("netlink: {e}")))?;
+        if message.header.sequence_number != sequence {
+            continue;
+        }
+        return match message.payload {
+            NetlinkPayload::InnerMessage(answer) => Ok(answer),
+            NetlinkPayload::Error(e) if e.code.is_some() => Err(e.to_io()),
+            _ => Err(io::Error::new(io::ErrorKind::InvalidData, "netlink: no answer")),
+        };
+    }
+}
+
 /// `socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE)` then `bind` with port id 0: the kernel
 /// assigns one (our "address" on the netlink bus).
 fn open_route_socket() -> io::Result<Socket> {
@@ -95,9 +117,9 @@ fn open_route_socket() -> io::Result<Socket> {
 }
 
 /// Encode the request (`nlmsghdr` + payload) and `send` it to the kernel (port id 0).
-fn send_dump_request(socket: &Socket, request: RouteNetlinkMessage, sequence: u32) -> io::Result<()> {
+fn send_request(socket: &Socket, request: RouteNetlinkMessage, sequence: u32, flags: u16) -> io::Result<()> {
     let mut header = NetlinkHeader::default();
-    header.flags = NLM_F_REQUEST | NLM_F_DUMP;
+    header.flags = flags;
     header.sequence_number = sequence;
     let mut message = NetlinkMessage::new(header, NetlinkPayload::from(request));
     message.finalize();
