@@ -23,8 +23,9 @@ timeout; a truncated answer (TC bit) is asked again over TCP. A reply with the w
 question, or that does not parse, is ignored (and logged) until the timeout, as dig does.
 The answer is printed in dig's layout (HEADER, OPT PSEUDOSECTION with Extended DNS Errors,
 QUESTION, ANSWER, AUTHORITY, ADDITIONAL, query time, server). Types: A, NS, CNAME, SOA,
-PTR, MX, TXT, AAAA, SRV, CAA, ANY (asked over TCP, as dig does), and any other as TYPEnnn
-(shown in RFC 3597 form).
+PTR, HINFO, MX, TXT, AAAA, SRV, NAPTR, DS, SSHFP, DNSKEY, TLSA, SVCB, HTTPS, CAA (each
+shown in dig's presentation format), ANY (asked over TCP, as dig does), and any other as
+TYPEnnn (shown in RFC 3597 form).
 Names are in presentation format: `.` is the root, `\\.` a dot inside a label, `\\DDD` a
 byte; the empty name is refused. The server is --server, else the first `nameserver` of
 /etc/resolv.conf. -x ADDRESS asks for the PTR record of an address.
@@ -44,7 +45,8 @@ struct Args {
     /// its first label, `\DDD` is a byte in decimal, as in dig and zone files).
     #[arg(required_unless_present = "reverse", conflicts_with = "reverse")]
     name: Option<String>,
-    /// Record type: A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV, CAA, ANY, or TYPEnnn.
+    /// Record type: A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, NAPTR, DS, SSHFP,
+    /// DNSKEY, TLSA, SVCB, HTTPS, CAA, ANY, or TYPEnnn.
     #[arg(long = "type", short = 't', default_value = "A")]
     qtype: RecordType,
     /// Reverse lookup: ask for the PTR record of this IPv4 or IPv6 address.

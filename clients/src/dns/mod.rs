@@ -5,7 +5,9 @@
 //!
 //! 1. [`name`] — names on the wire and compression pointers (the dangerous part).
 //! 2. [`message`] — the 12-byte header, the question, the records; build and parse.
-//! 3. [`rdata`] — what each record type carries (A, AAAA, MX, TXT, SOA, SRV, CAA, …), and
+//! 3. [`rdata`] — what each record type carries (A, AAAA, MX, TXT, SOA, SRV, CAA, …; the
+//!    DNSSEC, SSH and TLS fingerprints, NAPTR and HINFO in [`rdata_more`], SVCB/HTTPS in
+//!    [`svcb`]), and
 //!    [`edns`] — the OPT record's options (Extended DNS Errors).
 //! 4. [`transport`] — `socket`/`connect`/`send`/`recv` over UDP with a timeout and retries,
 //!    checking each answer's ID and question; [`tcp`] (2-byte length prefix) when the answer
@@ -22,6 +24,8 @@ pub mod message;
 pub mod name;
 pub mod print;
 pub mod rdata;
+pub mod rdata_more;
+pub mod svcb;
 pub mod tcp;
 pub mod transport;
 
@@ -42,6 +46,14 @@ pub enum RecordType {
     Opt,
     Any,
     Caa,
+    Hinfo,
+    Naptr,
+    Ds,
+    Sshfp,
+    Dnskey,
+    Tlsa,
+    Svcb,
+    Https,
     Other(u16),
 }
 
@@ -60,6 +72,14 @@ impl RecordType {
             RecordType::Opt => 41,
             RecordType::Any => 255,
             RecordType::Caa => 257,
+            RecordType::Hinfo => 13,
+            RecordType::Naptr => 35,
+            RecordType::Ds => 43,
+            RecordType::Sshfp => 44,
+            RecordType::Dnskey => 48,
+            RecordType::Tlsa => 52,
+            RecordType::Svcb => 64,
+            RecordType::Https => 65,
             RecordType::Other(code) => code,
         }
     }
@@ -78,6 +98,14 @@ impl RecordType {
             41 => RecordType::Opt,
             255 => RecordType::Any,
             257 => RecordType::Caa,
+            13 => RecordType::Hinfo,
+            35 => RecordType::Naptr,
+            43 => RecordType::Ds,
+            44 => RecordType::Sshfp,
+            48 => RecordType::Dnskey,
+            52 => RecordType::Tlsa,
+            64 => RecordType::Svcb,
+            65 => RecordType::Https,
             other => RecordType::Other(other),
         }
     }
@@ -96,9 +124,12 @@ impl std::str::FromStr for RecordType {
                 .map(RecordType::from_code)
                 .map_err(|_| format!("'{text}': TYPEnnn needs a number from 0 to 65535"));
         }
-        let known = [1, 2, 5, 6, 12, 15, 16, 28, 33, 255, 257].map(RecordType::from_code);
+        let known =
+            [1, 2, 5, 6, 12, 13, 15, 16, 28, 33, 35, 43, 44, 48, 52, 64, 65, 255, 257].map(RecordType::from_code);
         known.into_iter().find(|t| t.to_string() == upper).ok_or_else(|| {
-            "unknown type: use A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV, CAA, ANY or TYPEnnn".to_string()
+            "unknown type: use A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, NAPTR, DS, SSHFP, \
+             DNSKEY, TLSA, SVCB, HTTPS, CAA, ANY or TYPEnnn"
+                .to_string()
         })
     }
 }
@@ -118,6 +149,14 @@ impl fmt::Display for RecordType {
             RecordType::Opt => "OPT",
             RecordType::Any => "ANY",
             RecordType::Caa => "CAA",
+            RecordType::Hinfo => "HINFO",
+            RecordType::Naptr => "NAPTR",
+            RecordType::Ds => "DS",
+            RecordType::Sshfp => "SSHFP",
+            RecordType::Dnskey => "DNSKEY",
+            RecordType::Tlsa => "TLSA",
+            RecordType::Svcb => "SVCB",
+            RecordType::Https => "HTTPS",
             RecordType::Other(code) => return write!(f, "TYPE{code}"),
         };
         f.write_str(name)
