@@ -27,10 +27,25 @@ fn dig(server: &str, args: &[&str]) -> (i32, String) {
     )
 }
 
-/// The facts both outputs must share: status, flags and counts, every section's records.
+/// The facts both outputs must share: status, flags and counts, every section's records,
+/// dig's warnings (our flag is `--no-edns` where dig's is `+noedns`), and for a packet that
+/// cannot be read, the reason and the whole hex dump.
 fn facts(out: &str) -> Vec<String> {
     let mut facts = Vec::new();
+    if let Some(at) = out.find(";; Got bad packet: ") {
+        facts.extend(out[at..].lines().take_while(|l| !l.is_empty()).map(str::to_string));
+        // The first two bytes are the query's random ID: in hex at 0..5, as text at 57..59.
+        if let Some(first) = facts.get_mut(2) {
+            if first.len() >= 59 && first.is_char_boundary(59) {
+                *first = format!("id id{}..{}", &first[5..57], &first[59..]);
+            }
+        }
+        return facts;
+    }
     for line in out.lines() {
+        if line.starts_with(";; Warning: ") || line.starts_with(";; WARNING: ") {
+            facts.push(line.replace("'+noedns'", "'--no-edns'"));
+        }
         if let Some(status) = line.split_once("status: ") {
             facts.push(status.1.split(',').next().unwrap_or_default().to_string());
         }
@@ -99,6 +114,102 @@ fn record_types_match_dig_against_dnsmasq() {
         compare(&dns.server, name, qtype);
     }
     eprintln!("dig: {} questions compared against dnsmasq", cases.len());
+}
+
+/// Replies dig reads with a warning, in part, or not at all; one craft per case.
+const MALFORMED: [(&str, Craft); 13] = [
+    ("QR not set", |q| {
+        let mut a = good_answer(q);
+        a[2] &= 0x7f;
+        Some(a)
+    }),
+    ("pointer beyond the end", |q| {
+        let mut a = reply(q, 0x8180, 1);
+        a.extend_from_slice(&[0xc0, 0xff]);
+        a.extend_from_slice(&A_RECORD[2..]);
+        Some(a)
+    }),
+    ("pointer to itself", |q| {
+        let mut a = reply(q, 0x8180, 1);
+        let here = a.len() as u8;
+        a.extend_from_slice(&[0xc0, here]);
+        a.extend_from_slice(&A_RECORD[2..]);
+        Some(a)
+    }),
+    ("pointer forwards", |q| {
+        let mut a = reply(q, 0x8180, 1);
+        let ahead = a.len() as u8 + 4;
+        a.extend_from_slice(&[0xc0, ahead]);
+        a.extend_from_slice(&A_RECORD[2..]);
+        Some(a)
+    }),
+    ("label type 0x40", |q| {
+        let mut a = reply(q, 0x8180, 1);
+        a.extend_from_slice(&[0x41, b'x']);
+        a.extend_from_slice(&A_RECORD[2..]);
+        Some(a)
+    }),
+    ("OPT in the answer section", |q| {
+        let mut a = good_answer(q);
+        a[7] = 2;
+        a.extend_from_slice(&OPT_RECORD);
+        Some(a)
+    }),
+    ("two OPT records", |q| {
+        let mut a = good_answer(q);
+        a[11] = 2;
+        a.extend_from_slice(&OPT_RECORD);
+        a.extend_from_slice(&OPT_RECORD);
+        Some(a)
+    }),
+    ("truncated name", |q| {
+        let mut a = reply(q, 0x8180, 1);
+        a.extend_from_slice(b"\x05abc");
+        Some(a)
+    }),
+    ("RDATA cut short", |q| {
+        let mut a = good_answer(q);
+        a.truncate(a.len() - 3);
+        Some(a)
+    }),
+    ("ANCOUNT 5, one record", |q| {
+        let mut a = good_answer(q);
+        a[7] = 5;
+        Some(a)
+    }),
+    ("extra bytes", |q| {
+        let mut a = good_answer(q);
+        a.extend_from_slice(&[1, 2, 3]);
+        Some(a)
+    }),
+    ("NOTIMP to EDNS", |q| Some(reply(q, 0x8184, 0))),
+    ("FORMERR to EDNS", |q| Some(reply(q, 0x8181, 0))),
+];
+
+/// An OPT record, UDP size 1232, no options.
+const OPT_RECORD: [u8; 11] = [0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0];
+
+#[test]
+fn malformed_replies_are_shown_as_dig_shows_them() {
+    for (case, craft) in MALFORMED {
+        let r = responder(craft);
+        let (dig_code, theirs) = dig(&r.server(), &["probe.test", "A"]);
+        let (code, ours, err) = dns_query(&["probe.test", "--server", &r.server(), "--timeout", "2"]);
+        assert_eq!(code, dig_code, "{case}: dig {dig_code}, ours {code}: {err}\n{ours}");
+        let (ours_facts, theirs_facts) = (facts(&ours), facts(&theirs));
+        assert!(
+            ours_facts
+                .iter()
+                .any(|f| f.to_lowercase().contains("warning") || f.contains("bad packet")),
+            "{case}: no warning:\n{ours}"
+        );
+        assert_eq!(
+            ours_facts, theirs_facts,
+            "{case}: dns-query (left) differs from dig (right)"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    eprintln!("dig: {} malformed replies compared", MALFORMED.len());
 }
 
 /// `name` in wire format (labels, then the root).

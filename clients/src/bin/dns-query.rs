@@ -12,15 +12,19 @@ use std::time::Duration;
 use clap::Parser;
 use clients::dns::message::build_query;
 use clients::dns::name::reverse_name;
-use clients::dns::print::{render, Meta};
-use clients::dns::transport::{exchange, random_id, Options};
+use clients::dns::print::{render, render_bad_packet, Meta};
+use clients::dns::transport::{exchange, random_id, Options, Reply};
 use clients::dns::{config, DnsError, RecordType};
 
 const LONG_ABOUT: &str = "\
 Ask a DNS server about NAME, like `dig`: the query is built by hand (RFC 1035 header and
 question, an EDNS0 OPT record unless --no-edns), sent over UDP to port 53 and retried on
 timeout; a truncated answer (TC bit) is asked again over TCP. A reply with the wrong ID or
-question, or that does not parse, is ignored (and logged) until the timeout, as dig does.
+question, or shorter than a header, is ignored (and logged) until the timeout, as dig does.
+A broken reply with our ID is shown as dig shows it: what could be read, with dig's
+warnings (QR not set, malformed packet, extra bytes at the end, no recursion, EDNS refused:
+retry with --no-edns); one that cannot be read at all (a bad compression pointer) as a hex
+dump.
 The answer is printed in dig's layout (HEADER, OPT PSEUDOSECTION with Extended DNS Errors,
 QUESTION, ANSWER, AUTHORITY, ADDITIONAL, query time, server). Types: A, NS, CNAME, SOA,
 PTR, HINFO, MX, TXT, AAAA, SRV, NAPTR, DS, SSHFP, DNSKEY, TLSA, SVCB, HTTPS, CAA (each
@@ -31,7 +35,7 @@ byte; the empty name is refused. The server is --server, else the first `nameser
 /etc/resolv.conf. -x ADDRESS asks for the PTR record of an address.
 
 Exit status: 0 when an answer was received and printed, whatever its status (NXDOMAIN
-included, as dig does); 2 when there is no usable answer (timeout, connection refused,
+included, as dig does; a packet shown as a hex dump too); 2 when there is no usable answer (timeout, connection refused,
 malformed answer over TCP) or on invalid input.";
 
 #[derive(Parser, Debug)]
@@ -126,6 +130,9 @@ fn run(args: &Args) -> Result<(), DnsError> {
         millis: answer.elapsed.as_millis(),
         size: answer.bytes.len(),
     };
-    print!("{}", render(&format!("{name} {qtype}"), &answer.message, &meta));
+    match &answer.reply {
+        Reply::Parsed(parsed) => print!("{}", render(&format!("{name} {qtype}"), parsed, &meta, !args.no_edns)),
+        Reply::BadPacket(said) => print!("{}", render_bad_packet(said, &answer.bytes)),
+    }
     Ok(())
 }

@@ -4,7 +4,8 @@
 //! # Reading order
 //!
 //! 1. [`name`] — names on the wire and compression pointers (the dangerous part).
-//! 2. [`message`] — the 12-byte header, the question, the records; build and parse.
+//! 2. [`message`] — the 12-byte header, the question, the records; build and parse; and
+//!    [`lenient`] — what dig shows of an answer that breaks the rules.
 //! 3. [`rdata`] — what each record type carries (A, AAAA, MX, TXT, SOA, SRV, CAA, …; the
 //!    DNSSEC, SSH and TLS fingerprints, NAPTR and HINFO in [`rdata_more`], SVCB/HTTPS in
 //!    [`svcb`]), and
@@ -20,6 +21,7 @@
 
 pub mod config;
 pub mod edns;
+pub mod lenient;
 pub mod message;
 pub mod name;
 pub mod print;
@@ -180,6 +182,9 @@ pub enum DnsError {
     BadName(String),
     /// The answer breaks RFC 1035: truncated, pointer loop, counts that lie, …
     Malformed(String),
+    /// The answer cannot be read at all, in words dig uses for it ("bad compression
+    /// pointer", "bad label type"), then where: dig shows such a packet as a hex dump.
+    BadPacket(&'static str, String),
     /// No acceptable answer before the deadline; says what was tried and what was ignored.
     Timeout(String),
     /// A socket call failed (`connect`, `send`, connection refused, …).
@@ -191,6 +196,7 @@ impl DnsError {
     pub fn context(self, place: &str) -> DnsError {
         match self {
             DnsError::Malformed(why) => DnsError::Malformed(format!("{place}: {why}")),
+            DnsError::BadPacket(said, why) => DnsError::BadPacket(said, format!("{place}: {why}")),
             other => other,
         }
     }
@@ -201,6 +207,7 @@ impl fmt::Display for DnsError {
         match self {
             DnsError::BadName(why) => write!(f, "invalid name {why}"),
             DnsError::Malformed(why) => write!(f, "malformed answer: {why}"),
+            DnsError::BadPacket(said, why) => write!(f, "malformed answer: {said}: {why}"),
             DnsError::Timeout(why) => write!(f, "no answer: {why}"),
             DnsError::Io(why) => f.write_str(why),
         }
