@@ -48,7 +48,7 @@ impl NextHop {
             match attribute {
                 RouteAttribute::Gateway(a) => next.gateway = ip_of(a),
                 RouteAttribute::Via(v) => next.via = via_address(v),
-                RouteAttribute::Realm(r) => next.realm = Some(r.clone()),
+                RouteAttribute::Realm(r) => next.realm = Some(*r),
                 _ => {}
             }
         }

@@ -145,7 +145,7 @@ pub fn decode_route(message: &RouteMessage) -> Route {
             RouteAttribute::Preference(p) => route.pref = Some(preference_name(p)),
             RouteAttribute::NhId(id) => route.nhid = Some(*id),
             RouteAttribute::Via(v) => route.via = via_address(v),
-            RouteAttribute::Realm(r) => route.realm = Some(r.clone()),
+            RouteAttribute::Realm(r) => route.realm = Some(*r),
             RouteAttribute::Mark(m) => route.mark = Some(*m),
             RouteAttribute::CacheInfo(c) => route.expires = c.expires,
             RouteAttribute::Metrics(m) => route.metrics = Metrics::from_netlink(m),

@@ -7,7 +7,7 @@
 //!   the parse there: the sections read so far are shown, the message is flagged
 //!   *malformed*, and the bytes left unread are counted as extra bytes. A record is read in
 //!   BIND's steps — the name, type and class, TTL and RDLENGTH, the RDATA — each taken
-//!   whole or not at all, so the count is dig's;
+//!   whole or not at all ([`super::message`]), so the count is dig's;
 //! * an OPT record outside the additional section, or a second one, flags the message
 //!   malformed but is kept, shown as an ordinary record;
 //! * bytes after the last counted record: the message is fine, dig only warns;
@@ -17,8 +17,7 @@
 //!
 //! Read [`parse_best_effort`].
 
-use super::message::{parse_header, Message, Question, Reader, Record};
-use super::rdata::parse_rdata;
+use super::message::{parse_header, parse_question, parse_record, Message, Reader};
 use super::{DnsError, RecordType};
 
 /// What could be read, and what dig would warn about.
@@ -57,42 +56,10 @@ enum Flow {
     Stopped,
 }
 
-/// A question: its name, then type and class (4 bytes), each step whole or not at all.
-fn question_in_steps(r: &mut Reader) -> Result<Question, DnsError> {
-    let name = r.name()?;
-    let fixed = r.take(4)?;
-    Ok(Question {
-        name,
-        qtype: RecordType::from_code(u16::from_be_bytes([fixed[0], fixed[1]])),
-        qclass: u16::from_be_bytes([fixed[2], fixed[3]]),
-    })
-}
-
-/// A record: name; type and class; TTL and RDLENGTH; RDATA — each whole or not at all.
-fn record_in_steps(r: &mut Reader) -> Result<Record, DnsError> {
-    let name = r.name()?;
-    let kind = r.take(4)?;
-    let rtype = RecordType::from_code(u16::from_be_bytes([kind[0], kind[1]]));
-    let class = u16::from_be_bytes([kind[2], kind[3]]);
-    let lengths = r.take(6)?;
-    let ttl = u32::from_be_bytes([lengths[0], lengths[1], lengths[2], lengths[3]]);
-    let rdlen = usize::from(u16::from_be_bytes([lengths[4], lengths[5]]));
-    let start = r.pos;
-    r.take(rdlen)?;
-    let data = parse_rdata(r.msg, start, rdlen, rtype)?;
-    Ok(Record {
-        name,
-        rtype,
-        class,
-        ttl,
-        data,
-    })
-}
-
 fn read_all(r: &mut Reader, parsed: &mut Parsed) -> Result<Flow, DnsError> {
     let h = parsed.message.header;
     for _ in 0..h.qdcount {
-        match question_in_steps(r) {
+        match parse_question(r) {
             Ok(q) => parsed.message.questions.push(q),
             Err(e @ DnsError::BadPacket(..)) => return Err(e),
             Err(_) => return Ok(Flow::Stopped),
@@ -101,7 +68,7 @@ fn read_all(r: &mut Reader, parsed: &mut Parsed) -> Result<Flow, DnsError> {
     let mut opt_seen = false;
     for (section, count) in [(0, h.ancount), (1, h.nscount), (2, h.arcount)] {
         for _ in 0..count {
-            let record = match record_in_steps(r) {
+            let record = match parse_record(r) {
                 Ok(record) => record,
                 Err(e @ DnsError::BadPacket(..)) => return Err(e),
                 Err(_) => return Ok(Flow::Stopped),
