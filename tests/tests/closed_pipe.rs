@@ -3,8 +3,9 @@
 //! Rust's "failed printing to stdout: Broken pipe" panic (status 101).
 //!
 //! The reader is closed before the program starts, so the first write fails for certain
-//! (with a real `head -c1` the outcome would depend on who runs first). Options that only
-//! print clap's help end with status 0: clap swallows `EPIPE` on its own output.
+//! (with a real `head -c1` the outcome would depend on who runs first). Every binary is
+//! run doing its real work; `--help` is run for all too: it ends with status 0, since clap
+//! swallows `EPIPE` on its own output.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
@@ -13,7 +14,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use tests::{bin, STEP};
+use tests::{bin, run_client, Server, TempDir, STEP};
 
 /// Run `name args` with stdout on a pipe nobody reads; (status, stderr).
 fn run_into_closed_pipe(name: &str, args: &[&str]) -> (ExitStatus, String) {
@@ -131,6 +132,61 @@ fn socket_clients_die_quietly() {
     assert_dies_of_sigpipe("tcp-client", &["127.0.0.1", &port]);
     let port = one_shot_tcp(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
     assert_dies_of_sigpipe("http-get", &[&format!("http://127.0.0.1:{port}/")]);
+}
+
+#[test]
+fn clients_of_our_servers_die_quietly() {
+    let echo = Server::start("echo-server", &["--listen", "127.0.0.1:0"]);
+    let chat = Server::start("chat-server", &["--listen", "127.0.0.1:0"]);
+    let metrics = Server::start("metrics-server", &["--listen", "127.0.0.1:0"]);
+    assert_dies_of_sigpipe("loadgen", &[&echo.addr, "--rounds", "5", "--warmup", "0"]);
+    assert_dies_of_sigpipe("bug-probe", &["sequential", &echo.addr, "--clients", "1"]);
+    assert_dies_of_sigpipe("chat-bench", &[&chat.addr, "--clients", "2", "--messages", "2"]);
+    let (host, port) = metrics.addr.rsplit_once(':').expect("HOST:PORT");
+    assert_dies_of_sigpipe("metrics-client", &[host, port, "val", "cpu", "0.5"]);
+    let port = one_shot_tcp(b"* welcome to the room\n").to_string();
+    assert_dies_of_sigpipe("chat-client", &["127.0.0.1", &port]);
+}
+
+/// loadgen's JSON report, drawn by bench-charts, which prints the paths of its charts.
+#[test]
+fn bench_charts_dies_quietly() {
+    let echo = Server::start("echo-server", &["--listen", "127.0.0.1:0"]);
+    let dir = TempDir::new("closed-pipe-bench");
+    let args = [
+        echo.addr.as_str(),
+        "--rounds",
+        "5",
+        "--warmup",
+        "0",
+        "--json",
+        "--label",
+        "epoll",
+        "-q",
+    ];
+    let (status, report, err) = run_client("loadgen", &args, b"");
+    assert!(status.success(), "loadgen: {err}");
+    std::fs::write(dir.path().join("epoll.json"), report).expect("write the report");
+    let input = dir.path().to_str().expect("utf-8 path");
+    let out = dir.path().join("charts");
+    assert_dies_of_sigpipe(
+        "bench-charts",
+        &["echo", input, "--out", out.to_str().expect("utf-8 path")],
+    );
+}
+
+/// tcp-client records a trace of its event loop; loop-timeline draws it and prints the
+/// paths it wrote.
+#[test]
+fn loop_timeline_dies_quietly() {
+    let dir = TempDir::new("closed-pipe-trace");
+    let trace = dir.path().join("client.trace");
+    let trace = trace.to_str().expect("utf-8 path");
+    let port = one_shot_tcp(b"hello\n").to_string();
+    let (status, _, err) = run_client("tcp-client", &["--trace", trace, "127.0.0.1", &port], b"");
+    assert!(status.success(), "tcp-client: {err}");
+    let base = dir.path().join("timeline");
+    assert_dies_of_sigpipe("loop-timeline", &[trace, "-o", base.to_str().expect("utf-8 path")]);
 }
 
 #[test]
