@@ -150,6 +150,34 @@ mod tests {
         assert!(!p.malformed);
     }
 
+    /// Every prefix of a reply, and every byte of it replaced by each of a few values: the
+    /// lenient parse and the printout never panic, and never count more bytes than exist.
+    #[test]
+    fn hostile_bytes_never_panic() {
+        use crate::dns::print::{render, Meta};
+        let full = answer_with(&[&A[..], &OPT].concat(), 1, 1);
+        let meta = Meta {
+            server: "127.0.0.1:53".parse().expect("addr"),
+            transport: "UDP",
+            millis: 0,
+            size: full.len(),
+        };
+        let mut cases: Vec<Vec<u8>> = (0..full.len()).map(|n| full[..n].to_vec()).collect();
+        for i in 0..full.len() {
+            for value in [0x00, 0x01, 0x3f, 0x40, 0xc0, 0xff] {
+                let mut mutated = full.clone();
+                mutated[i] = value;
+                cases.push(mutated);
+            }
+        }
+        for bytes in cases {
+            if let Ok(parsed) = parse_best_effort(&bytes) {
+                assert!(parsed.extra <= bytes.len());
+                let _ = render("a.test A", &parsed, &meta, true);
+            }
+        }
+    }
+
     #[test]
     fn bad_pointer_is_a_bad_packet_with_a_dump() {
         let mut body = A.to_vec();
