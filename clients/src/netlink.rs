@@ -37,9 +37,15 @@ pub fn dump(request: RouteNetlinkMessage) -> io::Result<Vec<RouteNetlinkMessage>
 /// the kernel's own sentence: the error is then a [`DumpRefused`].
 pub fn dump_checked(request: RouteNetlinkMessage, strict: bool) -> io::Result<Vec<RouteNetlinkMessage>> {
     let socket = open_route_socket()?;
-    socket.set_ext_ack(true)?;
+    // Both options are refinements (Linux 4.12 and 4.20): without them the kernel sends
+    // everything, unexplained errors stay bare, and the caller's own filter still applies.
+    if let Err(e) = socket.set_ext_ack(true) {
+        log::debug!("NETLINK_EXT_ACK: {e}");
+    }
     if strict {
-        socket.set_netlink_get_strict_chk(true)?;
+        if let Err(e) = socket.set_netlink_get_strict_chk(true) {
+            log::debug!("NETLINK_GET_STRICT_CHK: {e}");
+        }
     }
     let sequence = 1;
     send_request(&socket, request, sequence, NLM_F_REQUEST | NLM_F_DUMP)?;
