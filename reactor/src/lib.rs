@@ -20,6 +20,7 @@
 //! | `ctx.rs`      | `Ctx`: what a handler may ask (send, broadcast, close, timers) |
 //! | `timer.rs`    | deadline heap; the wait timeout comes from the nearest deadline |
 //! | `signal.rs`   | SIGINT/SIGTERM -> self-pipe -> a readable event |
+//! | `closed_stdout.rs` | `EPIPE` on stdout (`BIN \| head -1`) ends the program like SIGPIPE, quietly |
 //! | `net/`        | `listener.rs` (socket, bind, listen, accept), `stream.rs` (read, write, cork), TCP and UNIX |
 //! | `config.rs`   | limits: connections, output high-water mark, input, idle timeout |
 //! | `bugs.rs`     | the lecture's bugs, switched on with `--bug NAME` (docs/bugs.md) |
@@ -77,6 +78,7 @@
 
 mod backend;
 mod bugs;
+pub mod closed_stdout;
 mod config;
 mod conn;
 mod ctx;

@@ -204,8 +204,8 @@ pub fn bind_and_announce_with(addr: &ListenAddr, bugs: reactor::Bugs) -> io::Res
     reactor::signal::catch_stop_early()?;
     let listener = Listener::bind_with(addr, bugs)?;
     let mut out = io::stdout().lock();
-    writeln!(out, "listening on {}", listener.local_addr_string()?)?;
-    out.flush()?;
+    let announced = writeln!(out, "listening on {}", listener.local_addr_string()?);
+    reactor::closed_stdout::or_die_of_sigpipe(announced.and_then(|()| out.flush()))?;
     Ok(listener)
 }
 

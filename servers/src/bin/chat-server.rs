@@ -61,6 +61,7 @@ struct Args {
 }
 
 fn main() {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     args.server.check("chat-server", false);
     if args.server.model == Model::Iterative {

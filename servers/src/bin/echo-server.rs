@@ -31,6 +31,7 @@ struct Args {
 }
 
 fn main() {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     args.server.check("echo-server", true);
     let workers = (args.workers.count(args.server.model)).unwrap_or_else(|why| {

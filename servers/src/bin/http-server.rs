@@ -60,6 +60,7 @@ struct Args {
 }
 
 fn main() {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     args.server.check("http-server", false);
     let workers = (args.workers.count(args.server.model)).unwrap_or_else(|why| {

@@ -54,6 +54,7 @@ struct Args {
 }
 
 fn main() {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     args.server.check("metrics-server", false);
     if matches!(args.server.model, Model::Iterative | Model::Fork) {
