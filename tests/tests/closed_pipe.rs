@@ -146,6 +146,7 @@ fn clients_of_our_servers_die_quietly() {
     assert_dies_of_sigpipe("metrics-client", &[host, port, "val", "cpu", "0.5"]);
     let port = one_shot_tcp(b"* welcome to the room\n").to_string();
     assert_dies_of_sigpipe("chat-client", &["127.0.0.1", &port]);
+    assert_dies_of_sigpipe("idle-conns", &["--count", "2", "--hold", "0", &echo.addr]);
 }
 
 /// loadgen's JSON report, drawn by bench-charts, which prints the paths of its charts.
@@ -208,6 +209,7 @@ fn every_binary_help_is_quiet() {
         "chat-client",
         "dns-query",
         "http-get",
+        "idle-conns",
         "ifaces",
         "ipcalc",
         "loadgen",
