@@ -79,19 +79,19 @@ impl<H: Handler> Reactor<H> {
 
     /// Register a freshly accepted socket and hand it to the handler.
     fn accepted(&mut self, index: usize, stream: Stream, peer: Peer) {
-        if self.conns.len() >= self.limits.max_connections {
+        if self.conns.len() >= self.config.max_connections {
             self.refuse(
                 stream,
                 &peer,
-                &format!("at max connections ({})", self.limits.max_connections),
+                &format!("at max connections ({})", self.config.max_connections),
             );
             return;
         }
-        if crate::fd_reserve::eats_reserve(stream.as_raw_fd(), self.limits.fd_reserve) {
+        if crate::fd_reserve::eats_reserve(stream.as_raw_fd(), self.config.fd_reserve) {
             let why = format!(
                 "fd {} would leave fewer than {} descriptors for the {} open connections",
                 stream.as_raw_fd(),
-                self.limits.fd_reserve,
+                self.config.fd_reserve,
                 self.conns.len()
             );
             self.refuse(stream, &peer, &why);
@@ -134,7 +134,7 @@ impl<H: Handler> Reactor<H> {
         warn!("refusing connection from {peer}: {why}");
         self.stats.refused += 1;
         let _ = stream.set_nonblocking(true);
-        let _ = stream.write(&self.limits.busy_message);
+        let _ = stream.write(&self.config.busy_message);
         // Dropping the stream closes it.
     }
 
@@ -185,7 +185,7 @@ impl<H: Handler> Reactor<H> {
 
     /// Start the idle clock of a connection when an idle timeout is configured.
     pub(super) fn arm_idle_timer(&mut self, token: Token) {
-        let Some(idle) = self.limits.idle_timeout else { return };
+        let Some(idle) = self.config.idle_timeout else { return };
         let Some(conn) = self.conns.get_mut(token.0) else {
             return;
         };

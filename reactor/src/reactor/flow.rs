@@ -39,7 +39,7 @@ impl<H: Handler> Reactor<H> {
     /// `token`'s outbox holds `buffered` bytes under `HoldSenders`: hold the current sender,
     /// start or stop watching `token`. Returns true when `token` was closed.
     pub(super) fn hold_senders(&mut self, token: Token, buffered: usize) -> bool {
-        let limit = self.limits.max_output;
+        let limit = self.config.max_output;
         let Some(conn) = self.conns.get_mut(token.0) else {
             return true;
         };
@@ -59,7 +59,7 @@ impl<H: Handler> Reactor<H> {
                 });
                 let serial = conn.serial;
                 self.timers
-                    .add(self.now + self.limits.stall_timeout, token, serial, TimerKind::Stall);
+                    .add(self.now + self.config.stall_timeout, token, serial, TimerKind::Stall);
             }
             self.hold_current_sender(token);
         } else if buffered <= limit / 2 && conn.over.take().is_some() {
@@ -120,7 +120,7 @@ impl<H: Handler> Reactor<H> {
         let Some(mark) = conn.over else { return };
         let written = conn.outbox.written();
         let stalled = written == mark.written;
-        let too_long = self.now.duration_since(mark.since) >= self.limits.over_limit_timeout;
+        let too_long = self.now.duration_since(mark.since) >= self.config.over_limit_timeout;
         if stalled || too_long {
             let why = if stalled { "no progress" } else { "still over the limit" };
             warn!(
@@ -134,6 +134,6 @@ impl<H: Handler> Reactor<H> {
         }
         conn.over = Some(OverMark { written, ..mark });
         self.timers
-            .add(self.now + self.limits.stall_timeout, token, serial, TimerKind::Stall);
+            .add(self.now + self.config.stall_timeout, token, serial, TimerKind::Stall);
     }
 }

@@ -38,7 +38,7 @@ impl<H: Handler> Reactor<H> {
                 Ok(n) => {
                     conn.last_active = self.now;
                     self.deliver(token, n);
-                    if self.limits.bugs.has(Bug::ReadOnce) {
+                    if self.bugs.has(Bug::ReadOnce) {
                         // BUG read-once: one read per event. select and poll report the rest
                         // again (level-triggered); edge-triggered epoll never does: a stall.
                         return;
@@ -134,7 +134,7 @@ impl<H: Handler> Reactor<H> {
     /// An incomplete frame larger than `max_input` will never complete: close.
     fn check_input_limit(&mut self, token: Token) {
         let Some(conn) = self.conns.get(token.0) else { return };
-        if !conn.dead && conn.inbuf.len() > self.limits.max_input {
+        if !conn.dead && conn.inbuf.len() > self.config.max_input {
             warn!(
                 "{token} ({}): {} bytes without a complete frame, closing",
                 conn.peer,
@@ -206,7 +206,7 @@ impl<H: Handler> Reactor<H> {
         let written_before = conn.outbox.written();
         // Once drained, a closing connection is closed and a shutdown one sends its FIN.
         let fin_follows = conn.closing.is_some() || conn.shutdown_pending;
-        let flushed = match write_pending(token, conn, fin_follows, self.limits.bugs) {
+        let flushed = match write_pending(token, conn, fin_follows, self.bugs) {
             Ok(flushed) => {
                 // A peer that is still taking our output (a long download) is not idle.
                 if conn.outbox.written() != written_before {
@@ -248,13 +248,11 @@ impl<H: Handler> Reactor<H> {
             return true;
         };
         let buffered = conn.outbox.buffered();
-        if self.limits.bugs.has(Bug::UnboundedOutbox) {
-            // BUG unbounded-outbox: no limit at all (no pause, no held sender, no drop): a
-            // peer that never reads costs unbounded memory.
-            return false;
-        }
-        if buffered > self.limits.max_output {
-            match self.limits.overflow {
+        if buffered > self.config.max_output {
+            if self.bugs.has(Bug::UnboundedOutbox) {
+                return bug_unbounded_outbox();
+            }
+            match self.config.overflow {
                 crate::Overflow::Backpressure => {
                     if !conn.paused {
                         debug!("{token}: {buffered} bytes pending, pausing reads (backpressure)");
@@ -271,9 +269,9 @@ impl<H: Handler> Reactor<H> {
                     return true;
                 }
             }
-        } else if self.limits.overflow == crate::Overflow::HoldSenders {
+        } else if self.config.overflow == crate::Overflow::HoldSenders {
             return self.hold_senders(token, buffered);
-        } else if conn.paused && buffered <= self.limits.max_output / 2 {
+        } else if conn.paused && buffered <= self.config.max_output / 2 {
             debug!("{token}: output drained to {buffered} bytes, resuming reads");
             conn.paused = false;
         }
@@ -313,22 +311,38 @@ fn send_fin<S>(token: Token, conn: &mut Conn<S>) {
 }
 
 /// Write the outbox: `write(2)`/`sendfile(2)` until drained or `WouldBlock` (rule 4). Two of
-/// the lecture's bugs (`--bug`, docs/bugs.md) sit beside the correct call.
+/// the lecture's bugs (`--bug`, docs/bugs.md) change what happens after a short write.
 fn write_pending<S>(token: Token, conn: &mut Conn<S>, fin_follows: bool, bugs: Bugs) -> io::Result<Flush> {
+    let result = conn.outbox.flush_to(&mut conn.stream, fin_follows);
+    if matches!(result, Ok(Flush::Blocked)) && !bugs.is_empty() {
+        return bug_after_short_write(token, conn, fin_follows, bugs);
+    }
+    result
+}
+
+/// BUG blocking-write: finish the write on a blocking socket, so a peer that stops
+/// reading stops the whole loop. BUG ignore-short-write: throw away what the kernel did
+/// not take. Neither: the rest stays in the outbox (the correct `Blocked`).
+#[cold]
+fn bug_after_short_write<S>(token: Token, conn: &mut Conn<S>, fin_follows: bool, bugs: Bugs) -> io::Result<Flush> {
     if bugs.has(Bug::BlockingWrite) {
-        // BUG blocking-write: a blocking socket; a peer that stops reading stops the loop.
         let _ = conn.stream.set_nonblocking(false);
         let result = conn.outbox.flush_to(&mut conn.stream, fin_follows);
         let _ = conn.stream.set_nonblocking(true);
         return result;
     }
-    let result = conn.outbox.flush_to(&mut conn.stream, fin_follows);
-    if bugs.has(Bug::IgnoreShortWrite) && matches!(result, Ok(Flush::Blocked)) {
-        // BUG ignore-short-write: what the kernel did not take is thrown away.
+    if bugs.has(Bug::IgnoreShortWrite) {
         let lost = conn.outbox.buffered();
         warn!("{token}: short write, {lost} bytes dropped (--bug ignore-short-write)");
         conn.outbox.clear();
         return Ok(Flush::Drained);
     }
-    result
+    Ok(Flush::Blocked)
+}
+
+/// BUG unbounded-outbox: over the limit, do nothing (no pause, no held sender, no drop):
+/// a peer that never reads costs unbounded memory.
+#[cold]
+fn bug_unbounded_outbox() -> bool {
+    false
 }

@@ -33,7 +33,7 @@ use crate::conn::Conn;
 use crate::ctx::Op;
 use crate::signal::{SignalPipe, STOP_SIGNALS};
 use crate::timer::Timers;
-use crate::{Config, Event, Handler, Interest, Listener, Peer, Stream, Token};
+use crate::{Bug, Bugs, Config, Event, Handler, Interest, Listener, Peer, SelectBackend, Stream, Token};
 use log::{debug, info, trace};
 use nix::sys::signal::Signal;
 use slab::Slab;
@@ -90,7 +90,9 @@ pub struct Reactor<H: Handler> {
     /// The self-pipe carrying signals into the loop, once `watch_signals` was called.
     signals: Option<SignalPipe>,
     timers: Timers,
-    limits: Config,
+    config: Config,
+    /// The lecture's bugs switched back on (`--bug NAME`, `bugs.rs`); none by default.
+    bugs: Bugs,
     /// Operations recorded by the handler through `Ctx`, applied after each callback.
     ops: Vec<Op>,
     /// Connections given output by those operations, flushed right after (`apply.rs`).
@@ -119,9 +121,9 @@ pub struct Reactor<H: Handler> {
 
 impl<H: Handler> Reactor<H> {
     /// A reactor over a fresh backend of `kind`.
-    pub fn new(kind: BackendKind, handler: H, limits: Config) -> stdio::Result<Reactor<H>> {
-        let backend = kind.create_with(limits.bugs)?;
-        let trace = Self::open_trace(limits.trace.as_deref(), backend.name())?;
+    pub fn new(kind: BackendKind, handler: H, config: Config) -> stdio::Result<Reactor<H>> {
+        let backend = kind.create()?;
+        let trace = Self::open_trace(config.trace.as_deref(), backend.name())?;
         Ok(Reactor {
             backend,
             handler,
@@ -129,7 +131,8 @@ impl<H: Handler> Reactor<H> {
             listeners: Vec::new(),
             signals: None,
             timers: Timers::default(),
-            limits,
+            config,
+            bugs: Bugs::NONE,
             ops: Vec::new(),
             touched: Vec::new(),
             events: Vec::with_capacity(1024),
@@ -145,6 +148,16 @@ impl<H: Handler> Reactor<H> {
         })
     }
 
+    /// Switch the lecture's bugs back on (`--bug NAME`, docs/bugs.md), before the first
+    /// `listen` or `add_stream`: `no-fdsetsize-guard` lives in a fresh select backend.
+    pub fn with_bugs(mut self, bugs: Bugs) -> Reactor<H> {
+        if bugs.has(Bug::NoFdsetsizeGuard) && self.backend.name() == "select" && self.backend.registered() == 0 {
+            self.backend = Box::new(SelectBackend::with_bugs(bugs));
+        }
+        self.bugs = bugs;
+        self
+    }
+
     /// Accept connections from `listener` (made non-blocking here).
     pub fn listen(&mut self, listener: Listener) -> stdio::Result<Token> {
         let index = self.listeners.len();
@@ -154,7 +167,7 @@ impl<H: Handler> Reactor<H> {
         listener.set_nonblocking(true)?;
         let token = Token::listener(index);
         // Other worker processes wait on a shared listener too (docs/workers.md).
-        let shared = self.limits.shared_listener;
+        let shared = self.config.shared_listener;
         register_listener(self.backend.as_mut(), &listener, token, shared)?;
         let label = listener.local_addr_string().unwrap_or_default();
         self.trace_descriptor(token, listener.as_raw_fd(), "listener", &label);
