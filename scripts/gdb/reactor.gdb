@@ -222,7 +222,7 @@ class ConnPrinter:
         if variant(v["closing"])[0] == "Some":
             return "closing once its output is written"
         if bool(v["paused"]):
-            return "paused: output over the high-water mark, not read (backpressure)"
+            return "paused: not read (its output is over the high-water mark, or it is held by flow control)"
         if bool(v["read_closed"]):
             return "peer sent EOF"
         return "open"

@@ -32,15 +32,12 @@ impl<H: Handler> Reactor<H> {
         if let Some(key) = conn.idle_timer.take() {
             self.timers.cancel(key);
         }
-        let holds_senders = !conn.holding.is_empty();
         debug!("close {token} ({}): {reason}", conn.peer);
         let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, None);
         self.handler.on_close(&mut ctx, token, &mut conn.state, &reason);
         self.to_reap.push(token);
         self.pending_reads.retain(|&t| t != token);
-        if holds_senders {
-            self.release_senders(token);
-        }
+        self.release_senders(token); // if it was holding any (`flow.rs`)
         self.apply_ops();
     }
 

@@ -26,8 +26,6 @@ mod io;
 mod read_until;
 mod traced;
 
-pub(crate) use flow::OverMark;
-
 use crate::backend::{Backend, BackendKind};
 use crate::conn::Conn;
 use crate::ctx::Op;
@@ -117,6 +115,8 @@ pub struct Reactor<H: Handler> {
     /// The connection whose input the handler is processing: output it causes is charged to
     /// it (`flow.rs`).
     sender: Option<Token>,
+    /// Flow control's bookkeeping (`Overflow::HoldSenders`): who holds whom (`flow.rs`).
+    flow: flow::Flow,
 }
 
 impl<H: Handler> Reactor<H> {
@@ -145,6 +145,7 @@ impl<H: Handler> Reactor<H> {
             stats: Stats::default(),
             trace,
             sender: None,
+            flow: flow::Flow::default(),
         })
     }
 
@@ -412,9 +413,6 @@ impl<S> Conn<S> {
             last_active: now,
             idle_timer: None,
             is_socket,
-            held_by: 0,
-            holding: Vec::new(),
-            over: None,
         }
     }
 }
