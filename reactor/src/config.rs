@@ -19,6 +19,10 @@ pub enum Overflow {
     HoldSenders,
 }
 
+/// `HoldSenders`: a recipient whose pending output passes this many times `max_output` is
+/// dropped at once (`reactor/flow.rs`; the blocking chat's queues use the same bound).
+pub const HARD_LIMIT_FACTOR: usize = 4;
+
 /// Descriptors a server keeps in reserve by default (see `fd_reserve.rs`).
 pub const DEFAULT_FD_RESERVE: usize = 16;
 

@@ -21,13 +21,10 @@
 
 use super::Reactor;
 use crate::timer::TimerKind;
-use crate::{CloseReason, Handler, Token};
+use crate::{CloseReason, Handler, Token, HARD_LIMIT_FACTOR};
 use log::{debug, warn};
 use std::collections::HashMap;
 use std::time::Instant;
-
-/// A recipient whose outbox passes this many times `max_output` is dropped at once.
-pub const HARD_LIMIT_FACTOR: usize = 4;
 
 /// Flow control's state, kept beside the connection records rather than in each of them:
 /// only the few connections over the mark, or held, have an entry. A connection is named by

@@ -3,15 +3,22 @@
 //! One turn of the loop, each step a small named function (a gdb breakpoint):
 //!
 //! ```text
-//! turn ─ before_sleep       finish a shutdown whose grace period ran out
-//!      ─ next_timeout       nearest timer deadline (0 if reads are left over, None: forever)
-//!      ─ wait_for_events    backend.poll(): select(2) / poll(2) / epoll_wait(2)
-//!      ─ dispatch (each)    listener → accept_ready, signal pipe → signal_ready,
-//!                           connection → read_ready and/or write_ready
-//!      ─ fire_timers        idle timeouts, handler timers, accept back-off
-//!      ─ reap_closed        free the slab slots of connections closed this turn
-//!      ─ on_turn_end        the handler's once-per-turn work (flush a buffered log)
+//! turn = turn_within(None)
+//! turn_within ─ before_sleep         finish a shutdown whose grace period ran out
+//!             ─ next_timeout         nearest timer deadline (0 if reads are left over,
+//!                                    None: forever), capped by turn_within's own limit
+//!             ─ wait_for_events      backend.poll(): select(2) / poll(2) / epoll_wait(2)
+//!             ─ retry_pending_reads  connections whose read budget ran out last turn
+//!             ─ dispatch (each)      listener → accept_ready, signal pipe → signal_ready,
+//!                                    connection → read_ready, write_ready, hangup_ready
+//!             ─ fire_timers          idle timeouts, handler timers, accept back-off
+//!             ─ reap_closed          free the slab slots of connections closed this turn
+//!             ─ on_turn_end          the handler's once-per-turn work (flush a buffered log)
 //! ```
+//!
+//! Beside the lesson, when `--trace` is on: `trace_wait_begins` before the wait,
+//! `trace_wait_ended` after it, `trace_turn_ended` after `reap_closed` (`traced.rs`; one
+//! branch each when off).
 //!
 //! Files: `accept.rs` (new connections, EMFILE back-off), `io.rs` (reads, writes, interest),
 //! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers),
@@ -67,9 +74,8 @@ struct ListenerSlot {
     listener: Listener,
     /// Accepting is paused after EMFILE until a timer re-enables it (rule 8).
     paused: bool,
-    /// EMFILE was logged; stay quiet until an accept succeeds again (log once, not every
-    /// back-off period).
-    out_of_fds_logged: bool,
+    /// EMFILE is logged once per episode (`fd_reserve.rs`).
+    out_of_fds: crate::fd_reserve::OutOfFds,
     /// Other worker processes accept from it too (`--workers`, `Config::shared_listener`).
     shared: bool,
     /// Take one connection per wakeup and leave the rest to the next wait, ours or another
@@ -110,7 +116,7 @@ pub struct Reactor<H: Handler> {
     /// The clock, read once per turn.
     now: Instant,
     stats: Stats,
-    /// The flight recorder (`--trace FILE`), when one is attached (`trace_to`).
+    /// The flight recorder (`--trace FILE`), when `Config::trace` asks for one.
     trace: Option<Box<crate::trace::Recorder>>,
     /// The connection whose input the handler is processing: output it causes is charged to
     /// it (`flow.rs`).
@@ -175,7 +181,7 @@ impl<H: Handler> Reactor<H> {
         self.listeners.push(ListenerSlot {
             listener,
             paused: false,
-            out_of_fds_logged: false,
+            out_of_fds: Default::default(),
             shared,
             one_per_wakeup: shared && self.backend.shared_listener_level_triggered(),
         });
@@ -232,10 +238,7 @@ impl<H: Handler> Reactor<H> {
     /// One turn that waits at most `max` (tests use it to step a loop that has nothing to do).
     pub fn turn_within(&mut self, max: Option<Duration>) -> stdio::Result<()> {
         self.before_sleep();
-        let timeout = match (self.next_timeout(), max) {
-            (Some(t), Some(m)) => Some(t.min(m)),
-            (t, m) => t.or(m),
-        };
+        let timeout = earliest(self.next_timeout(), max);
         let wait_began = self.trace_wait_begins(timeout);
         let ready = match self.wait_for_events(timeout) {
             Ok(ready) => ready,
@@ -321,10 +324,7 @@ impl<H: Handler> Reactor<H> {
         let grace = self
             .stopping
             .map(|deadline| deadline.saturating_duration_since(self.now));
-        match (timer, grace) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        earliest(timer, grace)
     }
 
     /// Block in the backend; then read the clock once for the whole turn.
@@ -391,6 +391,14 @@ fn format_timeout(timeout: Option<Duration>) -> String {
     match timeout {
         None => "none".to_string(),
         Some(d) => format!("{}ms", d.as_millis()),
+    }
+}
+
+/// The shorter of two optional waits (`None`: no limit).
+fn earliest(a: Option<Duration>, b: Option<Duration>) -> Option<Duration> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
