@@ -23,11 +23,13 @@ const LESSON: &[&str] = &[
     "reactor::reactor::read_until::ReadUntil::for_stream",
     "reactor::reactor::read_until::ReadUntil::done_after",
     "reactor::conn::Conn::can_read",
+    // `Read for Stream` and `Read for &Stream` (gdb names impls by number).
     "reactor::net::stream::{impl#0}::read",
     "reactor::net::stream::{impl#1}::read",
     "reactor::net::stream::{impl#2}::read",
     "reactor::net::stream::{impl#3}::read",
     "reactor::net::stream::{impl#4}::read",
+    "reactor::net::stream::{impl#5}::read",
     "reactor::reactor::Reactor::deliver",
     "reactor::ctx::Ctx::new",
     "servers::reactive::echo::{impl#0}::on_data",
