@@ -70,65 +70,50 @@ impl<H: Handler> Reactor<H> {
         }
     }
 
-    /// Give `n` fresh bytes (in `scratch`) to the handler, keep what it did not consume.
-    fn deliver(&mut self, token: Token, n: usize) {
-        let mark = self.trace_out_mark(token);
-        let Some(conn) = self.conns.get_mut(token.0) else {
-            return;
-        };
+    /// The one delivery path: give the handler the connection's input — the `fresh` bytes
+    /// just read into `scratch` (none when called after a drain) behind what it left last
+    /// time — keep what it does not consume, and offer the rest again while it makes progress
+    /// and the output has drained (a handler may consume only some whole frames per call).
+    /// Output it causes meanwhile is charged to this connection (`sender`, `flow.rs`).
+    pub(super) fn deliver(&mut self, token: Token, fresh: usize) {
+        let mark = if fresh > 0 { self.trace_out_mark(token) } else { None };
         self.sender = Some(token);
-        let progress = if conn.inbuf.is_empty() {
-            // Common case: no partial frame pending, hand over the read buffer directly.
+        let mut unread = fresh;
+        while let Some(conn) = self.conns.get_mut(token.0) {
+            let waits = conn.inbuf.is_empty() || conn.dead || conn.closing.is_some() || !conn.outbox.is_empty();
+            if unread == 0 && waits {
+                break;
+            }
             let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
-            let input = &self.scratch[..n];
-            let consumed = self.handler.on_data(&mut ctx, token, &mut conn.state, input).min(n);
-            conn.inbuf.extend_from_slice(&input[consumed..]);
+            let consumed = if conn.inbuf.is_empty() {
+                // Common case: no partial frame pending, hand over the read buffer directly.
+                let input = &self.scratch[..unread];
+                let consumed = self
+                    .handler
+                    .on_data(&mut ctx, token, &mut conn.state, input)
+                    .min(unread);
+                conn.inbuf.extend_from_slice(&input[consumed..]);
+                consumed
+            } else {
+                conn.inbuf.extend_from_slice(&self.scratch[..unread]);
+                let consumed = self
+                    .handler
+                    .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
+                    .min(conn.inbuf.len());
+                conn.inbuf.drain(..consumed);
+                consumed
+            };
+            unread = 0;
             self.apply_ops();
-            consumed > 0
-        } else {
-            conn.inbuf.extend_from_slice(&self.scratch[..n]);
-            self.offer_buffered(token) > 0
-        };
-        if progress {
-            self.redeliver(token);
+            if consumed == 0 {
+                break;
+            }
         }
         self.sender = None;
-        self.check_input_limit(token);
-        self.trace_callback(token, Callback::Data, n, mark);
-    }
-
-    /// Call the handler again on input it left, while it makes progress and the output has
-    /// drained (a handler may consume only some whole frames per call).
-    pub(super) fn redeliver(&mut self, token: Token) {
-        loop {
-            let Some(conn) = self.conns.get(token.0) else {
-                return;
-            };
-            if conn.inbuf.is_empty() || conn.dead || conn.closing.is_some() || !conn.outbox.is_empty() {
-                return;
-            }
-            if self.offer_buffered(token) == 0 {
-                return;
-            }
+        if fresh > 0 {
+            self.check_input_limit(token);
+            self.trace_callback(token, Callback::Data, fresh, mark);
         }
-    }
-
-    /// Hand the connection's stored input to the handler, drop what it consumed, apply what it
-    /// asked for. Returns the bytes consumed.
-    fn offer_buffered(&mut self, token: Token) -> usize {
-        let Some(conn) = self.conns.get_mut(token.0) else {
-            return 0;
-        };
-        let outer = self.sender.replace(token);
-        let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
-        let consumed = self
-            .handler
-            .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
-            .min(conn.inbuf.len());
-        conn.inbuf.drain(..consumed);
-        self.apply_ops();
-        self.sender = outer;
-        consumed
     }
 
     /// An incomplete frame larger than `max_input` will never complete: close.
@@ -180,7 +165,7 @@ impl<H: Handler> Reactor<H> {
             let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
             self.handler.on_drained(&mut ctx, token, &mut conn.state);
             self.apply_ops();
-            self.redeliver(token);
+            self.deliver(token, 0); // what it left waiting for the drain
         }
     }
 
