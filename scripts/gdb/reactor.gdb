@@ -13,6 +13,7 @@
 #               are passed over): the value returned is the number of ready descriptors
 #   to-handler  run to the handler's on_data (the echo protocol) and show its input
 #   bytes EXPR  a &[u8] or Vec<u8> as text (e.g. `bytes input`)
+#   step-trail  `step` from here to the handler's on_data, then list the functions entered
 #
 # scripts/gdb/one-turn.gdb is a scripted tour on top of this file (used by the tests).
 #
@@ -369,4 +370,4 @@ end
 break-matching ^reactor::reactor::Reactor<.*>::dispatch<.*>$
 
 echo \nBreakpoints: 1 = the start of each turn, 2 = each event the wait returned.\n
-echo Commands: events, stats, conns, to-wait, to-handler, bytes EXPR (help user-defined).\n
+echo Commands: events, stats, conns, to-wait, to-handler, step-trail, bytes EXPR (help user-defined).\n
