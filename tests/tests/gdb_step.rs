@@ -4,14 +4,12 @@
 //! standard library's internals (`scripts/gdb/reactor.gdb`'s skip list). On select, poll and
 //! epoll. Needs gdb (`make deps` installs it).
 
-use std::io::Write;
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
-use tests::{bin, output_lines, read_line, write_all};
+use tests::{bin, gdb_quit, output_lines, read_line, type_line, write_all};
 
 /// Generous bound for one gdb step: only a hang reaches it.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -42,13 +40,6 @@ fn root() -> PathBuf {
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 
-fn type_line(stdin: &mut ChildStdin, line: &str) {
-    stdin
-        .write_all(format!("{line}\n").as_bytes())
-        .and_then(|()| stdin.flush())
-        .expect("write to gdb");
-}
-
 /// Lines up to the one containing `needle`; fails after `LIMIT`.
 fn until(rx: &mpsc::Receiver<String>, seen: &mut Vec<String>, needle: &str, model: &str) -> String {
     let deadline = Instant::now() + LIMIT;
@@ -63,20 +54,6 @@ fn until(rx: &mpsc::Receiver<String>, seen: &mut Vec<String>, needle: &str, mode
             }
             Err(_) => panic!("{model}: gdb never printed {needle:?}; so far:\n{}", seen.join("\n")),
         }
-    }
-}
-
-fn quit(mut gdb: Child, mut stdin: ChildStdin, model: &str) {
-    type_line(&mut stdin, "kill");
-    type_line(&mut stdin, "quit");
-    drop(stdin);
-    let deadline = Instant::now() + LIMIT;
-    while gdb.try_wait().ok().flatten().is_none() {
-        if Instant::now() > deadline {
-            let _ = gdb.kill();
-            panic!("{model}: gdb did not quit");
-        }
-        thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -122,7 +99,7 @@ fn trail(model: &str) -> Vec<String> {
     type_line(&mut stdin, "continue");
     until(&rx, &mut seen, "::turn_within", model);
     assert_eq!(read_line(&mut client), "hello", "{model}: the echo after stepping");
-    quit(gdb, stdin, model);
+    gdb_quit(&mut gdb, stdin, LIMIT, model);
     let list = line
         .split("functions entered: ")
         .nth(1)
