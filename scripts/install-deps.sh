@@ -9,10 +9,11 @@
 #   clients are compared with (net_rtnetlink, net_ipcalc_tools, net_dns tests)
 #   procps, and ss from iproute2 (make demo-bug and its test)
 #   slowhttptest (make soak: slowloris, slow body, slow read)
+#   wrk (lab 14's grader: a few seconds of load on the student's HTTP server)
 set -euo pipefail
 
 missing=()
-for tool in strace socat curl gdb slowhttptest; do
+for tool in strace socat curl gdb slowhttptest wrk; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)

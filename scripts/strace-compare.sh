@@ -264,7 +264,9 @@ eagain_note() {
         cat <<'TXT'
            each wait returns every socket that is ready, and each ready socket is read once:
            select and poll report it again if anything is left, and on epoll a read shorter
-           than the buffer shows the socket drained (rule 2), so no read fails with EAGAIN.
+           than the buffer shows the socket drained (rule 2), so no client read fails with
+           EAGAIN. The one EAGAIN of each column is the signal pipe, read until empty at
+           SIGTERM.
 TXT
     else
         cat <<'TXT'
@@ -284,10 +286,12 @@ rows_note() {
            0, 1 and 2 once to check they are open (and reopens /dev/null where they are not).
            The poll model adds one per turn; thread and fork add the accept loop's
            poll([listener, signal pipe]) before each accept.
-  ioctl:   FIONBIO. The reactor: ioctl(fd, FIONBIO, [1]) once per accepted socket (and the
-           listener), to make it non-blocking. Thread and fork: ioctl(fd, FIONBIO, [0]) per
-           client, saying "blocking" (their listener is non-blocking; BSD and macOS pass
-           that on to accepted sockets), next to setsockopt(SO_RCVTIMEO) for --idle-timeout
+  ioctl:   every model: ioctl(2, TCGETS), the logger asking whether stderr is a terminal,
+           and ioctl(3, FIONBIO, [1]), the listener made non-blocking. None per client in the
+           reactors: accept4(..., SOCK_CLOEXEC|SOCK_NONBLOCK) creates each socket
+           non-blocking. Thread and fork add ioctl(fd, FIONBIO, [0]) per client, saying
+           "blocking" (their listener is non-blocking; BSD and macOS pass that on to accepted
+           sockets), next to setsockopt(SO_RCVTIMEO) for --idle-timeout
            (servers/src/blocking/mod.rs, prepare).
 TXT
 }

@@ -2,18 +2,21 @@
 //!
 //! A turn is gathered in a [`TurnRecord`] while it runs (the wait, the events the backend
 //! returned, each handler callback with its byte counts, accepts, closes, timers) and written
-//! as one line when the turn ends, through a `BufWriter`: a traced server makes one extra
-//! `write(2)` per 64 KiB of trace, not one per turn. The buffer is flushed when the reactor is
-//! dropped (a clean stop on SIGINT/SIGTERM); a `kill -9` loses its last lines.
+//! as one line when the turn ends, through a buffer (`sink::BufferedSink`): a traced server
+//! makes one extra `write(2)` per 64 KiB of trace, not one per turn. The buffer is flushed
+//! when the reactor is dropped (a clean stop on SIGINT/SIGTERM); a `kill -9` loses its last
+//! lines. A trace file that fails (a full disk) is reported once, and once again when it
+//! works again, with the number of lines lost (`sink.rs`): never once per turn.
 //!
 //! Off by default: the reactor holds an `Option<Recorder>`, and every hook starts with
 //! "is there a recorder?", one predictable branch. The format is documented in
 //! `docs/trace-format.md`; the `loop-timeline` tool turns a trace into a picture.
 
+use crate::sink::BufferedSink;
 use crate::{Event, Token};
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::os::fd::RawFd;
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -41,7 +44,7 @@ impl Callback {
 
 /// Writes the trace of one reactor.
 pub struct Recorder {
-    out: BufWriter<File>,
+    out: BufferedSink,
     /// Time zero of the trace: every `t_us` counts from here.
     start: Instant,
     /// The turn being gathered.
@@ -78,7 +81,7 @@ impl Recorder {
     pub fn create(path: &Path, backend: &str) -> io::Result<Recorder> {
         let file = File::create(path)?;
         let mut recorder = Recorder {
-            out: BufWriter::with_capacity(64 * 1024, file),
+            out: BufferedSink::new("trace", file, 64 * 1024),
             start: Instant::now(),
             turn: TurnRecord::default(),
             line: String::with_capacity(1024),
@@ -87,10 +90,10 @@ impl Recorder {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis());
         let pid = std::process::id();
-        writeln!(
-            recorder.out,
+        recorder.line = format!(
             r#"{{"type":"start","version":{TRACE_VERSION},"backend":"{backend}","pid":{pid},"unix_ms":{unix_ms}}}"#
-        )?;
+        );
+        recorder.write_line();
         Ok(recorder)
     }
 
@@ -174,18 +177,17 @@ impl Recorder {
         turn.dispatch_start = None;
     }
 
-    /// Append the formatted line. A failing trace file must not stop a server: report once,
-    /// then keep serving untraced lines into the void.
+    /// Append the formatted line. A failing trace file must not stop a server: the sink
+    /// reports it once and drops the lines it cannot write.
     fn write_line(&mut self) {
         self.line.push('\n');
-        if let Err(e) = self.out.write_all(self.line.as_bytes()) {
-            log::warn!("trace: {e}");
-        }
+        self.out.buffer().extend_from_slice(self.line.as_bytes());
+        self.out.line_done();
     }
 
     /// Push buffered lines to the file (also done on drop).
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+    pub fn flush(&mut self) {
+        self.out.flush();
     }
 }
 

@@ -70,15 +70,22 @@ def closed_by_peer(s, drain_limit=1 << 26):
 
 def http_exchange(s, path="/", limit=5.0, host="soak"):
     """One keep-alive GET on an open connection: (status or None, body length)."""
+    status, detail, body = http_response(s, path, limit, host)
+    return (status, len(body)) if status is not None else (None, detail)
+
+
+def http_response(s, path="/", limit=5.0, host="soak"):
+    """One keep-alive GET: (status, Content-Length promised, body), or (None, why, b"").
+    The body may be shorter than promised if the server closed first."""
     s.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
     head, why = recv_until(s, lambda d: b"\r\n\r\n" in d, limit)
     if b"\r\n\r\n" not in head:
-        return None, why
+        return None, why, b""
     head, _, body = head.partition(b"\r\n\r\n")
     try:
         status = int(head.split(b" ", 2)[1])
     except (IndexError, ValueError):
-        return None, "bad status line"
+        return None, "bad status line", b""
     length = 0
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
@@ -87,7 +94,7 @@ def http_exchange(s, path="/", limit=5.0, host="soak"):
     if length > len(body):
         rest, _ = recv_until(s, lambda d: len(d) >= length - len(body), limit, max_bytes=length + 1)
         body += rest
-    return status, len(body)
+    return status, length, body
 
 
 def http_get(addr, path="/", limit=5.0):

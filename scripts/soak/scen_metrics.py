@@ -116,3 +116,37 @@ def slow_scrapers(ctx):
         checks.require(served == len(results) and results, "every normal scrape served")
         finish(server, checks, fds_base, net.probe_metrics)
     return checks
+
+
+def stalled_scrapers(ctx):
+    """16 scrapers (every slot) ask for a ~5 MB exposition and never read, under
+    --scrape-deadline 4: two seconds past the deadline a normal scrape gets 200. On the
+    thread model a write that timed out after a partial send used to be retried with a fresh
+    timeout: the slots were held two or three deadlines, and every scrape got 503."""
+    checks = Checks()
+    deadline = 4
+    with ctx.start(["--scrape-deadline", str(deadline)]) as server:
+        http = metrics_http_addr(server)
+        fill_store(server.addr, 10_000)
+        status, _ = scrape(http)
+        checks.require(status == 200, f"a scrape is served ({status})")
+        fds_base = server.fds()
+        started = time.monotonic()
+        held = []
+        for _ in range(16):
+            s = net.connect(http, 3.0, rcvbuf=4096)
+            s.sendall(SCRAPE)
+            held.append(s)
+        time.sleep(0.5)
+        during, _ = scrape(http, 3.0)
+        time.sleep(max(0.0, deadline + 2 - (time.monotonic() - started)))
+        after, _ = scrape(http, 5.0)
+        dropped = sum(net.closed_by_peer(s) for s in held)
+        checks.figure(f"16 non-readers: a scrape got {during} at once, {after} at {deadline + 2}s "
+                      f"(deadline {deadline}s); {dropped}/16 dropped by then")
+        checks.require(after == 200, "a scrape served once the deadline has dropped the stalled ones")
+        checks.require(dropped == 16, "every stalled scrape dropped at its deadline")
+        for s in held:
+            s.close()
+        finish(server, checks, fds_base, net.probe_metrics)
+    return checks

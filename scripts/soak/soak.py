@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scen_chat  # noqa: E402
 import scen_common  # noqa: E402
 import scen_echo  # noqa: E402
+import scen_files  # noqa: E402
 import scen_http  # noqa: E402
 import scen_metrics  # noqa: E402
 from checks import Checks, Ctx, make_site  # noqa: E402
@@ -39,7 +40,8 @@ COMMON = {
     "nofile-64": (scen_common.nofile, CONCURRENT),
 }
 MATRIX = {
-    "echo-server": (ALL, {**COMMON, "no-read": (scen_echo.no_read, ALL)}),
+    "echo-server": (ALL, {**COMMON, "no-read": (scen_echo.no_read, ALL),
+                          "full-disk": (scen_files.full_disk, ALL)}),
     "chat-server": (CONCURRENT, {**COMMON,
                                  "burst-3000": (scen_chat.burst, CONCURRENT),
                                  "flood-200": (scen_chat.flood, CONCURRENT),
@@ -49,10 +51,14 @@ MATRIX = {
                           "blank-lines": (scen_http.blank_lines, CONCURRENT),
                           "slowloris": (lambda c: scen_http.slow(c, "slowloris"), CONCURRENT),
                           "slow-body": (lambda c: scen_http.slow(c, "slow-body"), CONCURRENT),
-                          "slow-read": (lambda c: scen_http.slow(c, "slow-read"), CONCURRENT)}),
+                          "slow-read": (lambda c: scen_http.slow(c, "slow-read"), CONCURRENT),
+                          "stale-cache": (scen_files.stale_cache, ALL),
+                          "truncate-load": (scen_files.truncate_load, ALL),
+                          "full-disk": (scen_files.full_disk, ALL)}),
     "metrics-server": (["thread", "select", "poll", "epoll"], {**COMMON,
                                                               "scrapers-300": (scen_metrics.non_readers, CONCURRENT),
-                                                              "slow-scrapers": (scen_metrics.slow_scrapers, CONCURRENT)}),
+                                                              "slow-scrapers": (scen_metrics.slow_scrapers, CONCURRENT),
+                                                              "stalled-16": (scen_metrics.stalled_scrapers, CONCURRENT)}),
 }
 
 # What `make test` runs (small sizes): rows that pass before the fixes of issue 10. Once the

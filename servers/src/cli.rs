@@ -115,6 +115,26 @@ pub struct ServerArgs {
 }
 
 impl ServerArgs {
+    /// Before binding: the model can run here (`Model::check`), and every flag given is one
+    /// this model honours. A flag a model would silently ignore is refused instead: exit 2,
+    /// naming the model, like any other usage error.
+    pub fn check(&self, server: &str, has_completion_driver: bool) {
+        self.model.check(server, has_completion_driver);
+        if let Some((flag, why)) = self.unsupported_flag() {
+            eprintln!(
+                "{server}: {flag} is not supported by --model {}: {why}",
+                self.model.name()
+            );
+            std::process::exit(2);
+        }
+    }
+
+    /// The first flag given that `self.model` does not implement, and why.
+    fn unsupported_flag(&self) -> Option<(&'static str, &'static str)> {
+        let no_recorder = "the io_uring proactor has no flight recorder; --model uring traces every turn";
+        (self.model == Model::UringCompletion && self.trace.trace.is_some()).then_some(("--trace", no_recorder))
+    }
+
     /// Where to listen, with `default` (HOST:PORT) when neither flag is given.
     pub fn listen_addr(&self, default: &str) -> ListenAddr {
         match (&self.unix, &self.listen) {

@@ -43,6 +43,12 @@ pub fn bin(name: &str) -> PathBuf {
     path
 }
 
+/// The repository's root (the folder above the `tests` crate): where the docs and scripts are.
+pub fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
 /// A running server process, killed when dropped.
 pub struct Server {
     pub child: Child,
@@ -319,7 +325,17 @@ pub fn bug_probe_crowd(
 }
 
 /// Wait for a child with a deadline, collecting its output; kills it and fails when late.
-pub fn wait_output(mut child: Child, limit: Duration) -> (ExitStatus, String, String) {
+pub fn wait_output(child: Child, limit: Duration) -> (ExitStatus, String, String) {
+    match wait_output_within(child, limit) {
+        (Some(status), out, err) => (status, out, err),
+        (None, _, _) => panic!("process did not finish within {limit:?}"),
+    }
+}
+
+/// Wait for a child with a deadline, collecting its output. A child still running at the
+/// deadline is killed and its status is `None`; its output is then not waited for (a process
+/// it forked may still hold the pipes), and comes back empty.
+pub fn wait_output_within(mut child: Child, limit: Duration) -> (Option<ExitStatus>, String, String) {
     let mut stdout = child.stdout.take().expect("stdout");
     let mut stderr = child.stderr.take().expect("stderr");
     let out_t = thread::spawn(move || {
@@ -340,13 +356,13 @@ pub fn wait_output(mut child: Child, limit: Duration) -> (ExitStatus, String, St
         if Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("process did not finish within {limit:?}");
+            return (None, String::new(), String::new());
         }
         thread::sleep(Duration::from_millis(10));
     };
     let out = String::from_utf8_lossy(&out_t.join().unwrap_or_default()).into_owned();
     let err = String::from_utf8_lossy(&err_t.join().unwrap_or_default()).into_owned();
-    (status, out, err)
+    (Some(status), out, err)
 }
 
 /// Resident memory (`VmRSS` of /proc/PID/status) of one process, in KiB. Fails the test if

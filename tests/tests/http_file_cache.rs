@@ -85,6 +85,7 @@ fn ranges_and_conditional_requests_are_answered_from_the_cache() {
 /// The system calls the server makes for `count` requests of the same small file.
 fn file_syscalls(extra: &[&str], count: usize) -> String {
     let dir = site();
+    let written = std::time::Instant::now();
     let server = start("epoll", dir.path(), extra);
     let out = dir.path().join("strace.out");
     let mut strace = Command::new("strace")
@@ -102,6 +103,8 @@ fn file_syscalls(extra: &[&str], count: usize) -> String {
         .spawn()
         .expect("strace (installed by make deps)");
     std::thread::sleep(std::time::Duration::from_millis(500)); // attached
+                                                               // The cache keeps a file only once its last change is 2 s old (`site.rs`, RACY_WINDOW).
+    std::thread::sleep(std::time::Duration::from_millis(2100).saturating_sub(written.elapsed()));
     let mut c = server.connect();
     for _ in 0..count {
         assert_eq!(get(&mut c, "/hello.txt").status, 200);

@@ -137,6 +137,39 @@ fn scrapers_that_never_read_cost_no_memory_and_are_dropped_at_the_deadline() {
 }
 
 #[test]
+fn scrapers_that_never_read_hold_a_slot_no_longer_than_the_deadline() {
+    for_each_model(|model| {
+        let deadline = 3;
+        let (server, http) = start(model, &["--scrape-deadline", &deadline.to_string()]);
+        fill_store(&server);
+        scrape_until_ok(&http, model);
+        // As many scrapers as slots (16), asking and never reading.
+        let started = Instant::now();
+        let stalled: Vec<TcpStream> = (0..16)
+            .map(|_| {
+                let mut stream = connect_tcp(&http);
+                write_all(&mut stream, SCRAPE);
+                stream
+            })
+            .collect();
+        thread::sleep(Duration::from_millis(300));
+        assert_eq!(scrape(&http).0, 503, "[{model}] the 16 slots are taken");
+        // Two seconds past the deadline, every stalled scrape has been dropped. (On thread,
+        // a write that timed out after a partial send was retried with a fresh timeout:
+        // the slots were held two or three deadlines, and scrapes got 503 meanwhile.)
+        thread::sleep((Duration::from_secs(deadline + 2)).saturating_sub(started.elapsed()));
+        let (code, head, _) = scrape(&http);
+        assert_eq!(
+            code,
+            200,
+            "[{model}] a scrape {:?} after 16 non-readers began, deadline {deadline} s: {head}",
+            started.elapsed()
+        );
+        drop(stalled);
+    });
+}
+
+#[test]
 fn scrapers_trickling_their_request_cannot_block_scraping() {
     for_each_model(|model| {
         let (_server, http) = start(model, &["--max-scrapes", "4", "--scrape-deadline", "3"]);

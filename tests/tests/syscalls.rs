@@ -1,8 +1,9 @@
 //! The system calls a round trip costs, counted with `strace -f -c` on the real servers: a
 //! lock-step client (`loadgen --rounds`, one connection) makes each round trip one message
-//! in, one echo out. Rule 2 (`reactor/read_until.rs`): select and poll read once per event,
-//! epoll stops at a short read, so on every backend no read fails with EAGAIN and there is
-//! one read per message (plus the one that sees EOF). Also checks `loadgen --rounds` itself.
+//! in, one echo out. Rule 2 (`reactor/src/reactor/read_until.rs`): select and poll read once
+//! per event, epoll stops at a short read, so on every backend no client read fails with
+//! EAGAIN and there is one read per message (plus the one that sees EOF). Also checks
+//! `loadgen --rounds` itself.
 
 use nix::sys::signal::Signal;
 use std::collections::HashMap;

@@ -59,7 +59,7 @@ fn echo_round(server: &Server, conns: usize) {
 
 #[test]
 fn a_killed_worker_is_reaped_logged_and_replaced_and_sigterm_stops_all() {
-    for model in ["epoll", "poll", "select"] {
+    for model in ["epoll", "poll", "select", "uring"] {
         let mut server = Server::start(
             "echo-server",
             &["--model", model, "--workers", "2", "--listen", "127.0.0.1:0"],

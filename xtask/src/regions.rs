@@ -55,21 +55,25 @@ fn marker(line: &str) -> Option<Marker<'_>> {
     }
 }
 
-/// Rust sources of the tree at `root` that may hold regions (not target/, labs/, xtask/).
+/// Rust sources of the tree at `root` that may hold regions: not target/ nor xtask/, and
+/// under labs/ only the crates of the from-scratch labs (`labs/NN-name/src/`), never a lab's
+/// starter or wrong solutions.
 pub fn sources(root: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
         let Ok(entries) = fs::read_dir(&dir) else { continue };
+        let in_a_lab = dir.parent() == Some(&root.join("labs"));
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name();
             let name = name.to_string_lossy();
             if path.is_dir() {
-                if !(name.starts_with('.') || (dir == root && matches!(&*name, "target" | "labs" | "xtask"))) {
+                let skipped = dir == root && matches!(&*name, "target" | "xtask");
+                if !(name.starts_with('.') || skipped || (in_a_lab && name != "src")) {
                     pending.push(path);
                 }
-            } else if name.ends_with(".rs") {
+            } else if name.ends_with(".rs") && !in_a_lab {
                 files.push(path);
             }
         }

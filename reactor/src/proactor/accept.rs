@@ -2,7 +2,9 @@
 //!
 //! `IORING_OP_ACCEPT` completes with the new descriptor (or `-errno`) when a client
 //! arrives; the proactor submits the next one at once, so one accept is always in flight.
-//! Past `max_connections` the client is told so and closed, like in every model. `EMFILE`
+//! Past `max_connections`, or when its descriptor would eat into the reserve kept for the
+//! clients already served (`--fd-reserve`, `fd_reserve.rs`), the client is told so and
+//! closed, like in every model. `EMFILE`
 //! pauses accepting with an `IORING_OP_TIMEOUT` instead of spinning (rule 8).
 //!
 //! Stopping: SIGINT/SIGTERM make the self-pipe readable, which completes a `POLL_ADD`.
@@ -60,7 +62,8 @@ impl<S: Service> Proactor<S> {
         if self.stopping {
             return Ok(()); // dropped: closed
         }
-        if self.conns.len() >= self.config.max_connections {
+        let full = self.conns.len() >= self.config.max_connections;
+        if full || crate::fd_reserve::eats_reserve(socket.as_raw_fd(), self.config.fd_reserve) {
             self.refuse(socket);
             return Ok(());
         }

@@ -116,15 +116,18 @@ impl<H: Handler> Reactor<H> {
         }
     }
 
-    /// An incomplete frame larger than `max_input` will never complete: close.
+    /// An incomplete frame larger than `max_input` will never complete: close. Input left
+    /// while output waits is the other case: complete requests the handler holds back until
+    /// the client reads its answers (a pipelining client that never reads).
     fn check_input_limit(&mut self, token: Token) {
         let Some(conn) = self.conns.get(token.0) else { return };
         if !conn.dead && conn.inbuf.len() > self.config.max_input {
-            warn!(
-                "{token} ({}): {} bytes without a complete frame, closing",
-                conn.peer,
-                conn.inbuf.len()
-            );
+            let why = if conn.outbox.is_empty() {
+                "bytes without a complete frame, closing"
+            } else {
+                "bytes of complete requests unanswered because the client is not reading, closing"
+            };
+            warn!("{token} ({}): {} {why}", conn.peer, conn.inbuf.len());
             self.close_now(token, CloseReason::InputTooLarge);
         }
     }

@@ -62,9 +62,18 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.server.model.check("chat-server", false);
+    args.server.check("chat-server", false);
     if args.server.model == Model::Iterative {
         refuse_iterative();
+    }
+    // Before binding: a refused flag never leaves a `listening on` line behind.
+    if args.idle_kick.is_some() && args.server.model.backend().is_none() {
+        eprintln!(
+            "chat-server: --idle-kick is not supported by --model {}: it needs the reactor's \
+             timers (--model select, poll, epoll or uring)",
+            args.server.model.name()
+        );
+        std::process::exit(2);
     }
     cli::init_logging();
     cli::raise_fd_limit();
@@ -76,10 +85,6 @@ fn main() {
     let bugs = args.server.bugs.set();
     let mut handler = ChatHandler::new(protocol);
     if let Some(secs) = args.idle_kick {
-        if args.server.model.backend().is_none() {
-            eprintln!("chat-server: --idle-kick needs a one-thread model: select, poll or epoll");
-            std::process::exit(2);
-        }
         handler = handler.with_idle_kick(std::time::Duration::from_secs(secs));
     }
     let result = match args.server.model {

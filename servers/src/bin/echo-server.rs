@@ -32,7 +32,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.server.model.check("echo-server", true);
+    args.server.check("echo-server", true);
     let workers = (args.workers.count(args.server.model)).unwrap_or_else(|why| {
         Args::command()
             .error(clap::error::ErrorKind::ArgumentConflict, why)

@@ -61,7 +61,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.server.model.check("http-server", false);
+    args.server.check("http-server", false);
     let workers = (args.workers.count(args.server.model)).unwrap_or_else(|why| {
         Args::command()
             .error(clap::error::ErrorKind::ArgumentConflict, why)
@@ -115,7 +115,9 @@ fn main() {
                 header_timeout,
                 idle_timeout: args.server.idle_timeout(),
                 access_log: args.access_log.as_deref().map(|spec| {
-                    access_log::open_file(spec).unwrap_or_else(|e| cli::fail(&format!("--access-log {spec}"), &e))
+                    let file =
+                        access_log::open_file(spec).unwrap_or_else(|e| cli::fail(&format!("--access-log {spec}"), &e));
+                    reactor::LineSink::new("access log", file)
                 }),
             });
             let serve = move |stream: &mut _, peer: &_| session.serve(stream, peer);

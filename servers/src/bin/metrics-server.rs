@@ -55,7 +55,7 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    args.server.model.check("metrics-server", false);
+    args.server.check("metrics-server", false);
     if matches!(args.server.model, Model::Iterative | Model::Fork) {
         let why = "metrics-server runs on thread, select, poll or epoll: all clients share one store, \
                    which a forked child cannot, and one client would block everyone under iterative";

@@ -13,7 +13,8 @@
 //! `--access-log FILE` here writes each line with its own `write(2)`, unbuffered: a blocking
 //! server has no loop turn at which to flush, and a forked child's buffer would die with it.
 //! The file is opened once with `O_APPEND` before any thread or child exists, so lines from
-//! every thread and process land whole at the end of the file.
+//! every thread and process land whole at the end of the file. A failing log (a full disk)
+//! is reported once for them all, and once when it works again (`reactor::LineSink`).
 
 use crate::proto::http::access_log::{self, RequestLog};
 use crate::proto::http::date::format_clf_date;
@@ -22,7 +23,7 @@ use crate::proto::http::{status, Body, Context, Exchange, Response, Site, Step};
 use log::{debug, info, log_enabled, Level};
 use nix::sys::socket::{setsockopt, sockopt};
 use nix::sys::time::TimeVal;
-use reactor::{Peer, Stream};
+use reactor::{LineSink, Peer, Stream};
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::AsFd;
@@ -41,7 +42,7 @@ pub struct HttpSession {
     pub idle_timeout: Option<Duration>,
     /// `--access-log`: the log file (`O_APPEND`, or a duplicate of stdout); `None` logs
     /// through the logger instead.
-    pub access_log: Option<File>,
+    pub access_log: Option<LineSink>,
 }
 
 impl HttpSession {
@@ -166,10 +167,12 @@ fn send_file(stream: &Stream, file: &File, offset: u64, len: u64) -> io::Result<
         let count = left.min(1 << 20) as usize;
         match nix::sys::sendfile::sendfile64(stream.as_fd(), file.as_fd(), Some(&mut offset), count) {
             Ok(0) => {
+                // The bytes the head promised no longer exist: the session ends, the driver
+                // logs this once and closes (the client sees a short body).
                 return Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
-                    "file shrank while being sent",
-                ))
+                    "a file shrank while being sent: response cut short, closed",
+                ));
             }
             Ok(n) => left -= n as u64,
             Err(nix::errno::Errno::EINTR) => continue,
@@ -186,12 +189,10 @@ impl HttpSession {
     /// One combined-format line into the access log (one `write(2)`), or else one
     /// common-log-format line at info level (formatted only when it will be shown).
     fn log_access(&self, host: &str, log: &RequestLog, response: &Response, now: i64) {
-        if let Some(mut file) = self.access_log.as_ref() {
+        if let Some(sink) = self.access_log.as_ref() {
             let mut line = Vec::with_capacity(256);
             access_log::append_combined(&mut line, host, log, response, &format_clf_date(now));
-            if let Err(e) = file.write_all(&line) {
-                log::error!("access log: {e}");
-            }
+            sink.write_line(&line);
         } else if log_enabled!(Level::Info) {
             info!("{}", access_log::line(host, &log.line, response, now));
         }

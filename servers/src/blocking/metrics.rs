@@ -255,15 +255,24 @@ fn serve_scrape(
     Ok(())
 }
 
-/// Write `bytes` in slices, each `write(2)` waiting at most for what is left until
-/// `deadline` (a plain `write_all` would restart its timeout with every partial write).
+/// Write `bytes`, each `write(2)` waiting at most for what is left until `deadline`.
+/// Not `write_all`: a blocking write that times out after sending *part* of its slice
+/// returns that part, and `write_all` would call again with the same `SO_SNDTIMEO`: a
+/// client that never reads was held two or three deadlines (30.7 s for 10).
 fn write_before(stream: &mut Stream, bytes: &[u8], deadline: Instant) -> io::Result<()> {
-    for slice in bytes.chunks(WRITE_SLICE) {
+    let mut sent = 0;
+    while sent < bytes.len() {
         let left = time_left(deadline)?;
         let secs = libc::time_t::try_from(left.as_secs()).unwrap_or(libc::time_t::MAX);
         let timeout = TimeVal::new(secs, libc::suseconds_t::from(left.subsec_micros().max(1)));
         setsockopt(&*stream, sockopt::SendTimeout, &timeout)?;
-        stream.write_all(slice)?;
+        let end = bytes.len().min(sent + WRITE_SLICE);
+        match stream.write(&bytes[sent..end]) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => sent += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(())
 }

@@ -99,10 +99,29 @@ pub fn serve<S: Session>(
 /// Run `session` for every client under a blocking `model` until SIGINT/SIGTERM.
 pub fn run<S: Session>(model: Model, listener: Listener, session: S, options: Options) -> io::Result<()> {
     match model {
-        Model::Iterative => iterative::run(Acceptor::new(listener, &[])?, &session, &options),
+        Model::Iterative => {
+            let guarded = within_reserve(session, &options);
+            iterative::run(Acceptor::new(listener, &[])?, &guarded, &options)
+        }
         Model::Fork => fork::run(Acceptor::new(listener, &[fork::SIGCHLD])?, &session, &options),
         Model::Thread => thread::run(Acceptor::new(listener, &[])?, Arc::new(session), &options),
         reactive => Err(io::Error::other(format!("{reactive:?} is not a blocking model"))),
+    }
+}
+
+/// The iterative model's `--fd-reserve`: fork and thread check it at accept (`admit`); the
+/// iterative loop has no admission step (it serves whoever `accept` returns), so its
+/// session checks first and tells a client whose descriptor eats into the reserve.
+fn within_reserve<S: Session>(session: S, options: &Options) -> impl Session {
+    let (reserve, busy) = (options.fd_reserve, options.busy_message.clone());
+    move |stream: &mut Stream, peer: &Peer| {
+        let fd = stream.as_raw_fd();
+        if reactor::fd_reserve::eats_reserve(fd, reserve) {
+            log::warn!("refusing connection from {peer}: fd {fd} would leave fewer than {reserve} descriptors free");
+            let _ = stream.write(&busy);
+            return Ok(());
+        }
+        session(stream, peer)
     }
 }
 

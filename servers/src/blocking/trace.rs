@@ -6,16 +6,18 @@
 //! One record per step. Because the fork model writes from several processes and the thread
 //! model from several threads, the file is opened with `O_APPEND` and each record is one
 //! `write(2)` of a whole line: the kernel appends each line atomically at the end of the
-//! file, so lines from different writers never interleave and no lock is needed.
+//! file, so lines from different writers never interleave and no lock is needed. A trace
+//! file that fails is reported once for all of them (`reactor::LineSink`), not per record.
 //!
 //! Bytes per connection come from the kernel's own counters on the TCP socket
 //! (`getsockopt(TCP_INFO)`, what `ss -ti` shows), read when the session ends: no counting
 //! wrapper around the socket, and the same numbers for all three models.
 
 use reactor::trace::push_json_str;
+use reactor::LineSink;
 use std::fmt::Write as _;
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::os::fd::RawFd;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,7 +26,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 /// The trace file of a blocking server, shared by its threads and inherited by its children.
 #[derive(Debug)]
 pub struct ConnTrace {
-    file: File,
+    file: LineSink,
     /// Time zero: `t_us` counts from here (a forked child inherits it: same clock).
     start: Instant,
     /// Serial number of the last accepted connection (descriptor numbers are reused).
@@ -37,7 +39,7 @@ impl ConnTrace {
         File::create(path)?; // empty it: O_APPEND and O_TRUNC do not go together in std
         let file = OpenOptions::new().append(true).open(path)?;
         let trace = ConnTrace {
-            file,
+            file: LineSink::new("trace", file),
             start: Instant::now(),
             last_conn: AtomicU64::new(0),
         };
@@ -104,9 +106,7 @@ impl ConnTrace {
         let mut bytes = Vec::with_capacity(line.len() + 1);
         bytes.extend_from_slice(line.as_bytes());
         bytes.push(b'\n');
-        if let Err(e) = (&self.file).write_all(&bytes) {
-            log::warn!("trace: {e}");
-        }
+        self.file.write_line(&bytes);
     }
 }
 

@@ -15,7 +15,9 @@
 //! This is nginx's `access_log path buffer=size flush=time`, with the turn of the loop as the
 //! flush interval. The file is opened with `O_APPEND`: each write lands at the end even if
 //! another process (a log rotation tool, a second worker) writes there too. A failed write
-//! is logged once and its lines dropped: the log must never stop the server. The writes are
+//! drops its lines and is logged once, and once more when writes succeed again, with the
+//! count of lines lost (`reactor::sink`, the rule every sink follows): the log must never
+//! stop the server, nor flood stderr. The writes are
 //! blocking, as nginx's are: a disk is fast, but with `-` piped into a reader that stops
 //! reading, the loop waits for that reader.
 //!
@@ -24,8 +26,9 @@
 use crate::proto::http::access_log::{append_combined, RequestLog};
 use crate::proto::http::date::format_clf_date;
 use crate::proto::http::Response;
+use reactor::BufferedSink;
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::os::fd::AsFd;
 
 /// Bytes of lines held before a write is forced (about 500 lines).
@@ -42,14 +45,11 @@ pub fn open_file(spec: &str) -> io::Result<File> {
 }
 
 pub struct AccessLog {
-    /// The log file (`O_APPEND`), or a duplicate of standard output for `-`.
-    out: File,
-    /// Lines not yet written.
-    buf: Vec<u8>,
+    /// The log file (`O_APPEND`), or a duplicate of standard output for `-`, behind a
+    /// buffer of the lines not yet written.
+    out: BufferedSink,
     /// The second `clf_date` was formatted for, and the text.
     date: (i64, String),
-    /// A write failed: said once on stderr, not for every line after.
-    failed: bool,
 }
 
 impl AccessLog {
@@ -57,10 +57,8 @@ impl AccessLog {
     pub fn open(spec: &str) -> io::Result<AccessLog> {
         let out = open_file(spec)?;
         Ok(AccessLog {
-            out,
-            buf: Vec::with_capacity(BUFFER),
+            out: BufferedSink::new("access log", out, BUFFER),
             date: (i64::MIN, String::new()),
-            failed: false,
         })
     }
 
@@ -69,30 +67,13 @@ impl AccessLog {
         if self.date.0 != now {
             self.date = (now, format_clf_date(now));
         }
-        append_combined(&mut self.buf, host, log, response, &self.date.1);
-        if self.buf.len() >= BUFFER {
-            self.flush();
-        }
+        append_combined(self.out.buffer(), host, log, response, &self.date.1);
+        self.out.line_done();
     }
 
-    /// Write every buffered line (one `write(2)`, more only if the kernel takes part).
+    /// Write every buffered line (one `write(2)`, more only if the kernel takes part); the
+    /// sink flushes on drop too, when the server stops.
     pub fn flush(&mut self) {
-        if self.buf.is_empty() {
-            return;
-        }
-        if let Err(e) = self.out.write_all(&self.buf) {
-            if !self.failed {
-                log::error!("access log: {e}: lines are being lost");
-                self.failed = true;
-            }
-        }
-        self.buf.clear();
-    }
-}
-
-impl Drop for AccessLog {
-    /// The server is stopping: what the last turn did not write goes now.
-    fn drop(&mut self) {
-        self.flush();
+        self.out.flush();
     }
 }

@@ -159,8 +159,17 @@ impl Handler for HttpHandler {
         ctx.close(token);
     }
 
-    fn on_close(&mut self, _ctx: &mut Ctx<'_>, _token: Token, _conn: &mut HttpConn, _reason: &CloseReason) {
+    fn on_close(&mut self, _ctx: &mut Ctx<'_>, token: Token, conn: &mut HttpConn, reason: &CloseReason) {
         status::connection_closed();
+        // The outbox's `sendfile(2)` found the end of a file before the bytes its head
+        // promised: they no longer exist, so the connection ends (the client sees a short
+        // body), said once, as nginx does.
+        if *reason == CloseReason::Error(std::io::ErrorKind::UnexpectedEof) {
+            log::warn!(
+                "{token} ({}): a file shrank while being sent: response cut short, closed",
+                conn.peer
+            );
+        }
     }
 
     /// The turn is over: write the access log lines it produced (one `write(2)`).

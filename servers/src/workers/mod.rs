@@ -36,7 +36,7 @@ use std::io;
 /// `--workers N` (flattened into echo-server, http-server and metrics-server).
 #[derive(Args, Debug, Clone, Default)]
 pub struct WorkerArgs {
-    /// Prefork N worker processes, each running its own reactor (select, poll or epoll) on
+    /// Prefork N worker processes, each running its own reactor (select, poll, epoll or uring) on
     /// the one listening socket; the parent restarts a worker that dies and stops them all on
     /// SIGTERM. Without it, one process serves (no supervisor).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
@@ -50,9 +50,9 @@ impl WorkerArgs {
         let Some(n) = self.workers else { return Ok(None) };
         if model.backend().is_none() {
             return Err(format!(
-                "--workers runs one reactor per worker: use --model select, poll or epoll \
+                "--workers runs one reactor per worker: use --model select, poll, epoll or uring \
                  (not {}, which has its own processes or threads)",
-                format!("{model:?}").to_lowercase()
+                model.name()
             ));
         }
         Ok(Some(usize::try_from(n).unwrap_or(1)))

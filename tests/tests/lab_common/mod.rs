@@ -6,11 +6,12 @@
 #![allow(dead_code)]
 
 pub mod backend;
+pub mod run;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tests::Server;
 
 /// A check's numbered steps; each is printed (libtest shows them when the check fails).
@@ -125,6 +126,31 @@ pub fn round_trip(stream: &mut TcpStream, line: &[u8], want: usize) -> String {
         }
     }
     format!("{:?}", String::from_utf8_lossy(&got))
+}
+
+/// Read until EOF (a reset counts) or `within`: what arrived, and whether the peer closed.
+pub fn read_to_close(stream: &mut TcpStream, within: Duration) -> (Vec<u8>, bool) {
+    let _ = stream.set_read_timeout(Some(within));
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        match stream.read(&mut buf) {
+            Ok(0) => return (got, true),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return (got, true),
+            Err(_) => return (got, false),
+        }
+    }
+    (got, false)
+}
+
+/// The panic a server wrote on stderr, if any: the `panicked at FILE:LINE` line and the
+/// message under it.
+pub fn panic_message(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let at = lines.iter().position(|l| l.contains("panicked"))?;
+    Some(lines[at..lines.len().min(at + 2)].join(" "))
 }
 
 /// Is the server process still alive (not exited, not a zombie)?

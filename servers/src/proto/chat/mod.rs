@@ -8,9 +8,9 @@
 //! 4. `text.rs` and `json.rs` — the two encodings, chosen by [`Protocol`] (`codec.rs`).
 //! 5. `engine.rs` — [`Chat`]: framer output in, bytes per member out. What drivers call.
 //!
-//! The drivers that move those bytes are `reactive/chat.rs` (select, poll, epoll),
-//! `reactive/chat_fork.rs` (a process per client, the room in the parent) and
-//! `blocking/chat_thread.rs` (a thread per client, the room behind a lock).
+//! The drivers that move those bytes are `reactive/chat/mod.rs` (select, poll, epoll, uring),
+//! `reactive/chat/fork.rs` (a process per client, the room in the parent) and
+//! `blocking/chat/mod.rs` (a thread per client, the room behind a lock).
 //!
 //! `controls.rs` says which characters may not reach another member's terminal.
 //!

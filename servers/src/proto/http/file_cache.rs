@@ -16,6 +16,19 @@
 //!   it back: a write, a `chmod`, a new hard link, a rename. So `touch -d` cannot fake an old
 //!   version, and a file that lost its read permission is opened again (and refused: 403).
 //!
+//! That check is only as good as the version recorded with the bytes, and the kernel stamps
+//! a change *before* its data is in place: `write(2)` sets the new mtime and ctime, then
+//! copies the bytes in; a store through a shared mapping stamps the file at its first fault,
+//! and the bytes keep changing after it. A read in between gets the new stamps and the old
+//! bytes — and they would be served until the file changed again. So an entry is recorded
+//! only when it is *settled* (`site.rs`): a second `fstat(2)` after the read finds the same
+//! version, all the bytes were there, and the last change (ctime) is over two seconds older
+//! than the start of the read — git's "racy clean" rule. A write whose stamp is that old has
+//! copied its data (it takes microseconds); a file changed more recently is served from the
+//! disk, read afresh at each request, until it settles. What is not covered: a writer still
+//! storing through a mapping two seconds after its first store (no stamp marks the later
+//! stores), and a system clock set back by more than the window.
+//!
 //! # Never outside the root
 //!
 //! `fstatat` follows links anywhere, unlike the `openat2(RESOLVE_BENEATH)` of `site.rs`. That is

@@ -7,9 +7,10 @@
 //! 4. a directory: `/dir` without its slash is redirected to `/dir/` (relative links in the
 //!    page must resolve inside it); then its `index.html`, or a generated listing;
 //! 5. a file: 304 if `If-Modified-Since` is not older than its mtime; `Range` -> 206 / 416;
-//!    else 200. Small files are read into memory (one `write` for head and body), and kept
-//!    there for the next request (`file_cache.rs`); larger ones are streamed with
-//!    `sendfile(2)` by the driver.
+//!    else 200. Small files are read into memory *before* the head is built (one `write` for
+//!    head and body, and a `Content-Length` that is what was read, even if the file shrank
+//!    meanwhile), and kept there for the next request (`file_cache.rs`); larger ones, and
+//!    ranges of them, are streamed with `sendfile(2)` by the driver.
 
 use super::date::{format_http_date, parse_http_date, unix_secs};
 use super::file_cache::CachedFile;
@@ -23,7 +24,6 @@ use super::site::{fd_path, Found, Missing, Site};
 use super::status;
 use std::borrow::Cow;
 use std::fs::{File, Metadata};
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -243,16 +243,6 @@ fn serve_file(req: &Request, cx: &Context<'_>, source: Source, rel: &Path) -> Re
         }
         Source::Disk { file, .. } => file,
     };
-    if len <= SMALL_FILE {
-        let mut bytes = vec![0; len as usize];
-        return match file.read_exact_at(&mut bytes, start) {
-            Ok(()) => body_response(status, head, close, false, bytes),
-            Err(e) => {
-                log::warn!("reading {}: {e}", rel.display());
-                simple(Status::InternalServerError, cx.date, true, req.minor, false)
-            }
-        };
-    }
     Response {
         status,
         head,

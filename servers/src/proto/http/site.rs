@@ -13,18 +13,21 @@
 //! `O_NONBLOCK` on the open keeps a FIFO planted in the root from blocking the server; only
 //! regular files and directories are ever served.
 //!
-//! Small files are then kept in memory (`file_cache.rs`): the next request for the same path
-//! costs one `fstatat(2)` that checks the file did not change, instead of the open, the stat,
-//! the read and the close.
+//! Small files are read whole before their head is written, as long as they are, and then
+//! kept in memory (`file_cache.rs`): the next request for the same path costs one
+//! `fstatat(2)` that checks the file did not change, instead of the open, the stat, the read
+//! and the close. A file shrinking under the read is answered with the bytes it still had,
+//! never with a 500; a file that changed while it was read is not kept (see "Never stale"
+//! in `file_cache.rs`).
 
-use super::file_cache::{CachedFile, FileCache};
+use super::file_cache::{CachedFile, FileCache, Version};
 use super::serve::SMALL_FILE;
 use nix::errno::Errno;
 use nix::fcntl::{openat2, OFlag, OpenHow, ResolveFlag};
 use std::fs::{File, Metadata};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -45,7 +48,7 @@ pub struct Site {
 /// What a path names under the root.
 #[derive(Debug)]
 pub enum Found {
-    /// A regular file larger than `SMALL_FILE` (or any, with the cache off), open.
+    /// A regular file larger than `SMALL_FILE`, open.
     File(File, Metadata),
     /// A small regular file, its bytes in memory (read now, or cached and still current).
     Small(Arc<CachedFile>),
@@ -114,7 +117,7 @@ impl Site {
         }
         let file = self.open_beneath(rel).map_err(missing)?;
         let meta = file.metadata().map_err(|_| Missing::Error)?;
-        if meta.is_file() && meta.len() <= SMALL_FILE && self.cache.is_some() {
+        if meta.is_file() && meta.len() <= SMALL_FILE {
             self.read_small(rel, &file, &meta).map(Found::Small)
         } else if meta.is_file() {
             Ok(Found::File(file, meta))
@@ -135,17 +138,18 @@ impl Site {
         cache.get(&self.root, rel)
     }
 
-    /// Read a small file opened beneath the root, and keep it (the lock is not held while
-    /// reading). A file that changes size under us is read again on the next request.
+    /// Read a small file opened beneath the root, and keep it if the cache may (the lock is
+    /// not held while reading). The bytes served are what the file held when read: fewer than
+    /// `meta` said if it shrank meanwhile (the head, built after, says so), never a 500.
     fn read_small(&self, rel: &Path, file: &File, meta: &Metadata) -> Result<Arc<CachedFile>, Missing> {
-        let mut bytes = vec![0; meta.len() as usize];
-        if let Err(e) = file.read_exact_at(&mut bytes, 0) {
+        let read_at = std::time::SystemTime::now();
+        let bytes = read_up_to(file, meta.len()).map_err(|e| {
             log::warn!("reading {}: {e}", rel.display());
-            return Err(Missing::Error);
-        }
+            Missing::Error
+        })?;
         let small = Arc::new(CachedFile::new(bytes, meta));
         if let Some(cache) = &self.cache {
-            if !self.naive_join {
+            if !self.naive_join && settled(file, meta, small.bytes.len(), read_at) {
                 let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
                 cache.insert(rel, Arc::clone(&small));
             }
@@ -185,6 +189,49 @@ impl Site {
             .open(real)
     }
 }
+
+/// At most `len` bytes from the start of `file`, fewer if it ends sooner (`pread(2)` until
+/// end of file): a file truncated since its `fstat` is not an error.
+fn read_up_to(file: &File, len: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = vec![0; usize::try_from(len).unwrap_or(0)];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match file.read_at(&mut bytes[filled..], filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    Ok(bytes)
+}
+
+/// May the bytes just read be cached as the version `before` describes? Only if nothing
+/// changed while they were read (a second `fstat(2)` finds the very same version, and all of
+/// the bytes were there), and the last change is older than [`RACY_WINDOW`] when the read
+/// began. Linux stamps a write's new mtime and ctime *before* it copies the data in: a read
+/// in between pairs the new stamps with old bytes, and both `fstat`s agree. A change that
+/// old has its data in place; a newer one is served from the disk until it is old enough.
+fn settled(file: &File, before: &Metadata, read: usize, read_at: std::time::SystemTime) -> bool {
+    let Ok(after) = file.metadata() else {
+        return false;
+    };
+    let changed = std::time::UNIX_EPOCH
+        + std::time::Duration::new(
+            u64::try_from(before.ctime()).unwrap_or(0),
+            u32::try_from(before.ctime_nsec()).unwrap_or(0),
+        );
+    let age = read_at.duration_since(changed).unwrap_or_default();
+    Version::of_metadata(&after) == Version::of_metadata(before) && read as u64 == before.len() && age > RACY_WINDOW
+}
+
+/// How old a file's last change must be before its bytes are trusted for the cache. It must
+/// cover the timestamps' granularity (nanoseconds on ext4, xfs, btrfs, tmpfs, but whole
+/// seconds on ext4 with small inodes and some network filesystems: writes within the same
+/// second then leave no new stamp) and the time a write takes to copy its data once it has
+/// stamped the file (microseconds for a small file). Two seconds covers both with room.
+pub const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// `/proc/self/fd/N`: a path naming exactly the directory we opened, so listing it cannot be
 /// redirected elsewhere by a rename or a link swapped in after the open.
@@ -231,7 +278,7 @@ mod tests {
         symlink(dir.join("secret.txt"), dir.join("www/absolute")).expect("symlink");
         symlink("/", dir.join("www/slash")).expect("symlink");
         let site = Site::open(&dir.join("www")).expect("site");
-        assert!(matches!(site.lookup(Path::new("inside")), Ok(Found::File(..))));
+        assert!(matches!(site.lookup(Path::new("inside")), Ok(Found::Small(..))));
         assert!(matches!(site.lookup(Path::new("")), Ok(Found::Dir(..))));
         for escape in [
             "outside",

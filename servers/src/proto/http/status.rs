@@ -68,28 +68,8 @@ pub fn init(model: &str) -> io::Result<()> {
 
 /// One page, `MAP_SHARED | MAP_ANONYMOUS`, holding the counters for the life of the process.
 fn shared_counters() -> io::Result<&'static Counters> {
-    let len = std::mem::size_of::<Counters>();
-    // SAFETY: a fresh anonymous mapping, no address hint, no file; checked for MAP_FAILED.
-    let page = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    if page == libc::MAP_FAILED {
-        return Err(io::Error::last_os_error());
-    }
-    let counters = page.cast::<Counters>();
-    // SAFETY: the mapping is page-aligned (enough for atomics), zeroed, at least `len` bytes,
-    // and never unmapped: a 'static reference to it stays valid for the whole process.
-    unsafe {
-        counters.write(Counters::default());
-        Ok(&*counters)
-    }
+    // SAFETY: `Counters` is atomics only, no pointer.
+    unsafe { reactor::shared_page::alloc::<Counters>() }
 }
 
 /// A client connected (the drivers call this when they accept).

@@ -3,7 +3,7 @@
 
 use super::exchange::{Exchange, Step};
 use super::request::{parse_head, BodyFraming, Method, Parsed, MAX_HEAD};
-use super::response::{Body, Status};
+use super::response::Status;
 use super::serve::Context;
 use super::site::Site;
 use std::path::PathBuf;
@@ -172,7 +172,7 @@ fn drive(input: &[u8], site: &Site) -> Vec<(Status, String, bool)> {
             Step::Respond { consumed, response, .. } => {
                 at += consumed;
                 let mut bytes = response.head.clone();
-                if let Body::Bytes(b) = &response.body {
+                if let Some(b) = response.body.in_memory() {
                     bytes.extend_from_slice(b);
                 }
                 out.push((
