@@ -40,6 +40,8 @@ PATH_FILES="
 6|lesson|$SRC/config.rs
 6|beside|$SRC/signal.rs
 6|beside|$SRC/fd_reserve.rs
+6|beside|$SRC/shared_page.rs
+6|beside|$SRC/sink.rs
 6|beside|$SRC/trace.rs
 7|lesson|$SRC/reactor/mod.rs
 7|lesson|$SRC/reactor/read_until.rs

@@ -55,8 +55,8 @@
 //!    against.
 //! 6. `outbox.rs` (pending output: short writes) and `conn.rs` (one connection's record) —
 //!    **lesson**; `config.rs` (`Config`: the loop's limits); *beside*: `signal.rs` (signals
-//!    as a readable pipe), `fd_reserve.rs` (descriptors kept free), `trace.rs` (the flight
-//!    recorder's writer).
+//!    as a readable pipe), `fd_reserve.rs` (descriptors kept free), `shared_page.rs` and
+//!    `sink.rs` (an output that fails, said once), `trace.rs` (the flight recorder's writer).
 //! 7. `reactor/mod.rs` — **lesson**: the loop itself, `turn()`: wait, dispatch, timers, reap
 //!    (the first loop again, with the rest beside it). The loop is one `impl` split across
 //!    the files of `reactor/`, so `reactor/mod.rs` calls functions they define: read them next,
