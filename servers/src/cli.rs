@@ -157,7 +157,6 @@ impl ServerArgs {
         reactor::Config {
             max_connections: self.max_connections(),
             idle_timeout: self.idle_timeout(),
-            bugs: self.bugs.set(),
             trace: self.trace.trace.clone(),
             fd_reserve: self.limits.fd_reserve,
             ..reactor::Config::default()
