@@ -6,39 +6,12 @@ use lab_common::*;
 
 const BURST: u64 = 256 * 1024;
 
-/// A 256 KiB burst on `model`: every byte must come back.
+/// A 256 KiB burst on `model`: every byte must come back, the same bytes.
 fn burst(check: &'static str, model: &str, rule: &str) {
     let mut steps = Steps::new(check);
     steps.step(&format!("start echo-server --model {model}"));
     let server = start("echo-server", &["--model", model]);
-    steps.step(&format!(
-        "send {BURST} bytes in one burst to {}, half-close, read the echo",
-        server.addr
-    ));
-    let result = probe(&[
-        "big-echo",
-        &server.addr,
-        "--bytes",
-        &BURST.to_string(),
-        "--idle",
-        "1000",
-    ]);
-    let got = match &result {
-        Ok(r) => format!(
-            "{} bytes back (stalled={})",
-            num(r, "received"),
-            r.get("stalled").map_or("?", |s| s)
-        ),
-        Err(e) => e.clone(),
-    };
-    let whole = result.as_ref().is_ok_and(|r| num(r, "received") == BURST);
-    steps.expect(
-        whole,
-        &format!("{BURST} bytes"),
-        &got,
-        &format!("all {BURST} bytes echoed"),
-        rule,
-    );
+    expect_stream(&mut steps, &server, BURST, 0, rule, WHY_CORRUPT);
 }
 
 #[test]

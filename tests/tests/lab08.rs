@@ -13,35 +13,15 @@ fn slow_reader(check: &'static str, model: &str) {
     let mut steps = Steps::new(check);
     steps.step(&format!("start echo-server --model {model}"));
     let server = start("echo-server", &["--model", model]);
-    steps.step(&format!(
-        "send {BYTES} bytes to {}, start reading the echo only 300 ms later",
-        server.addr
-    ));
-    let result = probe(&[
-        "big-echo",
-        &server.addr,
-        "--bytes",
-        &BYTES.to_string(),
-        "--read-delay",
-        "300",
-        "--idle",
-        "3000",
-    ]);
-    let got = match &result {
-        Ok(r) => format!("{} bytes back, {} lost", num(r, "received"), num(r, "lost")),
-        Err(e) => e.clone(),
-    };
-    let exact = result
-        .as_ref()
-        .is_ok_and(|r| num(r, "received") == BYTES && num(r, "lost") == 0);
-    steps.expect(
-        exact,
-        &format!("{BYTES} bytes"),
-        &got,
-        "every byte back, in order",
+    expect_stream(
+        &mut steps,
+        &server,
+        BYTES,
+        300,
         "readiness rule 4: a short write is normal; write(2) returns how much the kernel took, \
          the rest stays in the outbox until the socket is WRITABLE again (rule 3); \
          strace -e write shows `write(5, ..., 8388608) = 2626560` then EAGAIN",
+        WHY_CORRUPT,
     );
 }
 

@@ -56,39 +56,178 @@ pub fn start(name: &str, args: &[&str]) -> LabServer {
     if let Some(bug) = &bug {
         all.extend_from_slice(&["--bug", bug]);
     }
-    LabServer(Server::start(name, &all))
+    LabServer {
+        server: Server::start(name, &all),
+        name: name.to_string(),
+    }
 }
 
 /// A server started for a check. When the check fails, the last lines the server wrote on
 /// stderr are printed with it: the panic of a stub or of the student's code shows there.
-pub struct LabServer(pub Server);
+/// When the check passed, dropping it is one more check (no crash passes): the server must
+/// not have logged a panic (its message and location are quoted), must not have crashed, and
+/// must still answer.
+pub struct LabServer {
+    pub server: Server,
+    name: String,
+}
 
 impl std::ops::Deref for LabServer {
     type Target = Server;
     fn deref(&self) -> &Server {
-        &self.0
+        &self.server
     }
 }
 
 impl std::ops::DerefMut for LabServer {
     fn deref_mut(&mut self) -> &mut Server {
-        &mut self.0
+        &mut self.server
     }
 }
 
 impl Drop for LabServer {
     fn drop(&mut self) {
-        if !std::thread::panicking() {
+        if std::thread::panicking() {
+            let log = self.server.stderr_so_far();
+            let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
+            if !lines.is_empty() {
+                println!("  the server's last words on stderr:");
+                for line in &lines[lines.len().saturating_sub(6)..] {
+                    println!("    {line}");
+                }
+            }
             return;
         }
-        let log = self.0.stderr_so_far();
-        let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
-        if !lines.is_empty() {
-            println!("  the server's last words on stderr:");
-            for line in &lines[lines.len().saturating_sub(6)..] {
-                println!("    {line}");
+        if let Err(problem) = self.health() {
+            panic!("\nafter the checks: {problem}\n");
+        }
+    }
+}
+
+impl LabServer {
+    /// No panic logged, no crash, and an answer to a fresh client (retried for 3 s: a
+    /// capped server may still be closing the check's clients).
+    pub fn health(&mut self) -> Result<(), String> {
+        std::thread::sleep(Duration::from_millis(50)); // the last stderr lines on their way
+        if let Some(panic) = panic_in(&self.server.stderr_so_far()) {
+            return Err(format!(
+                "the server panicked: {panic}\n  expected: no panic on ordinary input; the line \
+                 above names the file and line of the student's code that panicked (unwrap, \
+                 index out of bounds, todo!, arithmetic overflow...)"
+            ));
+        }
+        match self.server.child.try_wait() {
+            Ok(None) => {}
+            // The check stopped it itself (SIGTERM, SIGINT) or it ended on purpose.
+            Ok(Some(status)) if !crashed(&status) => return Ok(()),
+            Ok(Some(status)) => return Err(format!("the server crashed ({status})")),
+            Err(e) => return Err(format!("cannot wait for the server: {e}")),
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(3);
+        loop {
+            match answers(&self.name, &self.server.addr) {
+                Ok(()) => return Ok(()),
+                Err(e) if std::time::Instant::now() >= deadline => {
+                    return Err(format!(
+                        "the server stopped answering after the checks: a new client got {e}\n  \
+                         expected: an answer within 3 s\n  why: the loop must go on serving \
+                         after any client, whatever it sent: a blocking call, a missed \
+                         wake-up or a lost listener?"
+                    ))
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(200)),
             }
         }
+    }
+
+    /// The share of one core the server's process (all its threads) used over `window`
+    /// (utime + stime of /proc/PID/stat).
+    pub fn cpu_percent(&self, window: Duration) -> u64 {
+        let ticks = || cpu_ticks(self.server.pid());
+        let before = ticks();
+        let started = std::time::Instant::now();
+        std::thread::sleep(window);
+        let used = ticks().saturating_sub(before) as f64 / 100.0; // USER_HZ is 100 on Linux
+        (used * 100.0 / started.elapsed().as_secs_f64()).round() as u64
+    }
+}
+
+impl Steps {
+    /// With nothing to do, the server must sleep in its wait (select, poll, epoll_wait,
+    /// accept, read): measured over one second of silence.
+    pub fn expect_idle(&mut self, server: &LabServer) {
+        self.step("leave the server idle for 1 s and measure its CPU time (/proc/PID/stat)");
+        let used = server.cpu_percent(Duration::from_secs(1));
+        self.expect(
+            used < 30,
+            "nothing, for 1 s",
+            &format!("the server used {used} % of a core while idle"),
+            "about 0 %: asleep in its wait",
+            "a busy loop: the wait must block while nothing is ready (a zero timeout, an \
+             interest that is always ready such as WRITABLE with nothing to write, or a retry \
+             on WouldBlock instead of waiting for the next readiness event)",
+        );
+    }
+}
+
+/// utime + stime of process `pid`, in clock ticks (0 once it is gone).
+pub fn cpu_ticks(pid: i32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name is in parentheses and may hold spaces: fields count from after it.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    field(11) + field(12) // utime and stime: fields 14 and 15 of proc(5)
+}
+
+/// The first panic in a server's stderr: the `panicked at FILE:LINE:COL:` line and its message.
+pub fn panic_in(log: &str) -> Option<String> {
+    let lines: Vec<&str> = log.lines().collect();
+    let at = lines.iter().position(|l| l.contains("panicked at"))?;
+    let mut text = lines[at].trim().to_string();
+    if let Some(message) = lines.get(at + 1).filter(|l| !l.starts_with("note:")) {
+        text.push(' ');
+        text.push_str(message.trim());
+    }
+    Some(text)
+}
+
+/// A crash rather than an exit: a Rust panic's status 101, or a fatal signal.
+fn crashed(status: &std::process::ExitStatus) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    status.code() == Some(101) || matches!(status.signal(), Some(4 | 6 | 7 | 8 | 11))
+}
+
+/// One exchange a healthy `name` server answers (echo: a line; chat: the welcome; HTTP: a
+/// status line; others: the connection is accepted).
+fn answers(name: &str, addr: &str) -> Result<(), String> {
+    let mut stream = TcpStream::connect(addr).map_err(|e| format!("connect: {e}"))?;
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+    let (send, want): (&[u8], &[u8]) = match name {
+        "echo-server" => (b"still there?\n", b"still there?\n"),
+        "chat-server" => (b"", b""), // any line: the welcome, in text or JSON
+        "http-server" => (b"HEAD / HTTP/1.0\r\n\r\n", b"HTTP/1."),
+        _ => return Ok(()),
+    };
+    stream.write_all(send).map_err(|e| format!("write: {e}"))?;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 256];
+    while got.len() < want.len() || (want.is_empty() && !got.contains(&b'\n')) {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) => return Err(format!("no answer ({e}) after {:?}", String::from_utf8_lossy(&got))),
+        }
+    }
+    if got.starts_with(want) && !got.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:?} instead of {:?}",
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(want)
+        ))
     }
 }
 
@@ -131,3 +270,57 @@ pub fn round_trip(stream: &mut TcpStream, line: &[u8], want: usize) -> String {
 pub fn alive(server: &mut Server) -> bool {
     matches!(server.child.try_wait(), Ok(None))
 }
+
+/// `bug-probe big-echo`: `bytes` of a seeded pattern sent, the echo read `read_delay_ms`
+/// later and compared end to end. One check, with lost and corrupted bytes told apart:
+/// `why_lost` is the likely cause when bytes are missing, `why_corrupt` when they differ.
+pub fn expect_stream(
+    steps: &mut Steps,
+    server: &Server,
+    bytes: u64,
+    read_delay_ms: u64,
+    why_lost: &str,
+    why_corrupt: &str,
+) {
+    steps.step(&format!(
+        "send {bytes} bytes of a seeded pattern to {}, read the echo {read_delay_ms} ms later and \
+         compare it byte for byte",
+        server.addr
+    ));
+    let (bytes_text, delay) = (bytes.to_string(), read_delay_ms.to_string());
+    let result = probe(&[
+        "big-echo",
+        &server.addr,
+        "--bytes",
+        &bytes_text,
+        "--read-delay",
+        &delay,
+        "--idle",
+        "3000",
+    ]);
+    let r = match result {
+        Ok(r) => r,
+        Err(e) => return steps.expect(false, &format!("{bytes} bytes"), &e, "the probe runs", why_lost),
+    };
+    let (received, lost, corrupted) = (num(&r, "received"), num(&r, "lost"), num(&r, "corrupted"));
+    let mut got = format!("{received} of {bytes} bytes back: {lost} lost, {corrupted} corrupted");
+    if corrupted > 0 {
+        got += &format!(" (the first at offset {})", r.get("first_corrupt").map_or("?", |s| s));
+    }
+    if r.get("stalled").is_some_and(|s| s == "true") {
+        got += &format!("; the server stopped answering after {received} bytes (nothing for 3 s)");
+    }
+    let why = if corrupted > 0 { why_corrupt } else { why_lost };
+    steps.expect(
+        received == bytes && lost == 0 && corrupted == 0,
+        &format!("{bytes} bytes"),
+        &got,
+        "every byte back, the same bytes, in order: 0 lost, 0 corrupted",
+        why,
+    );
+}
+
+/// The usual cause of an echo whose bytes came back in number but not in content.
+pub const WHY_CORRUPT: &str = "the bytes came back but not the right ones: after a short write \
+     the next write must start where the last one stopped (buf[written..]), and a read must \
+     append only the n bytes it returned (buf[..n]), never the whole buffer";
