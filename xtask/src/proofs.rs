@@ -2,7 +2,11 @@
 //!
 //! For each lab: (1) on this tree its grader gives full marks; (2) with its regions stripped to
 //! the starter, the tree still builds and the grader gives less; (3) its wrong-but-plausible
-//! solution (a `--bug` at run time, or replacement text shipped in the lab) scores less too.
+//! solutions (a `--bug` at run time, or replacement text in `labs/NN-name/wrong/`) build and
+//! score less, each with the message it names in its `// EXPECT:` line (or after `=>` in
+//! lab.txt): a grader must fail a mistake for the right reason. `proofs` proves one wrong
+//! solution per lab, chosen from the HEAD commit (another one at the next commit);
+//! `proofs --full` proves them all.
 //!
 //! Proofs 2 and 3 build a copy of the tree, `target/labs/tree`, into its own persistent
 //! target directory, `target/labs/target`. Files are copied only when their content changed, so
@@ -12,7 +16,7 @@
 //! dependencies are not compiled twice.
 
 use crate::grade::{self, Env, Report};
-use crate::manifest::{self, Lab, Wrong};
+use crate::manifest::{self, Lab, Wrong, WrongCase};
 use crate::regions;
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -20,7 +24,20 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
+/// One wrong solution graded: its score, whether its message showed, how long it took.
+struct WrongRow {
+    case: WrongCase,
+    report: Report,
+    secs: u64,
+}
+
+impl WrongRow {
+    fn holds(&self) -> bool {
+        built(&self.report) && !self.report.full() && self.report.failure_text().contains(&self.case.expect)
+    }
+}
+
+pub fn run(root: &Path, only: Option<u32>, full: bool) -> Result<bool, String> {
     let labs: Vec<Lab> = manifest::all(root)?
         .into_iter()
         .filter(|l| only.map_or(true, |n| n == l.number))
@@ -37,6 +54,8 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
         target_dir: Some(target),
         ..Env::default()
     };
+    let seed = head_seed(root);
+    let verbose = std::env::var_os("LAB_PROOFS_VERBOSE").is_some();
     let mut rows = Vec::new();
     let mut ok = true;
     for lab in &labs {
@@ -46,40 +65,49 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
         let starter_text = starter(root, lab)?;
         regions::strip(&tree, lab.number, &starter_text, &|t| crate::todo_stub(lab, t))?;
         let stripped = grade::run(lab, &copy);
-        let wrong = match &lab.wrong {
-            Some(Wrong::Bug(bug)) => Some(grade::run(
-                lab,
-                &Env {
-                    bug: Some(bug.clone()),
-                    ..main.clone()
-                },
-            )),
-            Some(Wrong::File(file)) => {
-                sync(root, &tree)?;
-                let sections = regions::read_sections(&root.join(file))?;
-                regions::strip(&tree, lab.number, &sections, &|_| None)?;
-                Some(grade::run(lab, &copy))
-            }
-            None => None,
-        };
+        let mut wrongs = Vec::new();
+        for case in chosen(lab, full, seed) {
+            let clock = Instant::now();
+            let report = match &case.how {
+                Wrong::Bug(bug) => grade::run(
+                    lab,
+                    &Env {
+                        bug: Some(bug.clone()),
+                        ..main.clone()
+                    },
+                ),
+                Wrong::File(file) => {
+                    sync(root, &tree)?;
+                    let sections = regions::read_sections(&root.join(file))?;
+                    regions::strip(&tree, lab.number, &sections, &|_| None)?;
+                    grade::run(lab, &copy)
+                }
+            };
+            wrongs.push(WrongRow {
+                case,
+                report,
+                secs: clock.elapsed().as_secs(),
+            });
+        }
         // A starter or a wrong solution that does not build proves nothing about the grader:
         // each must build, run, and score below full marks.
         let verdicts = [
             reference.full(),
             built(&stripped) && !stripped.full(),
-            wrong.as_ref().is_some_and(|w| built(w) && !w.full()),
+            !wrongs.is_empty() && wrongs.iter().all(WrongRow::holds),
         ];
-        for (report, what) in [
-            (Some(&reference), "reference"),
-            (Some(&stripped), "starter"),
-            (wrong.as_ref(), "wrong"),
-        ] {
-            if let Some(report) = report {
-                let verbose = std::env::var_os("LAB_PROOFS_VERBOSE").is_some();
-                if verbose || report.error.is_some() || (what == "reference" && !report.full()) {
-                    println!("lab {} {what}:", lab.number);
-                    grade::print_lab(report);
-                }
+        let show = |report: &Report, what: &str, failed: bool| {
+            if verbose || report.error.is_some() || failed {
+                println!("lab {} {what}:", lab.number);
+                grade::print_lab(report);
+            }
+        };
+        show(&reference, "reference", !reference.full());
+        show(&stripped, "starter", false);
+        for w in &wrongs {
+            show(&w.report, &format!("wrong {}", w.case.name), !w.holds());
+            if !w.holds() && built(&w.report) && !w.report.full() {
+                println!("  (expected the message to contain {:?})", w.case.expect);
             }
         }
         ok &= verdicts.iter().all(|v| *v);
@@ -87,33 +115,68 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
             lab.clone(),
             reference,
             stripped,
-            wrong,
+            wrongs,
             verdicts,
             started.elapsed().as_secs(),
         ));
     }
     sync(root, &tree)?;
-    println!("\nLab proofs: (1) reference = full marks, (2) starter builds and scores less, (3) wrong solution scores less\n");
-    println!("  lab  reference  starter    wrong                             time  proofs");
-    for (lab, reference, stripped, wrong, verdicts, secs) in rows {
-        let score = |r: &Report| format!("{}/{}", r.earned(), r.lab.total());
-        let wrong_text = match (&lab.wrong, &wrong) {
-            (Some(Wrong::Bug(b)), Some(w)) => format!("{} (--bug {b})", score(w)),
-            (Some(Wrong::File(f)), Some(w)) => format!("{} ({})", score(w), grade::rel(&lab.dir, f).display()),
-            _ => "MISSING".into(),
-        };
+    println!(
+        "\nLab proofs: (1) reference = full marks, (2) starter builds and scores less, (3) each wrong \
+         solution scores less with its message ({})\n",
+        if full {
+            "all of them"
+        } else {
+            "one per lab, chosen from the HEAD commit; --full for all"
+        }
+    );
+    println!("  lab  reference  starter    time  proofs");
+    let score = |r: &Report| format!("{}/{}", r.earned(), r.lab.total());
+    for (lab, reference, stripped, wrongs, verdicts, secs) in rows {
         let marks: String = verdicts.iter().map(|v| if *v { "ok " } else { "FAIL " }).collect();
         println!(
-            "  {:<4} {:<10} {:<10} {:<33} {:>3}s  {}",
+            "  {:<4} {:<10} {:<10} {:>3}s  {}",
             lab.number,
             score(&reference),
             score(&stripped),
-            wrong_text,
             secs,
             marks.trim()
         );
+        if wrongs.is_empty() {
+            println!("         wrong: MISSING");
+        }
+        for w in wrongs {
+            println!(
+                "         wrong {:<34} {:<7} {:>3}s  {}  {:?}",
+                w.case.name,
+                score(&w.report),
+                w.secs,
+                if w.holds() { "ok  " } else { "FAIL" },
+                w.case.expect
+            );
+        }
     }
     Ok(ok)
+}
+
+/// The wrong solutions to prove: all of them, or one chosen by `seed`.
+fn chosen(lab: &Lab, full: bool, seed: u64) -> Vec<WrongCase> {
+    if full || lab.wrongs.len() <= 1 {
+        return lab.wrongs.clone();
+    }
+    let pick = (seed.wrapping_add(u64::from(lab.number)) % lab.wrongs.len() as u64) as usize;
+    vec![lab.wrongs[pick].clone()]
+}
+
+/// A number from the HEAD commit's hash (0 outside git): the sample changes with each commit.
+fn head_seed(root: &Path) -> u64 {
+    Command::new("git")
+        .current_dir(root)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()
+        .and_then(|o| u64::from_str_radix(String::from_utf8_lossy(&o.stdout).get(..12)?, 16).ok())
+        .unwrap_or(0)
 }
 
 /// The lab's starter sections (`labs/NN-name/starter.rs`), empty when it has none.

@@ -1,5 +1,6 @@
 // A wrong-but-plausible lab 10 (CI checks the grader fails it): every method gets the JSON,
 // so a POST or a DELETE on /status is answered 200 instead of 405 with Allow.
+// EXPECT: 405 Method Not Allowed
 // REGION: the /status route
 let close = !req.keep_alive;
 let json = serde_json::json!({
