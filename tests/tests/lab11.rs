@@ -125,14 +125,19 @@ fn lab11_reset_in_text() {
             "\"OK hits counter 0 0 requests served\" / \"OK hits 2\"",
             "RESET sets the value and the timestamp to 0 and keeps the kind and the doc",
         );
-        steps.step(&format!("[{model}] RESET with a bad argument, then an unknown metric"));
+        steps.step(&format!(
+            "[{model}] RESET without a name, with a word too many, then an unknown metric"
+        ));
         let bare = c.ask("RESET");
+        let extra = c.ask("RESET hits now");
         let unknown = c.ask("RESET nope");
         steps.expect(
-            bare.starts_with("ERR bad-command") && unknown.starts_with("ERR unknown-metric"),
-            "RESET / RESET nope",
-            &format!("{bare:?} / {unknown:?}"),
-            "ERR bad-command … / ERR unknown-metric …",
+            bare.starts_with("ERR bad-command")
+                && extra.starts_with("ERR bad-command")
+                && unknown.starts_with("ERR unknown-metric"),
+            "RESET / RESET hits now / RESET nope",
+            &format!("{bare:?} / {extra:?} / {unknown:?}"),
+            "ERR bad-command … / ERR bad-command … / ERR unknown-metric …",
             "a command with a missing argument or an unknown name is refused, the connection stays",
         );
     }

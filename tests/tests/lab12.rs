@@ -69,15 +69,20 @@ fn lab12_idle_member_warned_then_kicked() {
         steps.step(&format!("[{model}] read guest-1's lines until its connection closes"));
         let mut seen = Vec::new();
         let mut closed = false;
+        let mut warned_at = None;
         while started.elapsed() < Duration::from_secs(10) {
             let _ = talker.writer.write_all(b"tick\n");
             let (lines, eof) = silent.lines_until_quiet(Duration::from_millis(300));
+            if warned_at.is_none() && lines.iter().any(|l| l == WARNING) {
+                warned_at = Some(started.elapsed());
+            }
             seen.extend(lines);
             if eof {
                 closed = true;
                 break;
             }
         }
+        let kicked_at = started.elapsed();
         seen.retain(|l| l != "[guest-2] tick" && l != "* guest-2 joined");
         steps.expect(
             closed && seen == [WARNING],
@@ -90,6 +95,17 @@ fn lab12_idle_member_warned_then_kicked() {
             "set_timer(after - warning, WARN) when the member joins; when WARN fires, send the \
              warning and set_timer(warning, KICK); when KICK fires, leave the room and close \
              (reactor/src/timer.rs: the earliest deadline is the timeout of the next epoll_wait)",
+        );
+        steps.step(&format!("[{model}] when did the warning and the kick come?"));
+        let warned = warned_at.unwrap_or_default().as_secs_f64();
+        let kicked = kicked_at.as_secs_f64();
+        steps.expect(
+            (1.5..3.5).contains(&warned) && (3.5..6.0).contains(&kicked),
+            &format!("nothing from guest-1 for {KICK} s"),
+            &format!("the warning after {warned:.1} s, the kick after {kicked:.1} s"),
+            "the warning after 2 s of silence, the kick 2 s later (4 s)",
+            "--idle-kick 4 warns `warning` seconds before the kick: set_timer(after - warning, \
+             WARN), then, when it fires, set_timer(warning, KICK) (not after, not after + warning)",
         );
         steps.step(&format!("[{model}] guest-2 is told why guest-1 left"));
         let (lines, _) = talker.lines_until_quiet(Duration::from_millis(500));
@@ -162,5 +178,43 @@ fn lab12_warning_in_json() {
         &got,
         want,
         "docs/chat-protocol.md: events in JSON",
+    );
+}
+
+#[test]
+fn lab12_member_who_speaks_after_the_warning_stays() {
+    let mut steps = Steps::new("lab12_member_who_speaks_after_the_warning_stays");
+    steps.step(&format!(
+        "start chat-server --model epoll --idle-kick {KICK}; guest-1 joins"
+    ));
+    let server = start("chat-server", &["--model", "epoll", "--idle-kick", KICK]);
+    let mut member = Member::join(&server);
+    steps.step("stay silent until the warning");
+    let got = member.line().unwrap_or_else(|| "(EOF or nothing in 8 s)".into());
+    steps.expect(got == WARNING, "nothing", &got, WARNING, "the member is warned first");
+    steps.step("answer at once, then send `/list` every 300 ms for 3 s (past the kick time)");
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    let mut closed = false;
+    while started.elapsed() < Duration::from_secs(3) {
+        let _ = member.writer.write_all(b"/list\n");
+        let (lines, eof) = member.lines_until_quiet(Duration::from_millis(300));
+        seen.extend(lines);
+        if eof {
+            closed = true;
+            break;
+        }
+    }
+    seen.retain(|l| l != "* members: guest-1");
+    steps.expect(
+        !closed && seen.is_empty(),
+        "a line right after the warning, then one every 300 ms",
+        &format!(
+            "other lines {seen:?}; connection {}",
+            if closed { "closed: kicked" } else { "open" }
+        ),
+        "still connected, no other line",
+        "a line after the warning restarts the countdown too: the pending timer is now the KICK \
+         timer, so keep its key (self.timers) when you set it, and cancel it on activity",
     );
 }
