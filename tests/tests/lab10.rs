@@ -138,6 +138,16 @@ fn lab10_keep_alive_still_works() {
 /// body (none for a HEAD, `head_only[i]`). How many were whole, and what went wrong after.
 fn read_responses(mut bytes: &[u8], head_only: &[bool]) -> (usize, Option<String>) {
     for (i, &head) in head_only.iter().enumerate() {
+        let late = bytes.windows(8).position(|w| w == b"HTTP/1.1");
+        if let (Some(late @ 1..), true) = (late, i > 0) {
+            return (
+                i,
+                Some(format!(
+                    "the next response starts {late} byte(s) late: the previous body was longer \
+                     than its Content-Length"
+                )),
+            );
+        }
         if !bytes.starts_with(b"HTTP/1.1 200 OK\r\n") {
             let start: String = String::from_utf8_lossy(&bytes[..bytes.len().min(40)]).into();
             let what = if i == 0 {

@@ -1,7 +1,7 @@
 // A wrong lab 10: Content-Length counts the JSON but not the newline after it (an
 // off-by-one): the last byte of the body is left over on a keep-alive connection and read as
 // the start of the next response.
-// EXPECT: bytes left over
+// EXPECT: longer than its Content-Length
 // REGION: the /status route
 let close = !req.keep_alive;
 if let Method::Other(_) = req.method {
