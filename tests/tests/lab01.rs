@@ -104,7 +104,10 @@ fn lab01_unknown_name_is_a_resolve_error() {
                 "the client panicked ({}): a name that does not resolve is an ordinary error, \
                  not a bug: map getaddrinfo's error to ConnectError::Resolve instead of \
                  unwrapping it",
-                err.lines().find(|l| l.contains("panicked at")).unwrap_or("exit 101").trim()
+                err.lines()
+                    .find(|l| l.contains("panicked at"))
+                    .unwrap_or("exit 101")
+                    .trim()
             )
         } else {
             "a name that does not resolve is not a connection failure: say which step failed".into()

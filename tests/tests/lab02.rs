@@ -49,7 +49,10 @@ fn lab02_client_done_gets_eof_and_the_server_goes_on() {
     let _ = std::io::Write::write_all(&mut &reset, b"bye\n");
     std::thread::sleep(Duration::from_millis(100));
     let linger = nix::sys::socket::sockopt::Linger;
-    let zero = nix::libc::linger { l_onoff: 1, l_linger: 0 };
+    let zero = nix::libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
     let _ = nix::sys::socket::setsockopt(&reset, linger, &zero);
     drop(reset);
     std::thread::sleep(Duration::from_millis(200));

@@ -81,7 +81,11 @@ fn lab03_child_closes_the_listener() {
     let server = start("echo-server", &["--model", "fork"]);
     let mut client = connect(&server).expect("connect");
     round_trip(&mut client, b"hello\n", 6);
-    let port: u16 = server.addr.rsplit_once(':').and_then(|(_, p)| p.parse().ok()).unwrap_or(0);
+    let port: u16 = server
+        .addr
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse().ok())
+        .unwrap_or(0);
     steps.step("the child's descriptors (ls -l /proc/CHILD/fd): is the listening socket among them?");
     let listener = listener_inode(port);
     let children = tests::child_pids(server.pid());

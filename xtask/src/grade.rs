@@ -120,7 +120,18 @@ pub fn run(lab: &Lab, env: &Env) -> Report {
     }
     let test = ["test", "-p", "tests", "--test", &target, "--", "--test-threads", "2"];
     let limit = time_limit();
-    let (stdout, stderr, success, timed_out) = match run_bounded(env.cargo(&test), limit) {
+    // Where each failed check also writes its report (kept when the run is stopped).
+    let failures = env
+        .target_dir
+        .clone()
+        .unwrap_or_else(|| env.root.join("target"))
+        .join("lab-failures")
+        .join(&target);
+    let _ = std::fs::remove_dir_all(&failures);
+    let _ = std::fs::create_dir_all(&failures);
+    let mut cmd = env.cargo(&test);
+    cmd.env("LAB_FAILURE_DIR", &failures);
+    let (stdout, stderr, success, timed_out) = match run_bounded(cmd, limit) {
         Ok(run) => run,
         Err(e) => return fail_all(format!("cannot run cargo test: {e}")),
     };
@@ -145,7 +156,9 @@ pub fn run(lab: &Lab, env: &Env) -> Report {
                     limit.as_secs()
                 )
             } else if timed_out && !stdout.contains(&format!("---- {} stdout ----", c.test)) {
-                "failed (its details were lost: the run was stopped at the time limit)".to_string()
+                std::fs::read_to_string(failures.join(format!("{}.txt", c.test))).unwrap_or_else(|_| {
+                    "failed (its details were lost: the run was stopped at the time limit)".to_string()
+                })
             } else if !ran {
                 format!("no test named {} ran (tests/tests/{target}.rs)", c.test)
             } else {

@@ -292,3 +292,41 @@ fn registry_crates(root: &Path) -> Result<HashSet<String>, String> {
 fn built(report: &grade::Report) -> bool {
     report.error.as_deref().map_or(true, |e| !e.starts_with("build failed"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Check;
+    use std::path::PathBuf;
+
+    fn lab(number: u32, wrongs: usize) -> Lab {
+        Lab {
+            number,
+            dir: PathBuf::from("labs/99-x"),
+            title: String::new(),
+            build: Vec::new(),
+            checks: vec![Check {
+                test: "lab99_x".into(),
+                points: 1,
+                what: String::new(),
+            }],
+            wrongs: (0..wrongs)
+                .map(|i| WrongCase {
+                    name: format!("w{i}"),
+                    how: Wrong::Bug(format!("b{i}")),
+                    expect: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_sample_is_one_wrong_solution_that_changes_with_the_commit() {
+        let five = lab(3, 5);
+        let picks: HashSet<String> = (0..20).map(|seed| chosen(&five, false, seed)[0].name.clone()).collect();
+        assert_eq!(picks.len(), 5, "every wrong solution is chosen for some commit");
+        assert!((0..20).all(|seed| chosen(&five, false, seed).len() == 1));
+        assert_eq!(chosen(&five, true, 7).len(), 5);
+        assert!(chosen(&lab(3, 0), false, 7).is_empty());
+    }
+}

@@ -26,7 +26,7 @@ pub fn side_by_side(check: &'static str, model: &str) {
     steps.step(&format!("start echo-server --model {model}"));
     let server = start("echo-server", &["--model", model]);
     steps.step("connect ten clients and keep them open");
-    let mut clients: Vec<_> = (0..10).filter_map(|_| connect(&server).ok()).collect();
+    let mut clients: Vec<_> = (0..10).map_while(|_| connect(&server).ok()).collect();
     steps.expect(
         clients.len() == 10,
         "10 connects",

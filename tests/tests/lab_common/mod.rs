@@ -14,31 +14,46 @@ use std::time::Duration;
 use tests::Server;
 
 /// A check's numbered steps; each is printed (libtest shows them when the check fails).
+/// When the grader sets `LAB_FAILURE_DIR`, a failure is also written to `DIR/CHECK.txt` with
+/// the steps so far: a run stopped at its time limit loses libtest's report, not this.
 pub struct Steps {
     check: &'static str,
     n: u32,
+    log: String,
 }
 
 impl Steps {
     pub fn new(check: &'static str) -> Steps {
         println!("{check}");
-        Steps { check, n: 0 }
+        Steps {
+            check,
+            n: 0,
+            log: String::new(),
+        }
     }
 
     /// Announce the next step.
     pub fn step(&mut self, what: &str) {
         self.n += 1;
-        println!("  step {}: {what}", self.n);
+        let line = format!("  step {}: {what}", self.n);
+        println!("{line}");
+        self.log.push_str(&line);
+        self.log.push('\n');
     }
 
     /// Fail the current step unless `ok`, with the expected-versus-actual explanation.
     #[track_caller]
     pub fn expect(&self, ok: bool, sent: &str, got: &str, expected: &str, rule: &str) {
         if !ok {
-            panic!(
+            let failure = format!(
                 "\n{} failed at step {}\n  sent:     {sent}\n  received: {got}\n  expected: {expected}\n  why:      {rule}\n",
                 self.check, self.n
             );
+            if let Some(dir) = std::env::var_os("LAB_FAILURE_DIR") {
+                let file = std::path::Path::new(&dir).join(format!("{}.txt", self.check));
+                let _ = std::fs::write(file, format!("{}{failure}", self.log));
+            }
+            panic!("{failure}");
         }
     }
 }
@@ -120,7 +135,12 @@ impl LabServer {
             Ok(None) => {}
             // The check stopped it itself (SIGTERM, SIGINT) or it ended on purpose.
             Ok(Some(status)) if !crashed(&status) => return Ok(()),
-            Ok(Some(status)) => return Err(format!("the server crashed ({status})")),
+            Ok(Some(status)) => {
+                return Err(format!(
+                    "the server ended by itself ({status}) although nobody stopped it: an error \
+                     returned with `?` from the accept loop, or a crash"
+                ))
+            }
             Err(e) => return Err(format!("cannot wait for the server: {e}")),
         }
         let deadline = std::time::Instant::now() + Duration::from_secs(3);
@@ -192,10 +212,11 @@ pub fn panic_in(log: &str) -> Option<String> {
     Some(text)
 }
 
-/// A crash rather than an exit: a Rust panic's status 101, or a fatal signal.
+/// An end the check did not ask for: a failure status (a Rust panic's 101, an error
+/// returned from main) or a fatal signal; SIGINT, SIGTERM and SIGKILL are the checks' own.
 fn crashed(status: &std::process::ExitStatus) -> bool {
     use std::os::unix::process::ExitStatusExt;
-    status.code() == Some(101) || matches!(status.signal(), Some(4 | 6 | 7 | 8 | 11))
+    !status.success() && !matches!(status.signal(), Some(2 | 9 | 15))
 }
 
 /// One exchange a healthy `name` server answers (echo: a line; chat: the welcome; HTTP: a
@@ -241,9 +262,16 @@ pub fn num(result: &HashMap<String, String>, key: &str) -> u64 {
     result.get(key).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
-/// Connect with short timeouts: a stuck server fails the step instead of hanging it.
+/// Connect with short timeouts (a full accept queue drops SYNs: connect(2) alone would wait
+/// minutes): a stuck server fails the step instead of hanging it.
 pub fn connect(server: &Server) -> std::io::Result<TcpStream> {
-    let stream = TcpStream::connect(&server.addr)?;
+    use std::net::ToSocketAddrs;
+    let addr = server
+        .addr
+        .to_socket_addrs()?
+        .next()
+        .ok_or(std::io::ErrorKind::InvalidInput)?;
+    let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
     stream.set_write_timeout(Some(Duration::from_secs(5)))?;
     Ok(stream)
@@ -307,15 +335,29 @@ pub fn expect_stream(
     if corrupted > 0 {
         got += &format!(" (the first at offset {})", r.get("first_corrupt").map_or("?", |s| s));
     }
-    if r.get("stalled").is_some_and(|s| s == "true") {
+    let ending = r.get("ending").map_or("", String::as_str);
+    let stalled = ending == "stalled";
+    if stalled {
         got += &format!("; the server stopped answering after {received} bytes (nothing for 3 s)");
+    } else if ending == "reset" {
+        got += "; the connection was reset (RST)";
     }
-    let why = if corrupted > 0 { why_corrupt } else { why_lost };
+    let why = if corrupted > 0 {
+        why_corrupt
+    } else if stalled && lost == 0 {
+        "every byte came back but the connection never closed: read() returning 0 is the \
+         client's FIN (the client is done), the server must then close its side"
+    } else if lost > 0 && !stalled {
+        "the server closed the connection with bytes still to echo: WouldBlock (EAGAIN) is \
+         not an error, it means \"nothing more for now, wait for the next readiness event\""
+    } else {
+        why_lost
+    };
     steps.expect(
-        received == bytes && lost == 0 && corrupted == 0,
+        received == bytes && lost == 0 && corrupted == 0 && !stalled,
         &format!("{bytes} bytes"),
         &got,
-        "every byte back, the same bytes, in order: 0 lost, 0 corrupted",
+        "every byte back, the same bytes, in order: 0 lost, 0 corrupted, then EOF",
         why,
     );
 }

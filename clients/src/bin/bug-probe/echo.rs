@@ -79,6 +79,7 @@ pub fn big_echo(addr: &str, bytes: u64, read_delay: Duration, idle: Duration) ->
         ("corrupted", end.corrupted.to_string()),
         ("first_corrupt", first),
         ("stalled", (end.ending == STALLED).to_string()),
+        ("ending", end.ending.split(':').next().unwrap_or("").to_string()),
     ]);
     Ok(())
 }
