@@ -10,8 +10,9 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 use tests::Server;
 
-/// `--idle-kick 4`: the warning comes after 2 s of silence, the kick 2 s later.
-const KICK: &str = "4";
+/// `--idle-kick 5`: the warning comes after 3 s of silence, the kick 2 s later. An odd
+/// delay, so that `after - warning` (3 s) and `warning` (2 s) differ.
+const KICK: &str = "5";
 const WARNING: &str = "* you will be disconnected in 2 s";
 
 struct Member {
@@ -37,6 +38,22 @@ impl Member {
             Ok(0) | Err(_) => None,
             Ok(_) => Some(line.trim_end().to_string()),
         }
+    }
+
+    /// Send `/list` every 300 ms for `how_long`: the lines other than its answer, and
+    /// whether the server closed the connection meanwhile.
+    fn keep_talking(&mut self, how_long: Duration) -> (Vec<String>, bool) {
+        let started = Instant::now();
+        let mut seen = Vec::new();
+        while started.elapsed() < how_long {
+            let _ = self.writer.write_all(b"/list\n");
+            let (lines, eof) = self.lines_until_quiet(Duration::from_millis(300));
+            seen.extend(lines.into_iter().filter(|l| l != "* members: guest-1"));
+            if eof {
+                return (seen, true);
+            }
+        }
+        (seen, false)
     }
 
     /// Every line until EOF or a read timeout.
@@ -100,12 +117,13 @@ fn lab12_idle_member_warned_then_kicked() {
         let warned = warned_at.unwrap_or_default().as_secs_f64();
         let kicked = kicked_at.as_secs_f64();
         steps.expect(
-            (1.5..3.5).contains(&warned) && (3.5..6.0).contains(&kicked),
+            (2.5..4.0).contains(&warned) && (4.5..7.0).contains(&kicked),
             &format!("nothing from guest-1 for {KICK} s"),
             &format!("the warning after {warned:.1} s, the kick after {kicked:.1} s"),
-            "the warning after 2 s of silence, the kick 2 s later (4 s)",
-            "--idle-kick 4 warns `warning` seconds before the kick: set_timer(after - warning, \
-             WARN), then, when it fires, set_timer(warning, KICK) (not after, not after + warning)",
+            "the warning after 3 s of silence, the kick 2 s later (5 s)",
+            "--idle-kick 5 warns `warning` (2 s) before the kick: set_timer(after - warning, \
+             WARN), then, when it fires, set_timer(warning, KICK) (not after, not after + \
+             warning, not warning then warning)",
         );
         steps.step(&format!("[{model}] guest-2 is told why guest-1 left"));
         let (lines, _) = talker.lines_until_quiet(Duration::from_millis(500));
@@ -131,19 +149,7 @@ fn lab12_active_member_never_warned() {
         steps.step(&format!(
             "[{model}] guest-1 sends a line every 300 ms for 6 s (longer than {KICK} s)"
         ));
-        let started = Instant::now();
-        let mut seen = Vec::new();
-        let mut closed = false;
-        while started.elapsed() < Duration::from_secs(6) {
-            let _ = active.writer.write_all(b"/list\n");
-            let (lines, eof) = active.lines_until_quiet(Duration::from_millis(300));
-            seen.extend(lines);
-            if eof {
-                closed = true;
-                break;
-            }
-        }
-        seen.retain(|l| l != "* members: guest-1");
+        let (seen, closed) = active.keep_talking(Duration::from_secs(6));
         steps.expect(
             !closed && seen.is_empty(),
             "/list every 300 ms",
@@ -193,19 +199,7 @@ fn lab12_member_who_speaks_after_the_warning_stays() {
     let got = member.line().unwrap_or_else(|| "(EOF or nothing in 8 s)".into());
     steps.expect(got == WARNING, "nothing", &got, WARNING, "the member is warned first");
     steps.step("answer at once, then send `/list` every 300 ms for 3 s (past the kick time)");
-    let started = Instant::now();
-    let mut seen = Vec::new();
-    let mut closed = false;
-    while started.elapsed() < Duration::from_secs(3) {
-        let _ = member.writer.write_all(b"/list\n");
-        let (lines, eof) = member.lines_until_quiet(Duration::from_millis(300));
-        seen.extend(lines);
-        if eof {
-            closed = true;
-            break;
-        }
-    }
-    seen.retain(|l| l != "* members: guest-1");
+    let (seen, closed) = member.keep_talking(Duration::from_secs(3));
     steps.expect(
         !closed && seen.is_empty(),
         "a line right after the warning, then one every 300 ms",

@@ -64,8 +64,9 @@ fn missed_fd_why(model: &str, highest: bool) -> String {
     }
 }
 
-/// 4 MiB in one burst, read 300 ms late: the server's writes come up short, so WRITABLE
-/// must be asked for and reported for the rest to leave.
+/// 16 MiB in one burst (more than the kernel buffers of both ends hold), read 300 ms late:
+/// the server's writes come up short, so WRITABLE must be asked for and reported for the rest
+/// to leave.
 pub fn burst(check: &'static str, model: &str) {
     let mut steps = Steps::new(check);
     steps.step(&format!("start echo-server --model {model}"));
@@ -73,7 +74,7 @@ pub fn burst(check: &'static str, model: &str) {
     expect_stream(
         &mut steps,
         &server,
-        4 << 20,
+        16 << 20,
         300,
         &format!(
             "the echo stopped short: when a write comes up short the rest waits for WRITABLE; \

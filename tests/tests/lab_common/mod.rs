@@ -160,15 +160,14 @@ impl LabServer {
         }
     }
 
-    /// The share of one core the server's process (all its threads) used over `window`
-    /// (utime + stime of /proc/PID/stat).
-    pub fn cpu_percent(&self, window: Duration) -> u64 {
-        let ticks = || cpu_ticks(self.server.pid());
-        let before = ticks();
+    /// How much of `window` the server's threads were running or waiting to run, as a
+    /// percentage of one core (see [`busy_ns`]).
+    pub fn busy_percent(&self, window: Duration) -> u64 {
+        let before = busy_ns(self.server.pid());
         let started = std::time::Instant::now();
         std::thread::sleep(window);
-        let used = ticks().saturating_sub(before) as f64 / 100.0; // USER_HZ is 100 on Linux
-        (used * 100.0 / started.elapsed().as_secs_f64()).round() as u64
+        let busy = busy_ns(self.server.pid()).saturating_sub(before) as f64;
+        (busy / 1e7 / started.elapsed().as_secs_f64()).round() as u64
     }
 }
 
@@ -176,12 +175,12 @@ impl Steps {
     /// With nothing to do, the server must sleep in its wait (select, poll, epoll_wait,
     /// accept, read): measured over one second of silence.
     pub fn expect_idle(&mut self, server: &LabServer) {
-        self.step("leave the server idle for 1 s and measure its CPU time (/proc/PID/stat)");
-        let used = server.cpu_percent(Duration::from_secs(1));
+        self.step("leave the server idle for 1 s and measure how long it was not asleep (/proc/PID/task/*/schedstat)");
+        let busy = server.busy_percent(Duration::from_secs(1));
         self.expect(
-            used < 30,
+            busy < 30,
             "nothing, for 1 s",
-            &format!("the server used {used} % of a core while idle"),
+            &format!("the server used {busy} % of a core while idle (running or ready to run)"),
             "about 0 %: asleep in its wait",
             "a busy loop: the wait must block while nothing is ready (a zero timeout, an \
              interest that is always ready such as WRITABLE with nothing to write, or a retry \
@@ -190,14 +189,21 @@ impl Steps {
     }
 }
 
-/// utime + stime of process `pid`, in clock ticks (0 once it is gone).
-pub fn cpu_ticks(pid: i32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // The command name is in parentheses and may hold spaces: fields count from after it.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
-    field(11) + field(12) // utime and stime: fields 14 and 15 of proc(5)
+/// Nanoseconds the threads of `pid` spent on a CPU or waiting for one, so far (the first two
+/// fields of each `/proc/PID/task/TID/schedstat`). Unlike CPU time, this does not depend on
+/// how busy the machine is: a thread that never sleeps counts the whole wall time.
+pub fn busy_ns(pid: i32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .map(|stat| {
+            let mut fields = stat.split_whitespace().map(|f| f.parse::<u64>().unwrap_or(0));
+            fields.next().unwrap_or(0) + fields.next().unwrap_or(0)
+        })
+        .sum()
 }
 
 /// The first panic in a server's stderr: the `panicked at FILE:LINE:COL:` line and its message.
