@@ -193,6 +193,26 @@ fn lab11_reset_binary_frame() {
         "SAMPLE value 0",
         "the three encodings share one store",
     );
+    steps.step("metrics-client --encoding binary ADDR PORT reset hits (the frame written by write_reset)");
+    let (host, port) = server.addr.rsplit_once(':').unwrap_or_default();
+    let (status, out, err) = tests::run_client(
+        "metrics-client",
+        &["--encoding", "binary", host, port, "reset", "hits"],
+        b"",
+    );
+    steps.expect(
+        status.success() && out.trim() == "OK reset hits",
+        "RESET hits, encoded by the server's own codec",
+        &format!(
+            "exit {:?}, stdout {:?}, stderr {:?}",
+            status.code(),
+            out.trim(),
+            err.trim()
+        ),
+        "exit 0, `OK reset hits`",
+        "the client speaks through the same codec: Message::write_payload writes a RESET's \
+         payload with write_reset (name str8), which read_reset must read back",
+    );
 }
 
 #[test]

@@ -7,12 +7,14 @@
 //! cargo xtask grade [--json]   every lab, one table (on a branch lab-NN: lab N only)
 //! cargo xtask proofs [N] [--full]  CI: reference full marks; starter and wrong solutions below
 //! cargo xtask regions N        where lab N's regions are
+//! cargo xtask mutants N [--sample K]  mutation testing of lab N's regions (cargo-mutants)
 //! ```
 //!
 //! Exit status: 0 at full marks (or proofs all hold), 1 below, 2 on a usage or setup error.
 
 mod grade;
 mod manifest;
+mod mutants;
 mod proofs;
 mod regions;
 
@@ -22,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 const USAGE: &str =
-    "usage: cargo xtask start N | tree N DIR | check N | grade [--json] | proofs [N] [--full] | regions N";
+    "usage: cargo xtask start N | tree N DIR | check N | grade [--json] | proofs [N] [--full] | regions N | mutants N [--sample K]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -101,6 +103,15 @@ fn run(args: &[String]) -> Result<bool, String> {
             let full = args.iter().any(|a| a == "--full");
             let only = args.iter().skip(1).find_map(|n| n.parse().ok());
             proofs::run(&root, only, full)
+        }
+        Some("mutants") => {
+            let lab = manifest::find(&root, number(1)?)?;
+            let sample = args
+                .iter()
+                .position(|a| a == "--sample")
+                .and_then(|i| args.get(i + 1))
+                .and_then(|k| k.parse().ok());
+            mutants::run(&root, &lab, sample)
         }
         Some("regions") => {
             let lab = manifest::find(&root, number(1)?)?;
