@@ -1,8 +1,8 @@
 //! `cargo xtask mutants N`: mutation testing of lab N's regions, with the lab's grader as the
 //! test. `cargo mutants --list --json` (the cargo-mutants tool) writes the mutants of the
 //! files holding the regions, each with its diff; those inside a region's body are applied
-//! one at a time to a copy of the tree (`target/labs/mutants-tree`, built into the proofs'
-//! target directory) and graded.
+//! one at a time to a copy of the tree (`target/labs/mutants-tree`, with its own target
+//! directory, so that it may run beside the proofs) and graded.
 //! A mutant is caught when the grader gives less than full marks, unviable when it does not
 //! build, missed otherwise. Every missed mutant must be listed, with a one-line reason (an
 //! equivalent mutant), in `labs/NN-name/mutants-allowed.txt`:
@@ -38,10 +38,14 @@ pub fn run(root: &Path, lab: &Lab, limit: Option<usize>) -> Result<bool, String>
         mutants = mutants.into_iter().step_by(step).take(n).collect();
     }
     let allowed = allowed(root, lab)?;
+    // A tree and a target directory of its own: the binaries of a target directory are
+    // named for the binary alone, so sharing the proofs' would let one overwrite the other's.
     let tree = root.join("target/labs/mutants-tree");
+    let target = root.join("target/labs/mutants-target");
+    proofs::seed_target_dir(root, &target)?;
     let copy = Env {
         root: tree.clone(),
-        target_dir: Some(root.join("target/labs/target")),
+        target_dir: Some(target),
         ..Env::default()
     };
     let (mut caught, mut unviable, mut missed, mut excused) = (0, 0, Vec::new(), 0);

@@ -226,7 +226,7 @@ pub fn sync(src: &Path, dst: &Path) -> Result<(), String> {
 }
 
 /// Hard-link the registry crates of `root/target/debug` into `target/debug`, once.
-fn seed_target_dir(root: &Path, target: &Path) -> Result<(), String> {
+pub fn seed_target_dir(root: &Path, target: &Path) -> Result<(), String> {
     let from = root.join("target/debug");
     let to = target.join("debug");
     if to.exists() || !from.exists() {
