@@ -354,8 +354,9 @@ pub fn expect_stream(
         "every byte came back but the connection never closed: read() returning 0 is the \
          client's FIN (the client is done), the server must then close its side"
     } else if lost > 0 && !stalled {
-        "the server closed the connection with bytes still to echo: WouldBlock (EAGAIN) is \
-         not an error, it means \"nothing more for now, wait for the next readiness event\""
+        "the server closed the connection with bytes still to echo: a short write is normal, \
+         what it left must wait in the outbox for WRITABLE; and WouldBlock (EAGAIN) is not an \
+         error, it means \"nothing more for now, wait for the next readiness event\""
     } else {
         why_lost
     };
