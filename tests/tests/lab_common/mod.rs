@@ -102,6 +102,7 @@ impl std::ops::DerefMut for LabServer {
 
 impl Drop for LabServer {
     fn drop(&mut self) {
+        let _reap = KillDescendants(self.server.pid());
         if std::thread::panicking() {
             let log = self.server.stderr_so_far();
             let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -115,6 +116,20 @@ impl Drop for LabServer {
         }
         if let Err(problem) = self.health() {
             panic!("\nafter the checks: {problem}\n");
+        }
+    }
+}
+
+/// Kills every descendant of a server when dropped, before the server itself goes: a fork
+/// server's children (or a wrong one's extra servers) must not outlive the check.
+struct KillDescendants(i32);
+
+impl Drop for KillDescendants {
+    fn drop(&mut self) {
+        let mut pending = tests::child_pids(self.0);
+        while let Some(pid) = pending.pop() {
+            pending.extend(tests::child_pids(pid));
+            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL);
         }
     }
 }
