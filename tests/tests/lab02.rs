@@ -26,6 +26,91 @@ fn lab02_listens_and_echoes() {
 }
 
 #[test]
+fn lab02_client_done_gets_eof_and_the_server_goes_on() {
+    let mut steps = Steps::new("lab02_client_done_gets_eof_and_the_server_goes_on");
+    steps.step("start echo-server --model iterative");
+    let server = start("echo-server", &["--model", "iterative"]);
+    steps.step("a client echoes `one`, half-closes (shutdown SHUT_WR) and waits for the server's EOF");
+    let mut c = connect(&server).expect("connect");
+    round_trip(&mut c, b"one\n", 4);
+    let _ = c.shutdown(std::net::Shutdown::Write);
+    let _ = c.set_read_timeout(Some(Duration::from_secs(2)));
+    let eof = matches!(c.read(&mut [0u8; 64]), Ok(0));
+    steps.expect(
+        eof,
+        "`one`, then FIN",
+        "no EOF within 2 s: the client never sees EOF",
+        "EOF: the server closes its socket once the client is done",
+        "when serve returns, drop (close) the client's socket before accepting the next: kept \
+         open, the client never sees EOF and the server leaks one descriptor per client",
+    );
+    steps.step("a second client connects, sends a line, then resets (SO_LINGER 0, close)");
+    let reset = connect(&server).expect("connect");
+    let _ = std::io::Write::write_all(&mut &reset, b"bye\n");
+    std::thread::sleep(Duration::from_millis(100));
+    let linger = nix::sys::socket::sockopt::Linger;
+    let zero = nix::libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    let _ = nix::sys::socket::setsockopt(&reset, linger, &zero);
+    drop(reset);
+    std::thread::sleep(Duration::from_millis(200));
+    steps.step("a third client must still be served");
+    let got = connect(&server).map(|mut c| round_trip(&mut c, b"three\n", 6));
+    let got = got.unwrap_or_else(|e| format!("connect: {e}"));
+    steps.expect(
+        got == "\"three\\n\"",
+        "\"three\\n\"",
+        &got,
+        "\"three\\n\"",
+        "a client that resets (ECONNRESET) is an ordinary event: log the session's error and go \
+         on accepting; propagating it with `?` ends the loop and the server with it",
+    );
+}
+
+#[test]
+fn lab02_listens_on_ipv6() {
+    let mut steps = Steps::new("lab02_listens_on_ipv6");
+    steps.step("echo-server --model iterative --listen [::1]:0");
+    let mut child = std::process::Command::new(tests::bin("echo-server"))
+        .args(["--model", "iterative", "--listen", "[::1]:0"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn echo-server");
+    let lines = tests::output_lines(&mut child);
+    let mut said = Vec::new();
+    let addr = loop {
+        match lines.recv_timeout(Duration::from_secs(5)) {
+            Ok(line) => match line.strip_prefix("listening on ") {
+                Some(addr) => break Some(addr.to_string()),
+                None => said.push(line),
+            },
+            Err(_) => break None,
+        }
+    };
+    let got = addr.as_deref().map(|addr| match std::net::TcpStream::connect(addr) {
+        Ok(mut c) => {
+            let _ = c.set_read_timeout(Some(Duration::from_secs(5)));
+            round_trip(&mut c, b"six\n", 4)
+        }
+        Err(e) => format!("connect {addr}: {e}"),
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    steps.expect(
+        got.as_deref() == Some("\"six\\n\""),
+        "\"six\\n\" to [::1]",
+        &got.unwrap_or_else(|| format!("no `listening on` line; the server said {said:?}")),
+        "`listening on [::1]:PORT`, then the echo",
+        "an IPv6 address needs an AF_INET6 socket: choose the family from the address \
+         (AddressFamily::Inet6 when it is not IPv4), or bind(2) fails",
+    );
+}
+
+#[test]
 fn lab02_second_client_waits_in_the_backlog() {
     let mut steps = Steps::new("lab02_second_client_waits_in_the_backlog");
     steps.step("start echo-server --model iterative");

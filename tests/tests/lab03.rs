@@ -22,16 +22,90 @@ fn fifty_clients(steps: &mut Steps, server: &tests::Server) {
             }
             Err(e) => format!("connect failed: {e}"),
         };
-        steps.expect(
-            got == format!("{line:?}"),
-            &format!("{line:?}"),
-            &got,
-            "the same line back",
-            "the child serves the client: fork(2) returns 0 in the child, which must serve then _exit",
-        );
+        let ok = got == format!("{line:?}");
+        let why = if !ok && blocked_in_wait(server.pid()) {
+            format!(
+                "the parent is blocked in waitpid (/proc/PID/wchan: do_wait) while {i} earlier \
+                 clients are still connected, so nobody accepts client {i}: a waitpid without \
+                 WNOHANG waits for a child to exit; reap with waitpid(-1, WNOHANG) and go back \
+                 to accept at once"
+            )
+        } else {
+            "the child serves the client: fork(2) returns 0 in the child, which must serve then \
+             _exit"
+                .to_string()
+        };
+        steps.expect(ok, &format!("{line:?}"), &got, "the same line back", &why);
     }
     steps.step("close the 50 clients at once");
     drop(clients);
+}
+
+/// Is `pid` asleep in wait4/waitpid? (`/proc/PID/wchan` names the kernel function.)
+fn blocked_in_wait(pid: i32) -> bool {
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap_or_default();
+    wchan.contains("do_wait") || wchan.contains("wait4") || wchan.contains("waitid")
+}
+
+/// Inodes of the sockets `pid` holds (`/proc/PID/fd/N -> socket:[INODE]`).
+fn socket_inodes(pid: i32) -> Vec<u64> {
+    let Ok(entries) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| std::fs::read_link(e.path()).ok())
+        .filter_map(|target| {
+            let t = target.to_string_lossy().into_owned();
+            t.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
+        })
+        .collect()
+}
+
+/// The inode of the socket listening on TCP `port` (/proc/net/tcp, state 0A = LISTEN).
+fn listener_inode(port: u16) -> Option<u64> {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    table.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let local_port = fields.get(1)?.rsplit_once(':')?.1;
+        let listening = *fields.get(3)? == "0A";
+        (listening && u16::from_str_radix(local_port, 16).ok()? == port).then(|| fields.get(9)?.parse().ok())?
+    })
+}
+
+#[test]
+fn lab03_child_closes_the_listener() {
+    let mut steps = Steps::new("lab03_child_closes_the_listener");
+    steps.step("start echo-server --model fork; one client connects and echoes");
+    let server = start("echo-server", &["--model", "fork"]);
+    let mut client = connect(&server).expect("connect");
+    round_trip(&mut client, b"hello\n", 6);
+    let port: u16 = server
+        .addr
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse().ok())
+        .unwrap_or(0);
+    steps.step("the child's descriptors (ls -l /proc/CHILD/fd): is the listening socket among them?");
+    let listener = listener_inode(port);
+    let children = tests::child_pids(server.pid());
+    let holders: Vec<i32> = children
+        .iter()
+        .copied()
+        .filter(|&c| listener.is_some_and(|l| socket_inodes(c).contains(&l)))
+        .collect();
+    steps.expect(
+        listener.is_some() && !children.is_empty() && holders.is_empty(),
+        "one client connected",
+        &format!(
+            "listener socket:[{}]; children {children:?}; children holding it: {holders:?}",
+            listener.map_or("?".into(), |l| l.to_string())
+        ),
+        "a child holding only its client's socket",
+        "after fork the child holds a copy of every descriptor: it must close the listener \
+         first (drop the acceptor), or it keeps the port open after the server stops and may \
+         accept clients it will never serve",
+    );
 }
 
 #[test]

@@ -245,3 +245,56 @@ fn lab09_kick_and_topic_in_json() {
         expect_json(&steps, &mut op, sent, json!({"status":"ok"}));
     }
 }
+
+#[test]
+fn lab09_kick_refusals_and_names() {
+    let mut steps = Steps::new("lab09_kick_refusals_and_names");
+    steps.step("start chat-server --model epoll; guest-1 (the operator), guest-2, guest-3 join");
+    let server = start("chat-server", &["--model", "epoll"]);
+    let mut op = Member::join(&server, &steps);
+    let mut bob = Member::join(&server, &steps);
+    op.line(); // * guest-2 joined
+    let mut carol = Member::join(&server, &steps);
+    op.line(); // * guest-3 joined
+    bob.line(); // * guest-3 joined
+    steps.step("guest-1 sends `/kick zed` (nobody has that name)");
+    op.send("/kick zed");
+    expect_line(
+        &steps,
+        &mut op,
+        "/kick zed",
+        "! no such member: zed",
+        "an unknown name is an error line to the asker, and the room goes on: look the name \
+         up with self.owners.get (an index, owners[&key], panics on a missing key)",
+    );
+    steps.step("guest-1 sends `/kick guest-1` (itself)");
+    op.send("/kick guest-1");
+    expect_line(
+        &steps,
+        &mut op,
+        "/kick guest-1",
+        "! you cannot kick yourself",
+        "the statement's third refusal: compare the victim with the asker (victim == id) \
+         before any delivery",
+    );
+    steps.step("guest-1 sends `/kick Guest-3` (another case)");
+    op.send("/kick Guest-3");
+    expect_line(
+        &steps,
+        &mut carol,
+        "/kick Guest-3",
+        "* you were kicked by guest-1",
+        "nicks are case-insensitive: look the name up with nick::key(&target), the key \
+         self.owners is indexed by",
+    );
+    steps.step("guest-1 asks `/list`");
+    op.line(); // * guest-3 left (kicked by guest-1)
+    op.send("/list");
+    expect_line(
+        &steps,
+        &mut op,
+        "/list",
+        "* members: guest-1, guest-2",
+        "only the victim left",
+    );
+}

@@ -125,14 +125,19 @@ fn lab11_reset_in_text() {
             "\"OK hits counter 0 0 requests served\" / \"OK hits 2\"",
             "RESET sets the value and the timestamp to 0 and keeps the kind and the doc",
         );
-        steps.step(&format!("[{model}] RESET with a bad argument, then an unknown metric"));
+        steps.step(&format!(
+            "[{model}] RESET without a name, with a word too many, then an unknown metric"
+        ));
         let bare = c.ask("RESET");
+        let extra = c.ask("RESET hits now");
         let unknown = c.ask("RESET nope");
         steps.expect(
-            bare.starts_with("ERR bad-command") && unknown.starts_with("ERR unknown-metric"),
-            "RESET / RESET nope",
-            &format!("{bare:?} / {unknown:?}"),
-            "ERR bad-command … / ERR unknown-metric …",
+            bare.starts_with("ERR bad-command")
+                && extra.starts_with("ERR bad-command")
+                && unknown.starts_with("ERR unknown-metric"),
+            "RESET / RESET hits now / RESET nope",
+            &format!("{bare:?} / {extra:?} / {unknown:?}"),
+            "ERR bad-command … / ERR bad-command … / ERR unknown-metric …",
             "a command with a missing argument or an unknown name is refused, the connection stays",
         );
     }
@@ -187,6 +192,26 @@ fn lab11_reset_binary_frame() {
         &got,
         "SAMPLE value 0",
         "the three encodings share one store",
+    );
+    steps.step("metrics-client --encoding binary ADDR PORT reset hits (the frame written by write_reset)");
+    let (host, port) = server.addr.rsplit_once(':').unwrap_or_default();
+    let (status, out, err) = tests::run_client(
+        "metrics-client",
+        &["--encoding", "binary", host, port, "reset", "hits"],
+        b"",
+    );
+    steps.expect(
+        status.success() && out.trim() == "OK reset hits",
+        "RESET hits, encoded by the server's own codec",
+        &format!(
+            "exit {:?}, stdout {:?}, stderr {:?}",
+            status.code(),
+            out.trim(),
+            err.trim()
+        ),
+        "exit 0, `OK reset hits`",
+        "the client speaks through the same codec: Message::write_payload writes a RESET's \
+         payload with write_reset (name str8), which read_reset must read back",
     );
 }
 

@@ -10,8 +10,9 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 use tests::Server;
 
-/// `--idle-kick 4`: the warning comes after 2 s of silence, the kick 2 s later.
-const KICK: &str = "4";
+/// `--idle-kick 5`: the warning comes after 3 s of silence, the kick 2 s later. An odd
+/// delay, so that `after - warning` (3 s) and `warning` (2 s) differ.
+const KICK: &str = "5";
 const WARNING: &str = "* you will be disconnected in 2 s";
 
 struct Member {
@@ -37,6 +38,22 @@ impl Member {
             Ok(0) | Err(_) => None,
             Ok(_) => Some(line.trim_end().to_string()),
         }
+    }
+
+    /// Send `/list` every 300 ms for `how_long`: the lines other than its answer, and
+    /// whether the server closed the connection meanwhile.
+    fn keep_talking(&mut self, how_long: Duration) -> (Vec<String>, bool) {
+        let started = Instant::now();
+        let mut seen = Vec::new();
+        while started.elapsed() < how_long {
+            let _ = self.writer.write_all(b"/list\n");
+            let (lines, eof) = self.lines_until_quiet(Duration::from_millis(300));
+            seen.extend(lines.into_iter().filter(|l| l != "* members: guest-1"));
+            if eof {
+                return (seen, true);
+            }
+        }
+        (seen, false)
     }
 
     /// Every line until EOF or a read timeout.
@@ -69,15 +86,20 @@ fn lab12_idle_member_warned_then_kicked() {
         steps.step(&format!("[{model}] read guest-1's lines until its connection closes"));
         let mut seen = Vec::new();
         let mut closed = false;
+        let mut warned_at = None;
         while started.elapsed() < Duration::from_secs(10) {
             let _ = talker.writer.write_all(b"tick\n");
             let (lines, eof) = silent.lines_until_quiet(Duration::from_millis(300));
+            if warned_at.is_none() && lines.iter().any(|l| l == WARNING) {
+                warned_at = Some(started.elapsed());
+            }
             seen.extend(lines);
             if eof {
                 closed = true;
                 break;
             }
         }
+        let kicked_at = started.elapsed();
         seen.retain(|l| l != "[guest-2] tick" && l != "* guest-2 joined");
         steps.expect(
             closed && seen == [WARNING],
@@ -90,6 +112,18 @@ fn lab12_idle_member_warned_then_kicked() {
             "set_timer(after - warning, WARN) when the member joins; when WARN fires, send the \
              warning and set_timer(warning, KICK); when KICK fires, leave the room and close \
              (reactor/src/timer.rs: the earliest deadline is the timeout of the next epoll_wait)",
+        );
+        steps.step(&format!("[{model}] when did the warning and the kick come?"));
+        let warned = warned_at.unwrap_or_default().as_secs_f64();
+        let kicked = kicked_at.as_secs_f64();
+        steps.expect(
+            (2.5..4.0).contains(&warned) && (4.5..7.0).contains(&kicked),
+            &format!("nothing from guest-1 for {KICK} s"),
+            &format!("the warning after {warned:.1} s, the kick after {kicked:.1} s"),
+            "the warning after 3 s of silence, the kick 2 s later (5 s)",
+            "--idle-kick 5 warns `warning` (2 s) before the kick: set_timer(after - warning, \
+             WARN), then, when it fires, set_timer(warning, KICK) (not after, not after + \
+             warning, not warning then warning)",
         );
         steps.step(&format!("[{model}] guest-2 is told why guest-1 left"));
         let (lines, _) = talker.lines_until_quiet(Duration::from_millis(500));
@@ -115,19 +149,7 @@ fn lab12_active_member_never_warned() {
         steps.step(&format!(
             "[{model}] guest-1 sends a line every 300 ms for 6 s (longer than {KICK} s)"
         ));
-        let started = Instant::now();
-        let mut seen = Vec::new();
-        let mut closed = false;
-        while started.elapsed() < Duration::from_secs(6) {
-            let _ = active.writer.write_all(b"/list\n");
-            let (lines, eof) = active.lines_until_quiet(Duration::from_millis(300));
-            seen.extend(lines);
-            if eof {
-                closed = true;
-                break;
-            }
-        }
-        seen.retain(|l| l != "* members: guest-1");
+        let (seen, closed) = active.keep_talking(Duration::from_secs(6));
         steps.expect(
             !closed && seen.is_empty(),
             "/list every 300 ms",
@@ -162,5 +184,31 @@ fn lab12_warning_in_json() {
         &got,
         want,
         "docs/chat-protocol.md: events in JSON",
+    );
+}
+
+#[test]
+fn lab12_member_who_speaks_after_the_warning_stays() {
+    let mut steps = Steps::new("lab12_member_who_speaks_after_the_warning_stays");
+    steps.step(&format!(
+        "start chat-server --model epoll --idle-kick {KICK}; guest-1 joins"
+    ));
+    let server = start("chat-server", &["--model", "epoll", "--idle-kick", KICK]);
+    let mut member = Member::join(&server);
+    steps.step("stay silent until the warning");
+    let got = member.line().unwrap_or_else(|| "(EOF or nothing in 8 s)".into());
+    steps.expect(got == WARNING, "nothing", &got, WARNING, "the member is warned first");
+    steps.step("answer at once, then send `/list` every 300 ms for 3 s (past the kick time)");
+    let (seen, closed) = member.keep_talking(Duration::from_secs(3));
+    steps.expect(
+        !closed && seen.is_empty(),
+        "a line right after the warning, then one every 300 ms",
+        &format!(
+            "other lines {seen:?}; connection {}",
+            if closed { "closed: kicked" } else { "open" }
+        ),
+        "still connected, no other line",
+        "a line after the warning restarts the countdown too: the pending timer is now the KICK \
+         timer, so keep its key (self.timers) when you set it, and cancel it on activity",
     );
 }

@@ -1,9 +1,20 @@
 //! Grading: build what a lab's checks run (`cargo build`), run its tests
-//! (`cargo test -p tests --test labNN`), read which passed, and print the table and score.
+//! (`cargo test -p tests --test labNN`) within a time limit, read which passed, and print the
+//! table and score. A run that outlives the limit is killed with every server it started (one
+//! process group); the checks that did not finish fail as such, the others keep their result.
 
 use crate::manifest::Lab;
+use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a lab's checks may run, all together (`LAB_TIMEOUT_SECS` to change it).
+fn time_limit() -> Duration {
+    let secs = std::env::var("LAB_TIMEOUT_SECS").ok().and_then(|s| s.parse().ok());
+    Duration::from_secs(secs.unwrap_or(240))
+}
 
 /// Where and how to build: the workspace, an optional target directory and profile, and the
 /// lecture bug to switch on (the wrong solutions that are a `--bug`).
@@ -55,6 +66,16 @@ impl Report {
     pub fn full(&self) -> bool {
         self.error.is_none() && self.earned() == self.lab.total()
     }
+    /// Everything the failed checks said (and the build error): where a wrong solution's
+    /// expected message is looked for.
+    pub fn failure_text(&self) -> String {
+        let mut text = self.error.clone().unwrap_or_default();
+        for o in &self.outcomes {
+            text.push('\n');
+            text.push_str(&o.detail);
+        }
+        text
+    }
 }
 
 /// Build and run lab `lab`'s checks in `env`.
@@ -86,17 +107,36 @@ pub fn run(lab: &Lab, env: &Env) -> Report {
         Err(e) => return fail_all(format!("cannot run cargo: {e}")),
     }
     let target = lab.test_target();
+    let compile = ["test", "--quiet", "-p", "tests", "--test", &target, "--no-run"];
+    match env.cargo(&compile).stdin(Stdio::null()).output() {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => {
+            return fail_all(format!(
+                "the tests did not build:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+        Err(e) => return fail_all(format!("cannot run cargo test: {e}")),
+    }
     let test = ["test", "-p", "tests", "--test", &target, "--", "--test-threads", "2"];
-    let out = match env.cargo(&test).stdin(Stdio::null()).output() {
-        Ok(out) => out,
+    let limit = time_limit();
+    // Where each failed check also writes its report (kept when the run is stopped).
+    let failures = env
+        .target_dir
+        .clone()
+        .unwrap_or_else(|| env.root.join("target"))
+        .join("lab-failures")
+        .join(&target);
+    let _ = std::fs::remove_dir_all(&failures);
+    let _ = std::fs::create_dir_all(&failures);
+    let mut cmd = env.cargo(&test);
+    cmd.env("LAB_FAILURE_DIR", &failures);
+    let (stdout, stderr, success, timed_out) = match run_bounded(cmd, limit) {
+        Ok(run) => run,
         Err(e) => return fail_all(format!("cannot run cargo test: {e}")),
     };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() && !stdout.contains("test result:") {
-        return fail_all(format!(
-            "the tests did not build or run:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
+    if !timed_out && !success && !stdout.contains("test result:") {
+        return fail_all(format!("the tests did not build or run:\n{stderr}"));
     }
     let outcomes = lab
         .checks
@@ -104,8 +144,21 @@ pub fn run(lab: &Lab, env: &Env) -> Report {
         .map(|c| {
             let passed = stdout.lines().any(|l| l.trim() == format!("test {} ... ok", c.test));
             let ran = stdout.lines().any(|l| l.starts_with(&format!("test {} ... ", c.test)));
+            let finished = stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("test {} ... ", c.test)) && !l.ends_with("... "));
             let detail = if passed {
                 String::new()
+            } else if timed_out && !finished {
+                format!(
+                    "this check did not finish in {} s (the run was stopped): the server stopped \
+                     answering, or a busy loop or a missed wake-up kept it from answering",
+                    limit.as_secs()
+                )
+            } else if timed_out && !stdout.contains(&format!("---- {} stdout ----", c.test)) {
+                std::fs::read_to_string(failures.join(format!("{}.txt", c.test))).unwrap_or_else(|_| {
+                    "failed (its details were lost: the run was stopped at the time limit)".to_string()
+                })
             } else if !ran {
                 format!("no test named {} ran (tests/tests/{target}.rs)", c.test)
             } else {
@@ -125,6 +178,53 @@ pub fn run(lab: &Lab, env: &Env) -> Report {
         outcomes,
         error: None,
     }
+}
+
+/// Run `cmd` in its own process group, for at most `limit`: (stdout, stderr, success,
+/// timed out). At the limit the whole group is killed: cargo, the test binary, its servers.
+fn run_bounded(mut cmd: Command, limit: Duration) -> std::io::Result<(String, String, bool, bool)> {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()?;
+    let out = drain(child.stdout.take());
+    let err = drain(child.stderr.take());
+    let deadline = Instant::now() + limit;
+    let (success, timed_out) = loop {
+        if let Some(status) = child.try_wait()? {
+            break (status.success(), false);
+        }
+        if Instant::now() >= deadline {
+            kill_group(&mut child);
+            break (false, true);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let text =
+        |t: std::thread::JoinHandle<Vec<u8>>| String::from_utf8_lossy(&t.join().unwrap_or_default()).into_owned();
+    Ok((text(out), text(err), success, timed_out))
+}
+
+/// Read a pipe to its end on a thread.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut all = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut all);
+        }
+        all
+    })
+}
+
+/// SIGKILL to the child's process group (it leads it: `process_group(0)`), then reap it.
+fn kill_group(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// The `---- NAME stdout ----` block libtest prints for a failed test.
@@ -161,10 +261,12 @@ pub fn print_lab(report: &Report) {
         println!("  {mark:<6} {:>2}/{:<3}  {:<48} {}", o.earned, o.points, o.test, o.what);
     }
     println!("\nScore: {}/{}", report.earned(), report.lab.total());
-    if !report.full() {
+    if report.full() {
+        println!("The statement: {}", report.lab.statement().display());
+    } else {
         println!(
             "Read the failures above (steps, expected vs actual), then {}.",
-            report.lab.readme().display()
+            report.lab.statement().display()
         );
     }
 }

@@ -4,15 +4,17 @@
 //! cargo xtask start N          branch lab-NN with lab N's regions stripped to its starter
 //! cargo xtask tree N DIR       the same stripped tree written to DIR (for a teacher)
 //! cargo xtask check N          build, run lab N's checks, print the table and `Score: x/y`
-//! cargo xtask grade [--json]   every lab, one table
-//! cargo xtask proofs [N]       CI: reference full marks; starter and wrong solution below
+//! cargo xtask grade [--json]   every lab, one table (on a branch lab-NN: lab N only)
+//! cargo xtask proofs [N] [--full]  CI: reference full marks; starter and wrong solutions below
 //! cargo xtask regions N        where lab N's regions are
+//! cargo xtask mutants N [--sample K]  mutation testing of lab N's regions (cargo-mutants)
 //! ```
 //!
 //! Exit status: 0 at full marks (or proofs all hold), 1 below, 2 on a usage or setup error.
 
 mod grade;
 mod manifest;
+mod mutants;
 mod proofs;
 mod regions;
 
@@ -21,7 +23,8 @@ use manifest::Lab;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask start N | tree N DIR | check N | grade [--json] | proofs [N] | regions N";
+const USAGE: &str =
+    "usage: cargo xtask start N | tree N DIR | check N | grade [--json] | proofs [N] [--full] | regions N | mutants N [--sample K]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -72,15 +75,44 @@ fn run(args: &[String]) -> Result<bool, String> {
                 root: root.clone(),
                 ..Env::default()
             };
-            let reports: Vec<_> = manifest::all(&root)?.iter().map(|lab| grade::run(lab, &env)).collect();
+            let labs = match branch_lab(&root) {
+                Some(n) => {
+                    let lab = manifest::find(&root, n)?;
+                    if !json {
+                        println!(
+                            "On branch lab-{n:02}: grading lab {n} only ({}); `git checkout main` for every lab.",
+                            lab.title
+                        );
+                    }
+                    vec![lab]
+                }
+                None => manifest::all(&root)?,
+            };
+            let reports: Vec<_> = labs.iter().map(|lab| grade::run(lab, &env)).collect();
             if json {
                 println!("{}", grade::json(&reports));
             } else {
-                grade::print_table(&reports);
+                match reports.as_slice() {
+                    [only] => grade::print_lab(only),
+                    all => grade::print_table(all),
+                }
             }
             Ok(reports.iter().all(grade::Report::full))
         }
-        Some("proofs") => proofs::run(&root, args.get(1).and_then(|n| n.parse().ok())),
+        Some("proofs") => {
+            let full = args.iter().any(|a| a == "--full");
+            let only = args.iter().skip(1).find_map(|n| n.parse().ok());
+            proofs::run(&root, only, full)
+        }
+        Some("mutants") => {
+            let lab = manifest::find(&root, number(1)?)?;
+            let sample = args
+                .iter()
+                .position(|a| a == "--sample")
+                .and_then(|i| args.get(i + 1))
+                .and_then(|k| k.parse().ok());
+            mutants::run(&root, &lab, sample)
+        }
         Some("regions") => {
             let lab = manifest::find(&root, number(1)?)?;
             for (file, title) in regions::list(&root, lab.number)? {
@@ -90,6 +122,12 @@ fn run(args: &[String]) -> Result<bool, String> {
         }
         _ => Err(USAGE.into()),
     }
+}
+
+/// The lab of the current branch when it is `lab-NN` (made by `make lab-start N`).
+fn branch_lab(root: &Path) -> Option<u32> {
+    let branch = git(root, &["rev-parse", "--abbrev-ref", "HEAD"]).ok()?;
+    branch.trim().strip_prefix("lab-")?.parse().ok()
 }
 
 /// The stub of a region the lab's starter does not replace: compiles, and panics with the

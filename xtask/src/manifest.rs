@@ -1,12 +1,17 @@
 //! A lab's manifest, `labs/NN-name/lab.txt`: its title, what to build before grading, its
-//! checks with their points, and its wrong-but-plausible solutions (a `--bug` or a file each).
+//! checks with their points, and its wrong-but-plausible solutions: `--bug`s named there, and
+//! the files of `labs/NN-name/wrong/` (replacement text for the regions), each with the
+//! message its grading must show.
 //!
 //! ```text
 //! title: Edge-triggered epoll: drain until WouldBlock
 //! build: -p servers --bin echo-server -p clients --bin bug-probe
-//! wrong-bug: read-once
+//! wrong-bug: read-once => 262144 bytes back
 //! check: lab07_burst_echoes_fully_on_epoll 4 a 256 KiB burst comes back whole on epoll
 //! ```
+//!
+//! A file of `wrong/` says what it is in its opening comment and what the grader must say
+//! about it on an `// EXPECT: substring` line.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,13 +24,21 @@ pub struct Check {
     pub what: String,
 }
 
-/// A wrong-but-plausible solution CI must see fail.
+/// How a wrong-but-plausible solution is made.
 #[derive(Debug, Clone)]
 pub enum Wrong {
     /// A lecture bug switched on at run time (`LAB_BUG=NAME` makes the tests pass `--bug NAME`).
     Bug(String),
     /// Replacement text for the lab's regions (`// REGION: title` sections), like a starter.
     File(PathBuf),
+}
+
+/// A wrong solution CI must see fail, with a substring of the message it must produce.
+#[derive(Debug, Clone)]
+pub struct WrongCase {
+    pub name: String,
+    pub how: Wrong,
+    pub expect: String,
 }
 
 #[derive(Debug, Clone)]
@@ -37,8 +50,7 @@ pub struct Lab {
     /// Arguments of `cargo build` that build what the checks run.
     pub build: Vec<String>,
     pub checks: Vec<Check>,
-    /// Every `wrong-bug:` and `wrong-file:` line, in order.
-    pub wrongs: Vec<Wrong>,
+    pub wrongs: Vec<WrongCase>,
 }
 
 impl Lab {
@@ -49,6 +61,20 @@ impl Lab {
 
     pub fn readme(&self) -> PathBuf {
         self.dir.join("README.md")
+    }
+
+    /// The statement in the student's language: README.fr.md when LANG (or LC_ALL,
+    /// LC_MESSAGES) starts with `fr`, README.md otherwise.
+    pub fn statement(&self) -> PathBuf {
+        let lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|l| !l.is_empty()))
+            .unwrap_or_default();
+        if lang.starts_with("fr") {
+            self.dir.join("README.fr.md")
+        } else {
+            self.readme()
+        }
     }
 
     pub fn total(&self) -> u32 {
@@ -103,8 +129,14 @@ fn parse(root: &Path, number: u32, rel: &Path) -> Result<Lab, String> {
         match key {
             "title" => lab.title = value.to_string(),
             "build" => lab.build = value.split_whitespace().map(String::from).collect(),
-            "wrong-bug" => lab.wrongs.push(Wrong::Bug(value.to_string())),
-            "wrong-file" => lab.wrongs.push(Wrong::File(rel.join(value))),
+            "wrong-bug" => {
+                let (bug, expect) = value.split_once(" => ").ok_or_else(bad)?;
+                lab.wrongs.push(WrongCase {
+                    name: format!("--bug {}", bug.trim()),
+                    how: Wrong::Bug(bug.trim().to_string()),
+                    expect: expect.trim().to_string(),
+                });
+            }
             "check" => {
                 let mut words = value.splitn(3, ' ');
                 let test = words.next().ok_or_else(bad)?.to_string();
@@ -125,5 +157,39 @@ fn parse(root: &Path, number: u32, rel: &Path) -> Result<Lab, String> {
     if lab.checks.is_empty() {
         return Err(format!("{}: no `check:` line", path.display()));
     }
+    lab.wrongs.extend(wrong_files(root, rel)?);
     Ok(lab)
+}
+
+/// The files of `labs/NN-name/wrong/`, by name, each with its `// EXPECT:` line.
+fn wrong_files(root: &Path, rel: &Path) -> Result<Vec<WrongCase>, String> {
+    let dir = root.join(rel).join("wrong");
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|file| {
+            let text = fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let expect = text
+                .lines()
+                .find_map(|l| l.strip_prefix("// EXPECT:"))
+                .map(|e| e.trim().to_string())
+                .ok_or_else(|| format!("{}: no `// EXPECT: message` line", file.display()))?;
+            let name = file
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            Ok(WrongCase {
+                name,
+                how: Wrong::File(rel.join("wrong").join(file.file_name().unwrap_or_default())),
+                expect,
+            })
+        })
+        .collect()
 }

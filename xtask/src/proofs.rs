@@ -1,9 +1,12 @@
 //! `cargo xtask proofs`: CI's proof that every lab can be trusted.
 //!
 //! For each lab: (1) on this tree its grader gives full marks; (2) with its regions stripped to
-//! the starter, the tree still builds and the grader gives less; (3) each of its
-//! wrong-but-plausible solutions (a `--bug` at run time, or replacement text shipped in the
-//! lab) scores less too, with the message its `// expect:` line names, if any.
+//! the starter, the tree still builds and the grader gives less; (3) its wrong-but-plausible
+//! solutions (a `--bug` at run time, or replacement text in `labs/NN-name/wrong/`) build and
+//! score less, each with the message it names in its `// EXPECT:` line (or after `=>` in
+//! lab.txt): a grader must fail a mistake for the right reason. `proofs` proves one wrong
+//! solution per lab, chosen from the HEAD commit (another one at the next commit);
+//! `proofs --full` proves them all.
 //!
 //! Proofs 2 and 3 build a copy of the tree, `target/labs/tree`, into its own persistent
 //! target directory, `target/labs/target`. Files are copied only when their content changed, so
@@ -13,7 +16,7 @@
 //! dependencies are not compiled twice.
 
 use crate::grade::{self, Env, Report};
-use crate::manifest::{self, Lab, Wrong};
+use crate::manifest::{self, Lab, Wrong, WrongCase};
 use crate::regions;
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -21,7 +24,20 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
+/// One wrong solution graded: its score, whether its message showed, how long it took.
+struct WrongRow {
+    case: WrongCase,
+    report: Report,
+    secs: u64,
+}
+
+impl WrongRow {
+    fn holds(&self) -> bool {
+        built(&self.report) && !self.report.full() && self.report.failure_text().contains(&self.case.expect)
+    }
+}
+
+pub fn run(root: &Path, only: Option<u32>, full: bool) -> Result<bool, String> {
     let labs: Vec<Lab> = manifest::all(root)?
         .into_iter()
         .filter(|l| only.map_or(true, |n| n == l.number))
@@ -38,6 +54,8 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
         target_dir: Some(target),
         ..Env::default()
     };
+    let seed = head_seed(root);
+    let verbose = std::env::var_os("LAB_PROOFS_VERBOSE").is_some();
     let mut rows = Vec::new();
     let mut ok = true;
     for lab in &labs {
@@ -47,31 +65,49 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
         let starter_text = starter(root, lab)?;
         regions::strip(&tree, lab.number, &starter_text, &|t| crate::todo_stub(lab, t))?;
         let stripped = grade::run(lab, &copy);
-        let chosen = sample(&lab.wrongs);
-        let wrongs = chosen
-            .iter()
-            .map(|wrong| run_wrong(root, lab, wrong, &main, &copy, &tree))
-            .collect::<Result<Vec<_>, String>>()?;
+        let mut wrongs = Vec::new();
+        for case in chosen(lab, full, seed) {
+            let clock = Instant::now();
+            let report = match &case.how {
+                Wrong::Bug(bug) => grade::run(
+                    lab,
+                    &Env {
+                        bug: Some(bug.clone()),
+                        ..main.clone()
+                    },
+                ),
+                Wrong::File(file) => {
+                    sync(root, &tree)?;
+                    let sections = regions::read_sections(&root.join(file))?;
+                    regions::strip(&tree, lab.number, &sections, &|_| None)?;
+                    grade::run(lab, &copy)
+                }
+            };
+            wrongs.push(WrongRow {
+                case,
+                report,
+                secs: clock.elapsed().as_secs(),
+            });
+        }
         // A starter or a wrong solution that does not build proves nothing about the grader:
-        // each must build, run, and score below full marks (with its expected message, if it
-        // names one).
+        // each must build, run, and score below full marks.
         let verdicts = [
             reference.full(),
             built(&stripped) && !stripped.full(),
-            !wrongs.is_empty() && wrongs.iter().all(|(w, expect)| built(w) && !w.full() && expect.is_ok()),
+            !wrongs.is_empty() && wrongs.iter().all(WrongRow::holds),
         ];
-        let verbose = std::env::var_os("LAB_PROOFS_VERBOSE").is_some();
-        let mut shown: Vec<(&Report, &str)> = vec![(&reference, "reference"), (&stripped, "starter")];
-        shown.extend(wrongs.iter().map(|(w, _)| (w, "wrong")));
-        for (report, what) in shown {
-            if verbose || report.error.is_some() || (what == "reference" && !report.full()) {
+        let show = |report: &Report, what: &str, failed: bool| {
+            if verbose || report.error.is_some() || failed {
                 println!("lab {} {what}:", lab.number);
                 grade::print_lab(report);
             }
-        }
-        for (_, expect) in &wrongs {
-            if let Err(missing) = expect {
-                println!("lab {}: {missing}", lab.number);
+        };
+        show(&reference, "reference", !reference.full());
+        show(&stripped, "starter", false);
+        for w in &wrongs {
+            show(&w.report, &format!("wrong {}", w.case.name), !w.holds());
+            if !w.holds() && built(&w.report) && !w.report.full() {
+                println!("  (expected the message to contain {:?})", w.case.expect);
             }
         }
         ok &= verdicts.iter().all(|v| *v);
@@ -79,94 +115,68 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<bool, String> {
             lab.clone(),
             reference,
             stripped,
-            chosen,
             wrongs,
             verdicts,
             started.elapsed().as_secs(),
         ));
     }
     sync(root, &tree)?;
-    println!("\nLab proofs: (1) reference = full marks, (2) starter builds and scores less, (3) wrong solution scores less\n");
-    println!("  lab  reference  starter    wrong                             time  proofs");
-    for (lab, reference, stripped, chosen, wrongs, verdicts, secs) in rows {
-        let score = |r: &Report| format!("{}/{}", r.earned(), r.lab.total());
-        let mut wrong_texts: Vec<String> = chosen
-            .iter()
-            .zip(&wrongs)
-            .map(|(wrong, (w, _))| match wrong {
-                Wrong::Bug(b) => format!("{} (--bug {b})", score(w)),
-                Wrong::File(f) => format!("{} ({})", score(w), grade::rel(&lab.dir, f).display()),
-            })
-            .collect();
-        if wrong_texts.is_empty() {
-            wrong_texts.push("MISSING".into());
+    println!(
+        "\nLab proofs: (1) reference = full marks, (2) starter builds and scores less, (3) each wrong \
+         solution scores less with its message ({})\n",
+        if full {
+            "all of them"
+        } else {
+            "one per lab, chosen from the HEAD commit; --full for all"
         }
+    );
+    println!("  lab  reference  starter    time  proofs");
+    let score = |r: &Report| format!("{}/{}", r.earned(), r.lab.total());
+    for (lab, reference, stripped, wrongs, verdicts, secs) in rows {
         let marks: String = verdicts.iter().map(|v| if *v { "ok " } else { "FAIL " }).collect();
         println!(
-            "  {:<4} {:<10} {:<10} {:<33} {:>3}s  {}",
+            "  {:<4} {:<10} {:<10} {:>3}s  {}",
             lab.number,
             score(&reference),
             score(&stripped),
-            wrong_texts[0],
             secs,
             marks.trim()
         );
-        for more in &wrong_texts[1..] {
-            println!("  {:<4} {:<10} {:<10} {more}", "", "", "");
+        if wrongs.is_empty() {
+            println!("         wrong: MISSING");
+        }
+        for w in wrongs {
+            println!(
+                "         wrong {:<34} {:<7} {:>3}s  {}  {:?}",
+                w.case.name,
+                score(&w.report),
+                w.secs,
+                if w.holds() { "ok  " } else { "FAIL" },
+                w.case.expect
+            );
         }
     }
     Ok(ok)
 }
 
-/// The wrong solutions to prove: all of them, or with `LAB_PROOFS_SAMPLE` set (`make test`,
-/// which must stay short) one per lab, a different one each day.
-fn sample(wrongs: &[Wrong]) -> Vec<Wrong> {
-    if std::env::var_os("LAB_PROOFS_SAMPLE").is_none() || wrongs.len() <= 1 {
-        return wrongs.to_vec();
+/// The wrong solutions to prove: all of them, or one chosen by `seed`.
+fn chosen(lab: &Lab, full: bool, seed: u64) -> Vec<WrongCase> {
+    if full || lab.wrongs.len() <= 1 {
+        return lab.wrongs.clone();
     }
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
-    vec![wrongs[days as usize % wrongs.len()].clone()]
+    let pick = (seed.wrapping_add(u64::from(lab.number)) % lab.wrongs.len() as u64) as usize;
+    vec![lab.wrongs[pick].clone()]
 }
 
-/// Grade one wrong solution: a `--bug` switched on at run time, or a file whose sections
-/// replace the lab's regions in the copy of the tree. The second value is `Err` when the file's
-/// first line, `// expect: TEXT`, names a message no failed check printed.
-fn run_wrong(
-    root: &Path,
-    lab: &Lab,
-    wrong: &Wrong,
-    main: &Env,
-    copy: &Env,
-    tree: &Path,
-) -> Result<(Report, Result<(), String>), String> {
-    match wrong {
-        Wrong::Bug(bug) => {
-            let env = Env {
-                bug: Some(bug.clone()),
-                ..main.clone()
-            };
-            Ok((grade::run(lab, &env), Ok(())))
-        }
-        Wrong::File(file) => {
-            sync(root, tree)?;
-            let path = root.join(file);
-            let sections = regions::read_sections(&path)?;
-            regions::strip(tree, lab.number, &sections, &|_| None)?;
-            let report = grade::run(lab, copy);
-            let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let expect = match text.lines().next().and_then(|l| l.strip_prefix("// expect: ")) {
-                Some(want) if !report.outcomes.iter().any(|o| o.detail.contains(want.trim())) => Err(format!(
-                    "{}: no failed check said {:?}",
-                    grade::rel(root, &path).display(),
-                    want.trim()
-                )),
-                _ => Ok(()),
-            };
-            Ok((report, expect))
-        }
-    }
+/// A number from the HEAD commit's hash (0 outside git): the sample changes with each commit.
+fn head_seed(root: &Path) -> u64 {
+    Command::new("git")
+        .current_dir(root)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()
+        .and_then(|o| u64::from_str_radix(String::from_utf8_lossy(&o.stdout).get(..12)?, 16).ok())
+        .unwrap_or(0)
 }
 
 /// The lab's starter sections (`labs/NN-name/starter.rs`), empty when it has none.
@@ -216,7 +226,7 @@ pub fn sync(src: &Path, dst: &Path) -> Result<(), String> {
 }
 
 /// Hard-link the registry crates of `root/target/debug` into `target/debug`, once.
-fn seed_target_dir(root: &Path, target: &Path) -> Result<(), String> {
+pub fn seed_target_dir(root: &Path, target: &Path) -> Result<(), String> {
     let from = root.join("target/debug");
     let to = target.join("debug");
     if to.exists() || !from.exists() {
@@ -281,4 +291,42 @@ fn registry_crates(root: &Path) -> Result<HashSet<String>, String> {
 /// Did the lab's code build (whatever the grader then said)?
 fn built(report: &grade::Report) -> bool {
     report.error.as_deref().map_or(true, |e| !e.starts_with("build failed"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Check;
+    use std::path::PathBuf;
+
+    fn lab(number: u32, wrongs: usize) -> Lab {
+        Lab {
+            number,
+            dir: PathBuf::from("labs/99-x"),
+            title: String::new(),
+            build: Vec::new(),
+            checks: vec![Check {
+                test: "lab99_x".into(),
+                points: 1,
+                what: String::new(),
+            }],
+            wrongs: (0..wrongs)
+                .map(|i| WrongCase {
+                    name: format!("w{i}"),
+                    how: Wrong::Bug(format!("b{i}")),
+                    expect: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_sample_is_one_wrong_solution_that_changes_with_the_commit() {
+        let five = lab(3, 5);
+        let picks: HashSet<String> = (0..20).map(|seed| chosen(&five, false, seed)[0].name.clone()).collect();
+        assert_eq!(picks.len(), 5, "every wrong solution is chosen for some commit");
+        assert!((0..20).all(|seed| chosen(&five, false, seed).len() == 1));
+        assert_eq!(chosen(&five, true, 7).len(), 5);
+        assert!(chosen(&lab(3, 0), false, 7).is_empty());
+    }
 }

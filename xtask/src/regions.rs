@@ -95,6 +95,20 @@ pub fn list(root: &Path, number: u32) -> Result<Vec<(PathBuf, String)>, String> 
     Ok(found)
 }
 
+/// The body lines of lab `number`'s regions (1-based, inclusive), with their file (relative
+/// to `root`): where mutation testing mutates.
+pub fn body_lines(root: &Path, number: u32) -> Result<Vec<(PathBuf, u32, u32)>, String> {
+    let mut found = Vec::new();
+    for file in sources(root) {
+        let text = fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let rel = file.strip_prefix(root).unwrap_or(&file).to_path_buf();
+        for (_, body) in scan(&text, number).map_err(|e| format!("{}: {e}", rel.display()))? {
+            found.push((rel.clone(), body.start as u32 + 1, body.end as u32));
+        }
+    }
+    Ok(found)
+}
+
 /// Lab `number`'s regions in `text`: (title, line range of the body), checking the markers
 /// pair up and do not nest.
 fn scan(text: &str, number: u32) -> Result<Vec<(String, std::ops::Range<usize>)>, String> {

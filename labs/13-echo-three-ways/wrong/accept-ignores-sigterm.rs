@@ -1,4 +1,4 @@
-// expect: still running after 5 s
+// EXPECT: still running after 5 s
 // The accept loop calls accept(2) and nothing else: the SIGTERM handler sets its flag, but
 // std retries accept after EINTR, so nobody ever looks at it.
 // REGION: wait for a client, or for SIGTERM

@@ -1,4 +1,4 @@
-// expect: waiting for a newline
+// EXPECT: waiting for a newline
 // An echo by lines, as text: fine for `hello`, but a line comes back only once its newline
 // has come (sent byte by byte, nothing returns), and a binary stream is not UTF-8: the
 // connection ends on the first invalid byte.

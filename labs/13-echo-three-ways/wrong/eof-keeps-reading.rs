@@ -1,4 +1,4 @@
-// expect: threads still running
+// EXPECT: threads still running
 // read() returning 0 is taken for "nothing yet": the loop goes on reading a closed socket, and
 // a thread (or a child) spins forever once its client has left.
 // REGION: echo every byte until end of file

@@ -1,4 +1,4 @@
-// expect: a child still holds the listening socket
+// EXPECT: a child still holds the listening socket
 // The child serves and `_exit`s, but never closes the listener it inherited with fork: every
 // child keeps the port open as long as it serves.
 // REGION: the fork server

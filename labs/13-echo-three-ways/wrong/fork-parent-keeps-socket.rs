@@ -1,4 +1,4 @@
-// expect: descriptors open in the parent
+// EXPECT: descriptors open in the parent
 // The student takes the raw descriptor to hand it to the child, and forgets that the parent
 // still holds its copy: one descriptor leaks per client (and the client's EOF is delayed).
 // REGION: the fork server

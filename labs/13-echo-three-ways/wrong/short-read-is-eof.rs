@@ -1,4 +1,4 @@
-// expect: a short read is not the end of the stream
+// EXPECT: a short read is not the end of the stream
 // "read returned less than my buffer, so the client has sent everything": true of a file,
 // false of a socket. The first small read ends the connection.
 // REGION: echo every byte until end of file

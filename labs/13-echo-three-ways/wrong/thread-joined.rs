@@ -1,4 +1,4 @@
-// expect: go straight back to
+// EXPECT: go straight back to
 // "Join every thread, so none leaks": joined at once, the thread server serves one client at
 // a time, like the iterative one.
 // REGION: the thread server

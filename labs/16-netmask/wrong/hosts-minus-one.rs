@@ -1,4 +1,4 @@
-// expect: hosts=
+// EXPECT: hosts=
 // "Only the broadcast is reserved": one host too many on every ordinary prefix.
 // REGION: the number of hosts
 match prefix {

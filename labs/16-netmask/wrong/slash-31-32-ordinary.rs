@@ -1,4 +1,4 @@
-// expect: with overflow
+// EXPECT: with overflow
 // /31 and /32 treated like any prefix: a broadcast is invented, the first host is past the
 // last one, and 2^0 - 2 hosts underflows (a panic in a debug build).
 // REGION: the broadcast address

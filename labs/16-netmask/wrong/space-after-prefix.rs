@@ -1,4 +1,4 @@
-// expect: the bits column
+// EXPECT: the bits column
 // The space is put after bit number `prefix` instead of before it: one bit late on every row.
 // REGION: the 32 bits, dotted by octet, a space where the prefix ends
 let mut out = String::with_capacity(36);

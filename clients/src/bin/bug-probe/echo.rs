@@ -43,14 +43,16 @@ pub fn sequential(addr: &str, clients: u32, eof_wait: Duration) -> io::Result<()
     Ok(())
 }
 
-/// Send `bytes` (then FIN) on one thread, read the echo on another: sent versus received.
+/// Send `bytes` of a seeded pattern (then FIN) on one thread, read the echo on another and
+/// compare it byte for byte: sent versus received, and how many of the received bytes differ
+/// from what was sent at that offset (a stream that lost nothing can still be corrupted).
 pub fn big_echo(addr: &str, bytes: u64, read_delay: Duration, idle: Duration) -> io::Result<()> {
     let stream = connect(addr, idle)?;
     let mut writer = stream.try_clone()?;
     let sender = thread::spawn(move || -> u64 {
         // One buffer, as few write(2) calls as the kernel allows: the segments arrive
         // together, as a fast client's would.
-        let data = vec![b'x'; bytes as usize];
+        let data = pattern(bytes as usize);
         let mut sent = 0u64;
         while sent < bytes {
             match writer.write(&data[sent as usize..]) {
@@ -62,33 +64,79 @@ pub fn big_echo(addr: &str, bytes: u64, read_delay: Duration, idle: Duration) ->
         sent
     });
     thread::sleep(read_delay);
-    let (received, ending) = read_until_end(stream);
+    let end = read_until_end(stream, bytes);
     let sent = sender.join().unwrap_or(0);
-    let lost = sent.saturating_sub(received);
-    println!("sent {sent} bytes, received {received} bytes back, lost {lost}; {ending}");
+    let lost = sent.saturating_sub(end.received);
+    let first = end.first_corrupt.map_or("none".to_string(), |at| at.to_string());
+    println!(
+        "sent {sent} bytes, received {} bytes back, lost {lost}, corrupted {} (first at offset {first}); {}",
+        end.received, end.corrupted, end.ending
+    );
     result_line(&[
         ("sent", sent.to_string()),
-        ("received", received.to_string()),
+        ("received", end.received.to_string()),
         ("lost", lost.to_string()),
-        ("stalled", (ending == STALLED).to_string()),
+        ("corrupted", end.corrupted.to_string()),
+        ("first_corrupt", first),
+        ("stalled", (end.ending == STALLED).to_string()),
+        ("ending", end.ending.split(':').next().unwrap_or("").to_string()),
     ]);
     Ok(())
 }
 
+/// The seeded byte pattern big-echo sends: no two neighbouring 4 KiB pages alike, so a
+/// repeated, dropped or reordered chunk shows as corrupted bytes.
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(pattern_byte).collect()
+}
+
+fn pattern_byte(i: usize) -> u8 {
+    let x = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5EED;
+    (x >> 56) as u8 ^ (i >> 12) as u8
+}
+
 const STALLED: &str = "stalled: no byte within the idle time";
 
-/// Read to EOF; count the bytes and say how it ended.
-fn read_until_end(mut stream: TcpStream) -> (u64, &'static str) {
+/// How a read to the end went: bytes, how many differ from the pattern, how it ended.
+struct End {
+    received: u64,
+    corrupted: u64,
+    first_corrupt: Option<u64>,
+    ending: &'static str,
+}
+
+/// Read to EOF, comparing each byte with the pattern at its offset (bytes past `expected`
+/// count as corrupted: the server sent more than it was given).
+fn read_until_end(mut stream: TcpStream, expected: u64) -> End {
     let mut buf = vec![0u8; 64 * 1024];
-    let mut received = 0u64;
+    let mut end = End {
+        received: 0,
+        corrupted: 0,
+        first_corrupt: None,
+        ending: "EOF",
+    };
     loop {
-        match stream.read(&mut buf) {
-            Ok(0) => return (received, "EOF"),
-            Ok(n) => received += n as u64,
+        let n = match stream.read(&mut buf) {
+            Ok(0) => return end,
+            Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) if timed_out(&e) => return (received, STALLED),
-            Err(_) => return (received, "reset"),
+            Err(e) if timed_out(&e) => {
+                end.ending = STALLED;
+                return end;
+            }
+            Err(_) => {
+                end.ending = "reset";
+                return end;
+            }
+        };
+        for (k, &byte) in buf[..n].iter().enumerate() {
+            let at = end.received + k as u64;
+            if at >= expected || byte != pattern_byte(at as usize) {
+                end.corrupted += 1;
+                end.first_corrupt.get_or_insert(at);
+            }
         }
+        end.received += n as u64;
     }
 }
 
@@ -113,7 +161,8 @@ pub fn stuck_reader(addr: &str, rounds: u32) -> io::Result<()> {
     let mut timeouts = 0;
     for round in 1..=rounds {
         let start = Instant::now();
-        let ok = other.write_all(b"ping\n").is_ok() && other.read_exact(&mut [0u8; 5]).is_ok();
+        let mut back = [0u8; 5];
+        let ok = other.write_all(b"ping\n").is_ok() && other.read_exact(&mut back).is_ok() && &back == b"ping\n";
         let us = start.elapsed().as_micros();
         if ok {
             latencies.push(us);
