@@ -43,7 +43,7 @@ ROOT_TESTS := $(if $(filter 0,$(shell id -u)),--include-ignored)
 # The whole suite: the black-box tests need every binary built first. The log feeds the summary.
 test: deps lint build
 	@mkdir -p target; set -o pipefail; \
-	$(CARGO) test --workspace -- $(ROOT_TESTS) 2>&1 | tee target/test.log; status=$$?; \
+	$(CARGO) test --workspace --no-fail-fast -- $(ROOT_TESTS) 2>&1 | tee target/test.log; status=$$?; \
 	bash scripts/test-summary.sh target/test.log target/lab-proofs.log; exit $$status
 
 demo: demo-select
