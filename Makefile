@@ -30,13 +30,21 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-# Tools the tests drive (strace, socat, curl, gdb, dnsmasq, prometheus_client), if missing.
+# Tools the tests drive (strace, socat, curl, gdb, dnsmasq, prometheus_client), if missing:
+# apt as root; without root, the `sudo apt-get install` line an administrator must run.
 deps:
 	@bash scripts/install-deps.sh
 
-# The whole suite: the black-box tests need every binary built first.
+# Tests that need root carry `#[ignore = "needs root (...)"]` (README.md, "Tests that need
+# root"): as root they run with the rest; otherwise libtest reports them as ignored with
+# their reason, and the summary at the end counts and lists them apart.
+ROOT_TESTS := $(if $(filter 0,$(shell id -u)),--include-ignored)
+
+# The whole suite: the black-box tests need every binary built first. The log feeds the summary.
 test: deps lint build
-	$(CARGO) test --workspace
+	@mkdir -p target; set -o pipefail; \
+	$(CARGO) test --workspace --no-fail-fast -- $(ROOT_TESTS) 2>&1 | tee target/test.log; status=$$?; \
+	bash scripts/test-summary.sh target/test.log target/lab-proofs.log; exit $$status
 
 demo: demo-select
 

@@ -5,6 +5,9 @@
 //! are looked up next to this test executable, in the shared target directory (`make test`
 //! builds every binary first). A missing binary fails the test with a message saying so.
 
+mod python;
+pub use python::python_with;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::net::UnixStream;

@@ -1,9 +1,9 @@
 //! The `--http` exposition on every model: `curl /metrics` parsed by Prometheus's own Python
 //! parser (`prometheus_client`), `/metrics.json` by serde_json, and the 404/405 answers.
 //!
-//! Needs `curl` and `python3` with `prometheus_client`; the test installs the package with
-//! `python3 -m pip install prometheus_client` when it is missing, and fails saying so if it
-//! cannot.
+//! Needs `curl` and a Python with `prometheus_client`, both installed by `make deps`; the
+//! interpreter is the one it installed the module for (`tests::python_with`), and the test
+//! fails saying what to run if it cannot import it.
 
 mod metrics_common;
 
@@ -19,25 +19,6 @@ for family in text_string_to_metric_families(open(sys.argv[1]).read()):
     for s in family.samples:
         print(family.name, family.type, repr(family.documentation), float(s.value), s.timestamp)
 "#;
-
-fn ensure_prometheus_client() {
-    let has = |_: ()| {
-        Command::new("python3")
-            .args(["-c", "import prometheus_client"])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if has(()) {
-        return;
-    }
-    let _ = Command::new("python3")
-        .args(["-m", "pip", "install", "-q", "prometheus_client"])
-        .status();
-    assert!(
-        has(()),
-        "python3 cannot import prometheus_client; install it with `python3 -m pip install prometheus_client`"
-    );
-}
 
 fn curl(args: &[&str]) -> String {
     let out = Command::new("curl")
@@ -55,7 +36,7 @@ fn curl(args: &[&str]) -> String {
 
 #[test]
 fn curl_metrics_is_valid_prometheus_text_on_every_model() {
-    ensure_prometheus_client();
+    let python = tests::python_with("prometheus_client");
     for &model in MODELS {
         let (server, http) = start(model);
         let mut c = server.connect();
@@ -75,10 +56,10 @@ fn curl_metrics_is_valid_prometheus_text_on_every_model() {
         let file = dir.path().join("metrics.txt");
         let body = curl(&[&format!("http://{http}/metrics"), "-o", &file.to_string_lossy()]);
         assert!(body.is_empty(), "[{model}] curl -o printed {body:?}");
-        let out = Command::new("python3")
+        let out = Command::new(&python)
             .args(["-c", PARSE, &file.to_string_lossy()])
             .output()
-            .unwrap_or_else(|e| panic!("python3: {e}"));
+            .unwrap_or_else(|e| panic!("{}: {e}", python.display()));
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         assert!(
             out.status.success(),

@@ -56,6 +56,7 @@ fn same_as_ip(ns: &Netns, ours_args: &[&str], ip_args: &str) -> String {
 }
 
 #[test]
+#[ignore = "needs root (ip netns add: a network namespace)"]
 fn altnames_and_peers_in_other_namespaces_match_ip_address() {
     let here = Netns::new("ifaces-alt");
     let there = Netns::new("ifaces-peer");

@@ -115,6 +115,7 @@ fn compare(ns: &Netns, ours_args: &[&str], ip_args: &str) -> usize {
 }
 
 #[test]
+#[ignore = "needs root (ip netns add: a network namespace)"]
 fn routes_long_tail_matches_ip_route() {
     let ns = long_tail_namespace("routes-more");
     let mut lines = 0;

@@ -124,6 +124,7 @@ fn compare_routes(ns: &Netns, args: &[&str]) -> usize {
 }
 
 #[test]
+#[ignore = "needs root (ip netns add: a network namespace)"]
 fn routes_match_ip_route_field_by_field() {
     let ns = lab_namespace("routes");
     let mut compared = 0;
@@ -218,6 +219,7 @@ fn ip_address_fields(object: &Value) -> BTreeMap<String, String> {
 }
 
 #[test]
+#[ignore = "needs root (ip netns add: a network namespace)"]
 fn ifaces_match_ip_address_field_by_field() {
     let ns = lab_namespace("ifaces");
     let json: Value = serde_json::from_str(&ns.ip("-j address")).expect("ip -j address is JSON");
@@ -301,6 +303,7 @@ fn ifaces_match_ip_address_field_by_field() {
 /// The simple `--getifaddrs` view lists the same addresses (without peer, scope or flags),
 /// and no longer invents a broadcast for an address that has none.
 #[test]
+#[ignore = "needs root (ip netns add: a network namespace)"]
 fn getifaddrs_view_lists_the_same_addresses() {
     let ns = lab_namespace("gifa");
     let addresses = |text: &str| -> Vec<String> {

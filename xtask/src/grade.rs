@@ -50,6 +50,9 @@ pub struct Outcome {
     pub what: String,
     /// The test's output when it failed: its numbered steps and the expected-vs-actual panic.
     pub detail: String,
+    /// Why it did not run (its `#[ignore = "needs root: ..."]` reason when not root): neither
+    /// passed nor failed.
+    pub not_run: Option<String>,
 }
 
 pub struct Report {
@@ -76,6 +79,20 @@ impl Report {
         }
         text
     }
+    /// Why some checks did not run, if any did not.
+    pub fn not_run(&self) -> Option<&str> {
+        self.outcomes.iter().find_map(|o| o.not_run.as_deref())
+    }
+}
+
+/// Checks that need root carry `#[ignore = "needs root: ..."]`: run them only as root.
+fn running_as_root() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let euid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().nth(1));
+    euid == Some("0")
 }
 
 /// Build and run lab `lab`'s checks in `env`.
@@ -91,6 +108,7 @@ pub fn run(lab: &Lab, env: &Env) -> Report {
                 earned: 0,
                 what: c.what.clone(),
                 detail: String::new(),
+                not_run: None,
             })
             .collect(),
         error: Some(error),
@@ -118,7 +136,10 @@ pub fn run(lab: &Lab, env: &Env) -> Report {
         }
         Err(e) => return fail_all(format!("cannot run cargo test: {e}")),
     }
-    let test = ["test", "-p", "tests", "--test", &target, "--", "--test-threads", "2"];
+    let mut test = vec!["test", "-p", "tests", "--test", &target, "--", "--test-threads", "2"];
+    if running_as_root() {
+        test.push("--include-ignored");
+    }
     let limit = time_limit();
     // Where each failed check also writes its report (kept when the run is stopped).
     let failures = env
@@ -147,7 +168,12 @@ pub fn run(lab: &Lab, env: &Env) -> Report {
             let finished = stdout
                 .lines()
                 .any(|l| l.starts_with(&format!("test {} ... ", c.test)) && !l.ends_with("... "));
-            let detail = if passed {
+            let ignored = format!("test {} ... ignored, ", c.test);
+            let not_run = stdout
+                .lines()
+                .find_map(|l| l.strip_prefix(&ignored))
+                .map(str::to_string);
+            let detail = if passed || not_run.is_some() {
                 String::new()
             } else if timed_out && !finished {
                 format!(
@@ -170,6 +196,7 @@ pub fn run(lab: &Lab, env: &Env) -> Report {
                 earned: if passed { c.points } else { 0 },
                 what: c.what.clone(),
                 detail,
+                not_run,
             }
         })
         .collect();
@@ -255,13 +282,19 @@ pub fn print_lab(report: &Report) {
         println!("\n=== FAILED {} ({} pts): {}\n{}", o.test, o.points, o.what, o.detail);
     }
     println!("\nLab {} — {}\n", report.lab.number, report.lab.title);
-    println!("  {:<6} {:>6}  {:<48} check", "result", "points", "test");
+    println!("  {:<7} {:>6}  {:<48} check", "result", "points", "test");
     for o in &report.outcomes {
-        let mark = if o.earned == o.points { "PASS" } else { "FAIL" };
-        println!("  {mark:<6} {:>2}/{:<3}  {:<48} {}", o.earned, o.points, o.test, o.what);
+        let mark = match (&o.not_run, o.earned == o.points) {
+            (Some(_), _) => "NOT RUN",
+            (None, true) => "PASS",
+            (None, false) => "FAIL",
+        };
+        println!("  {mark:<7} {:>2}/{:<3}  {:<48} {}", o.earned, o.points, o.test, o.what);
     }
     println!("\nScore: {}/{}", report.earned(), report.lab.total());
-    if report.full() {
+    if let Some(reason) = report.not_run() {
+        println!("Not graded: the checks marked NOT RUN did not run ({reason}); run them as root.");
+    } else if report.full() {
         println!("The statement: {}", report.lab.statement().display());
     } else {
         println!(
@@ -276,7 +309,11 @@ pub fn print_table(reports: &[Report]) {
     println!("\n  {:<4} {:<56} {:>7}", "lab", "title", "score");
     let (mut earned, mut total) = (0, 0);
     for r in reports {
-        let note = if r.error.is_some() { "  (build failed)" } else { "" };
+        let note = match (&r.error, r.not_run()) {
+            (Some(_), _) => "  (build failed)".to_string(),
+            (None, Some(reason)) => format!("  (not run: {reason})"),
+            (None, None) => String::new(),
+        };
         println!(
             "  {:<4} {:<56} {:>3}/{:<3}{note}",
             r.lab.number,
@@ -303,7 +340,7 @@ pub fn json(reports: &[Report]) -> String {
                 "error": r.error,
                 "checks": r.outcomes.iter().map(|o| serde_json::json!({
                     "test": o.test, "what": o.what, "points": o.points, "earned": o.earned,
-                    "passed": o.earned == o.points,
+                    "passed": o.earned == o.points, "not_run": o.not_run,
                 })).collect::<Vec<_>>(),
             })
         })
