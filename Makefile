@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 .PHONY: help build release test lint deps demo demo-chat strace-compare bench bench-chat bench-http \
         demo-iterative demo-fork demo-thread demo-select demo-poll demo-epoll \
-        debug-select debug-poll debug-epoll clean
+        debug-first debug-select debug-poll debug-epoll clean
 
 # `help` is a double-colon rule: each mk/*.mk fragment adds its own `help::` lines.
 help::
@@ -13,6 +13,7 @@ help::
 	@echo "make demo-MODEL      the same for iterative, fork, thread, poll, epoll"
 	@echo "make demo-chat MODEL=epoll   a chat room with three scripted members"
 	@echo "make strace-compare  syscall counts of every model side by side (thread, fork, select, poll, epoll, uring...)"
+	@echo "make debug-first     step through the first loop (reactor/examples/first_loop.rs) in rust-gdb"
 	@echo "make debug-MODEL     step through one turn of the event loop in rust-gdb (select, poll, epoll)"
 	@echo "make test            installs missing tools, then formatting, lints and the whole test suite"
 	@echo "make bench           echo round trips/s and latency for every model"
@@ -50,6 +51,11 @@ strace-compare: release
 
 debug-select debug-poll debug-epoll: build
 	@bash scripts/debug.sh $(@:debug-%=%)
+
+# BACKEND=select|poll|epoll (default select).
+debug-first:
+	$(CARGO) build -p reactor --example first_loop
+	@bash scripts/debug-first.sh $(BACKEND)
 
 bench:
 	@bash scripts/bench.sh

@@ -375,6 +375,8 @@ TXT
         uring) echo "  io_uring: each interest is a poll operation in the ring above; one io_uring_enter submits"
                echo "  the turn's new ones and waits (make demo-uring shows the counts per turn)." ;;
         esac
+        echo "  The same loop in one file, without the rest (accept, read, write-all-or-keep, close):"
+        echo "  reactor/examples/first_loop.rs, which make debug-first steps through in gdb."
         echo "  Next: make debug-$1 steps through one turn in gdb; make strace-compare counts the syscalls."
         ;;
     esac

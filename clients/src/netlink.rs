@@ -28,10 +28,90 @@ const RECV_BUFFER: usize = 64 * 1024;
 
 /// Send one dump request and collect every object of the answer, up to `NLMSG_DONE`.
 pub fn dump(request: RouteNetlinkMessage) -> io::Result<Vec<RouteNetlinkMessage>> {
+    dump_checked(request, false)
+}
+
+/// [`dump`], optionally *strictly checked* (`NETLINK_GET_STRICT_CHK`): the kernel then
+/// honours the filters of the request (a table, an interface) and refuses one it cannot
+/// satisfy. Extended acknowledgements (`NETLINK_EXT_ACK`) are on, so a refusal comes with
+/// the kernel's own sentence: the error is then a [`DumpRefused`].
+pub fn dump_checked(request: RouteNetlinkMessage, strict: bool) -> io::Result<Vec<RouteNetlinkMessage>> {
+    let socket = open_route_socket()?;
+    // Both options are refinements (Linux 4.12 and 4.20): without them the kernel sends
+    // everything, unexplained errors stay bare, and the caller's own filter still applies.
+    if let Err(e) = socket.set_ext_ack(true) {
+        log::debug!("NETLINK_EXT_ACK: {e}");
+    }
+    if strict {
+        if let Err(e) = socket.set_netlink_get_strict_chk(true) {
+            log::debug!("NETLINK_GET_STRICT_CHK: {e}");
+        }
+    }
+    let sequence = 1;
+    send_request(&socket, request, sequence, NLM_F_REQUEST | NLM_F_DUMP)?;
+    receive_until_done(&socket, sequence)
+}
+
+/// The kernel ended a dump with an error (in `NLMSG_DONE`) and, usually, a sentence
+/// (`NLMSGERR_ATTR_MSG` of the extended acknowledgement).
+#[derive(Debug)]
+pub struct DumpRefused {
+    pub errno: i32,
+    pub message: Option<String>,
+}
+
+impl std::fmt::Display for DumpRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.message {
+            Some(m) => write!(f, "{m}"),
+            None => write!(f, "{}", io::Error::from_raw_os_error(self.errno)),
+        }
+    }
+}
+
+impl std::error::Error for DumpRefused {}
+
+/// `NLMSGERR_ATTR_MSG`: the extended acknowledgement's text, NUL-terminated.
+const NLMSGERR_ATTR_MSG: u16 = 1;
+
+/// Find the message among the attributes (`u16` length, `u16` type, value, padded to 4).
+fn extack_message(mut tlvs: &[u8]) -> Option<String> {
+    while tlvs.len() >= 4 {
+        let len = usize::from(u16::from_ne_bytes([tlvs[0], tlvs[1]]));
+        let kind = u16::from_ne_bytes([tlvs[2], tlvs[3]]);
+        if len < 4 || len > tlvs.len() {
+            return None;
+        }
+        if kind == NLMSGERR_ATTR_MSG {
+            let text = &tlvs[4..len];
+            let text = text.split(|b| *b == 0).next().unwrap_or_default();
+            return Some(String::from_utf8_lossy(text).into_owned());
+        }
+        tlvs = &tlvs[((len + 3) & !3).min(tlvs.len())..];
+    }
+    None
+}
+
+/// One request that is not a dump (`NLM_F_REQUEST` alone), one answer: the kernel's
+/// message, or its `NLMSG_ERROR` as an error.
+pub fn ask(request: RouteNetlinkMessage) -> io::Result<RouteNetlinkMessage> {
     let socket = open_route_socket()?;
     let sequence = 1;
-    send_dump_request(&socket, request, sequence)?;
-    receive_until_done(&socket, sequence)
+    send_request(&socket, request, sequence, NLM_F_REQUEST)?;
+    let mut buffer = vec![0u8; RECV_BUFFER];
+    loop {
+        let len = socket.recv(&mut &mut buffer[..], 0)?;
+        let message = NetlinkMessage::<RouteNetlinkMessage>::deserialize(&buffer[..len])
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("netlink: {e}")))?;
+        if message.header.sequence_number != sequence {
+            continue;
+        }
+        return match message.payload {
+            NetlinkPayload::InnerMessage(answer) => Ok(answer),
+            NetlinkPayload::Error(e) if e.code.is_some() => Err(e.to_io()),
+            _ => Err(io::Error::new(io::ErrorKind::InvalidData, "netlink: no answer")),
+        };
+    }
 }
 
 /// `socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE)` then `bind` with port id 0: the kernel
@@ -43,9 +123,9 @@ fn open_route_socket() -> io::Result<Socket> {
 }
 
 /// Encode the request (`nlmsghdr` + payload) and `send` it to the kernel (port id 0).
-fn send_dump_request(socket: &Socket, request: RouteNetlinkMessage, sequence: u32) -> io::Result<()> {
+fn send_request(socket: &Socket, request: RouteNetlinkMessage, sequence: u32, flags: u16) -> io::Result<()> {
     let mut header = NetlinkHeader::default();
-    header.flags = NLM_F_REQUEST | NLM_F_DUMP;
+    header.flags = flags;
     header.sequence_number = sequence;
     let mut message = NetlinkMessage::new(header, NetlinkPayload::from(request));
     message.finalize();
@@ -99,6 +179,14 @@ fn split_datagram(mut bytes: &[u8], sequence: u32, objects: &mut Vec<RouteNetlin
             continue;
         }
         match message.payload {
+            NetlinkPayload::Done(done) if done.code < 0 => {
+                let refused = DumpRefused {
+                    errno: -done.code,
+                    message: extack_message(&done.extended_ack),
+                };
+                let kind = io::Error::from_raw_os_error(refused.errno).kind();
+                return Err(io::Error::new(kind, refused));
+            }
             NetlinkPayload::Done(_) => return Ok(true),
             NetlinkPayload::Error(e) if e.code.is_some() => return Err(e.to_io()),
             NetlinkPayload::InnerMessage(object) => objects.push(object),

@@ -34,8 +34,7 @@ impl Relay {
     /// Print what the server sent. A blocking write: stdout is ours alone.
     fn print(bytes: &[u8]) -> io::Result<()> {
         let mut out = io::stdout().lock();
-        out.write_all(bytes)?;
-        out.flush()
+        reactor::closed_stdout::or_die_of_sigpipe(out.write_all(bytes).and_then(|()| out.flush()))
     }
 }
 

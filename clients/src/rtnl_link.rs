@@ -17,10 +17,17 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr};
 
 use netlink_packet_route::address::{AddressAttribute, AddressMessage};
-use netlink_packet_route::link::{LinkAttribute, LinkMessage};
+use netlink_packet_route::link::{LinkAttribute, LinkMessage, Prop};
 use netlink_packet_route::RouteNetlinkMessage;
 
 use crate::netlink;
+
+impl Link {
+    /// Is `name` this interface's name or one of its altnames?
+    pub fn is_named(&self, name: &str) -> bool {
+        self.name == name || self.altnames.iter().any(|a| a == name)
+    }
+}
 
 /// One interface (`RTM_NEWLINK`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,6 +56,11 @@ pub struct Link {
     pub link: Option<u32>,
     /// `IFLA_LINK_NETNSID`: set when that peer lives in another network namespace.
     pub link_netnsid: Option<i32>,
+    /// The name of that namespace, when `ip netns add` gave it one (`crate::rtnl_netns`).
+    pub link_netns: Option<String>,
+    /// `IFLA_PROP_LIST`'s `IFLA_ALT_IFNAME`s: other names of the interface
+    /// (`ip link property add dev eth0 altname uplink`), longer than `IFNAMSIZ` allows.
+    pub altnames: Vec<String>,
     /// `IFLA_MASTER`: the bridge or bond this interface is enslaved to.
     pub master: Option<u32>,
 }
@@ -113,7 +125,11 @@ pub fn links() -> io::Result<Vec<Link>> {
         RouteNetlinkMessage::NewLink(l) => Some(decode_link(&l)),
         _ => None,
     });
-    Ok(links.collect())
+    let mut links: Vec<Link> = links.collect();
+    for link in &mut links {
+        link.link_netns = link.link_netnsid.and_then(crate::rtnl_netns::name_of_nsid);
+    }
+    Ok(links)
 }
 
 /// Copy the header fields and the attributes `ip address` prints into a [`Link`].
@@ -137,6 +153,13 @@ pub fn decode_link(message: &LinkMessage) -> Link {
             LinkAttribute::Link(index) => link.link = Some(*index),
             LinkAttribute::LinkNetNsId(id) => link.link_netnsid = Some(*id),
             LinkAttribute::Controller(index) => link.master = Some(*index),
+            LinkAttribute::PropList(props) => {
+                for prop in props {
+                    if let Prop::AltIfName(name) = prop {
+                        link.altnames.push(name.clone());
+                    }
+                }
+            }
             _ => {}
         }
     }

@@ -142,7 +142,8 @@ fn push_opt(out: &mut String, key: &str, value: Option<impl std::fmt::Display>) 
     }
 }
 
-/// `    link/ether MAC brd MAC` (`peer` instead of `brd` on a point-to-point link).
+/// `    link/ether MAC brd MAC` (`peer` instead of `brd` on a point-to-point link), the
+/// namespace of a peer that lives elsewhere, then one `    altname NAME` line per altname.
 fn link_layer_line(link: &Link) -> String {
     let mut line = format!("    link/{}", link_type_name(link.link_type));
     if let Some(mac) = &link.address {
@@ -156,8 +157,17 @@ fn link_layer_line(link: &Link) -> String {
             let _ = write!(line, " {word} {}", hw_address(brd));
         }
     }
-    if let Some(id) = link.link_netnsid {
-        let _ = write!(line, " link-netnsid {id}");
+    match (&link.link_netns, link.link_netnsid) {
+        (Some(name), _) => {
+            let _ = write!(line, " link-netns {name}");
+        }
+        (None, Some(id)) => {
+            let _ = write!(line, " link-netnsid {id}");
+        }
+        (None, None) => {}
+    }
+    for altname in &link.altnames {
+        let _ = write!(line, "\n    altname {altname}");
     }
     line
 }

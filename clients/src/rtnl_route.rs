@@ -9,17 +9,23 @@
 //! (`link`: the destination is on the wire; `host`: on this machine), the preferred *source*
 //! address (`src`), the *metric*, and flags such as `linkdown`. `/proc/net/route` shows
 //! none of the types but "reject", no proto, no src and only the main table. Read
-//! [`Route::render`] beside `ip route`.
+//! [`Route::render`] beside `ip route`. Beyond the gateway: multipath next hops, nexthop
+//! objects, a gateway of the other family and realms are in [`crate::rtnl_nexthop`]; the
+//! TCP metrics a route carries (`mtu lock`, `advmss`, `initcwnd`, …) in
+//! [`crate::rtnl_metrics`]. An IPv6 route that ends (`expires 299sec`: a router
+//! advertisement's, or an address's with a finite lifetime) says so in its cache info.
 
 use std::fmt::Write;
 use std::io;
 use std::net::IpAddr;
 
-use netlink_packet_route::route::{RouteAddress, RouteAttribute, RouteMessage, RoutePreference};
+use netlink_packet_route::route::{RouteAddress, RouteAttribute, RouteMessage, RoutePreference, RouteRealm};
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use crate::netlink;
+use crate::rtnl_metrics::{render_metrics, Metrics};
 use crate::rtnl_names::{protocol_name, scope_name, table_name, type_name};
+use crate::rtnl_nexthop::{render_realm, render_via, via_address, NextHop};
 
 /// `RT_TABLE_MAIN`: the table `ip route` shows unless told otherwise.
 pub const TABLE_MAIN: u32 = 254;
@@ -57,6 +63,22 @@ pub struct Route {
     pub metric: Option<u32>,
     /// `RTA_PREF` (IPv6 router preference): 0 medium, 1 high, 3 low.
     pub pref: Option<&'static str>,
+    /// `rtm_tos`: the route only matches packets with this TOS byte.
+    pub tos: u8,
+    /// `RTA_NH_ID`: the nexthop object the route uses (`ip nexthop`).
+    pub nhid: Option<u32>,
+    /// `RTA_VIA`: a gateway of the other family (`via inet6 fe80::1` on an IPv4 route).
+    pub via: Option<IpAddr>,
+    /// `RTA_FLOW`: the realms.
+    pub realm: Option<RouteRealm>,
+    /// `RTA_MARK`.
+    pub mark: Option<u32>,
+    /// `RTA_CACHEINFO`'s `rta_expires`, in clock ticks (`USER_HZ`); 0 for never.
+    pub expires: u32,
+    /// `RTA_METRICS`.
+    pub metrics: Metrics,
+    /// `RTA_MULTIPATH`: the next hops of a multipath route (or of a nexthop group).
+    pub nexthops: Vec<NextHop>,
 }
 
 /// Which address family to dump: `AF_INET`, `AF_INET6`, or `AF_UNSPEC` for both.
@@ -69,19 +91,29 @@ pub enum Family {
 
 /// Dump the routes of `family` (`RTM_GETROUTE`), all tables; `names` maps an interface
 /// index to its name for `dev`.
-pub fn routes(family: Family, names: &dyn Fn(u32) -> Option<String>) -> io::Result<Vec<Route>> {
+///
+/// With `table`, the kernel is asked for that table only (`RTA_TABLE` in a strictly checked
+/// dump, as `ip route show table N` does): a table that does not exist is then an error
+/// whose message comes from the kernel ("ipv4: FIB table does not exist").
+pub fn routes(family: Family, table: Option<u32>, names: &dyn Fn(u32) -> Option<String>) -> io::Result<Vec<Route>> {
     let mut request = RouteMessage::default();
     request.header.address_family = match family {
         Family::Ipv4 => AddressFamily::Inet,
         Family::Ipv6 => AddressFamily::Inet6,
         Family::Both => AddressFamily::Unspec,
     };
-    let replies = netlink::dump(RouteNetlinkMessage::GetRoute(request))?;
+    if let Some(table) = table {
+        request.attributes.push(RouteAttribute::Table(table));
+    }
+    let replies = netlink::dump_checked(RouteNetlinkMessage::GetRoute(request), table.is_some())?;
     let mut list = Vec::new();
     for reply in replies {
         if let RouteNetlinkMessage::NewRoute(message) = reply {
             let mut route = decode_route(&message);
             route.dev = route.oif.and_then(names);
+            for hop in &mut route.nexthops {
+                hop.dev = names(hop.oif);
+            }
             list.push(route);
         }
     }
@@ -99,6 +131,7 @@ pub fn decode_route(message: &RouteMessage) -> Route {
         protocol: h.protocol.into(),
         scope: h.scope.into(),
         flags: h.flags.bits(),
+        tos: h.tos,
         ..Route::default()
     };
     for attribute in &message.attributes {
@@ -110,13 +143,20 @@ pub fn decode_route(message: &RouteMessage) -> Route {
             RouteAttribute::Priority(metric) => route.metric = Some(*metric),
             RouteAttribute::Table(table) => route.table = *table,
             RouteAttribute::Preference(p) => route.pref = Some(preference_name(p)),
+            RouteAttribute::NhId(id) => route.nhid = Some(*id),
+            RouteAttribute::Via(v) => route.via = via_address(v),
+            RouteAttribute::Realm(r) => route.realm = Some(*r),
+            RouteAttribute::Mark(m) => route.mark = Some(*m),
+            RouteAttribute::CacheInfo(c) => route.expires = c.expires,
+            RouteAttribute::Metrics(m) => route.metrics = Metrics::from_netlink(m),
+            RouteAttribute::MultiPath(hops) => route.nexthops = hops.iter().map(NextHop::from_netlink).collect(),
             _ => {}
         }
     }
     route
 }
 
-fn ip_of(address: &RouteAddress) -> Option<IpAddr> {
+pub fn ip_of(address: &RouteAddress) -> Option<IpAddr> {
     match address {
         RouteAddress::Inet(v4) => Some(IpAddr::V4(*v4)),
         RouteAddress::Inet6(v6) => Some(IpAddr::V6(*v6)),
@@ -131,6 +171,13 @@ fn preference_name(p: &RoutePreference) -> &'static str {
         RoutePreference::High => "high",
         _ => "invalid",
     }
+}
+
+/// `sysconf(_SC_CLK_TCK)`: the unit of `rta_expires` (`USER_HZ`, 100 on Linux).
+fn clock_ticks_per_second() -> u32 {
+    // SAFETY: sysconf reads a constant of the C library.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    u32::try_from(ticks).ok().filter(|t| *t > 0).unwrap_or(100)
 }
 
 /// Which routes to show: `ip route` shows the main table and hides cached clones.
@@ -174,16 +221,27 @@ pub fn route_flags(flags: u32) -> Vec<&'static str> {
 }
 
 impl Route {
-    /// The `ip route` line: `[TYPE] DST [via GW] [dev IF] [table T] [proto P] [scope S]
-    /// [src A] [metric N] [FLAGS] [pref P]`; words with their default value are left out.
+    /// The `ip route` line: `[TYPE] DST [nhid N] [tos T] [via GW] [dev IF] [table T]
+    /// [proto P] [scope S] [src A] [metric N] [FLAGS] [mark M] [realm R] [expires S]
+    /// [METRICS] [pref P]`, then one `\tnexthop …` line per hop of a multipath route; words
+    /// with their default value are left out.
     pub fn render(&self, filter: TableFilter) -> String {
         let mut line = String::new();
         if self.kind != RTN_UNICAST {
             let _ = write!(line, "{} ", type_name(self.kind));
         }
         line.push_str(&self.destination());
+        if let Some(id) = self.nhid {
+            let _ = write!(line, " nhid {id}");
+        }
+        if self.tos != 0 {
+            let _ = write!(line, " tos {:#04x}", self.tos);
+        }
         if let Some(gw) = self.gateway {
             let _ = write!(line, " via {gw}");
+        }
+        if let Some(via) = self.via {
+            line.push_str(&render_via(via));
         }
         if let Some(dev) = &self.dev {
             let _ = write!(line, " dev {dev}");
@@ -206,8 +264,21 @@ impl Route {
         for flag in route_flags(self.flags) {
             let _ = write!(line, " {flag}");
         }
+        if let Some(mark) = self.mark {
+            let _ = write!(line, " mark {mark:#x}");
+        }
+        if let Some(realm) = &self.realm {
+            line.push_str(&render_realm(realm));
+        }
+        if self.expires != 0 {
+            let _ = write!(line, " expires {}sec", self.expires / clock_ticks_per_second());
+        }
+        line.push_str(&render_metrics(&self.metrics));
         if let Some(pref) = self.pref {
             let _ = write!(line, " pref {pref}");
+        }
+        for hop in &self.nexthops {
+            line.push_str(&hop.render());
         }
         line
     }

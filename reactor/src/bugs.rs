@@ -1,13 +1,15 @@
 //! The lecture's bugs, on purpose: each classic mistake of the C servers can be switched back
 //! on with `--bug NAME`, to watch it happen and then watch the fix prevent it.
 //!
-//! A bug is never a second implementation. The buggy line sits right beside the correct one,
-//! in the same function, behind `if bugs.has(Bug::…)`; `grep -rn 'Bug::ReadOnce'` finds it.
+//! A bug is never a second implementation. The correct code comes first; the buggy variant
+//! sits right after it, as a small `#[cold]` function (or a branch) reached from one switch
+//! point behind `bugs.has(Bug::…)`; `grep -rn 'Bug::ReadOnce'` finds it.
 //! [`Bug::fixed_in`] names that file, and every server logs it in a loud warning at startup.
 //! `docs/bugs.md` explains each one: the C code, what goes wrong, how to see it, the fix.
 //!
-//! [`Bugs`] is a small set carried in `reactor::Config` (the one-thread models) and in the
-//! blocking models' `Options`, so labs can switch the same branches.
+//! [`Bugs`] is a small set attached to a reactor with `Reactor::with_bugs` (apart from its
+//! `Config`: bugs are not limits) and carried in the blocking models' `Options`, so labs can
+//! switch the same branches.
 
 use std::fmt;
 use std::str::FromStr;

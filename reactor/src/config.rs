@@ -1,5 +1,6 @@
 //! Limits and policies of a reactor: every one of them is what keeps a hostile or slow peer
-//! from costing unbounded memory or starving the others.
+//! from costing unbounded memory or starving the others. The lecture's bugs are not limits:
+//! they are attached to a reactor apart (`Reactor::with_bugs`).
 
 use std::time::Duration;
 
@@ -17,6 +18,10 @@ pub enum Overflow {
     /// one to slow down is the sender (`reactor/flow.rs`).
     HoldSenders,
 }
+
+/// `HoldSenders`: a recipient whose pending output passes this many times `max_output` is
+/// dropped at once (`reactor/flow.rs`; the blocking chat's queues use the same bound).
+pub const HARD_LIMIT_FACTOR: usize = 4;
 
 /// Descriptors a server keeps in reserve by default (see `fd_reserve.rs`).
 pub const DEFAULT_FD_RESERVE: usize = 16;
@@ -37,8 +42,6 @@ pub struct Config {
     pub busy_message: Vec<u8>,
     /// How long a graceful shutdown may spend flushing before closing what is left.
     pub shutdown_grace: Duration,
-    /// The lecture's bugs switched back on (`--bug NAME`, `bugs.rs`); none by default.
-    pub bugs: crate::Bugs,
     /// Write a per-turn trace here (`--trace FILE`; see docs/trace-format.md).
     pub trace: Option<std::path::PathBuf>,
     /// Descriptors kept free for the connections already admitted (files to open, pipes):
@@ -65,7 +68,6 @@ impl Default for Config {
             idle_timeout: None,
             busy_message: b"server busy: too many connections, try again later\n".to_vec(),
             shutdown_grace: Duration::from_secs(2),
-            bugs: crate::Bugs::NONE,
             trace: None,
             fd_reserve: DEFAULT_FD_RESERVE,
             stall_timeout: Duration::from_secs(2),

@@ -5,9 +5,8 @@
 //! currently watching it for, and the small state machine of closing.
 
 use crate::outbox::Outbox;
-use crate::reactor::OverMark;
 use crate::timer::TimerKey;
-use crate::{CloseReason, Interest, Peer, Stream, Token};
+use crate::{CloseReason, Interest, Peer, Stream};
 use std::time::Instant;
 
 pub(crate) struct Conn<S> {
@@ -28,7 +27,9 @@ pub(crate) struct Conn<S> {
     pub serial: u64,
     /// The peer sent EOF: nothing more to read.
     pub read_closed: bool,
-    /// Backpressure: output passed the high-water mark, so we stop reading this peer.
+    /// We stop reading this peer: its output passed the high-water mark (backpressure), or
+    /// flow control holds it while others drain what its input produced (`reactor/flow.rs`,
+    /// which keeps the why and the how many).
     pub paused: bool,
     /// Close once the outbox is empty, for this reason.
     pub closing: Option<CloseReason>,
@@ -45,19 +46,12 @@ pub(crate) struct Conn<S> {
     pub idle_timer: Option<TimerKey>,
     /// Is this a socket (broadcasts go to sockets only, never to stdin)?
     pub is_socket: bool,
-    /// How many recipients hold this connection (we stop reading it) until they drain
-    /// (`Overflow::HoldSenders`, `reactor/flow.rs`).
-    pub held_by: usize,
-    /// The senders (token, serial) this connection holds while its output is over the mark.
-    pub holding: Vec<(Token, u64)>,
-    /// Over the high-water mark under `HoldSenders`: since when, and the progress made.
-    pub over: Option<OverMark>,
 }
 
 impl<S> Conn<S> {
     /// May we read from it now?
     pub fn can_read(&self) -> bool {
-        !self.dead && !self.read_closed && !self.paused && self.held_by == 0 && self.closing.is_none()
+        !self.dead && !self.read_closed && !self.paused && self.closing.is_none()
     }
 
     /// What the backend should watch it for: READABLE while we may read, WRITABLE only while

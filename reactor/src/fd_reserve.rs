@@ -18,8 +18,42 @@
 //! busy line.
 
 use nix::sys::resource::{getrlimit, Resource};
+use std::fmt;
+use std::io;
 use std::os::fd::RawFd;
 use std::sync::OnceLock;
+use std::time::Duration;
+
+/// Rule 8: how long accepting pauses after `EMFILE`/`ENFILE`, in the reactor
+/// (`reactor/accept.rs`) and in the blocking models' acceptor alike.
+pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+/// EMFILE (this process) or ENFILE (the whole system) is out of file descriptors.
+pub fn is_out_of_descriptors(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE))
+}
+
+/// Rule 8's log line, once per episode: the first `EMFILE` is logged, the next ones are not
+/// until an accept succeeds again (not one line per back-off period).
+#[derive(Debug, Default)]
+pub struct OutOfFds {
+    logged: bool,
+}
+
+impl OutOfFds {
+    /// An accept succeeded: the next `EMFILE` starts a new episode.
+    pub fn accepted(&mut self) {
+        self.logged = false;
+    }
+
+    /// Out of descriptors: log `error` and what is done about it, the first time only.
+    pub fn log_once(&mut self, error: &io::Error, what: fmt::Arguments<'_>) {
+        if !self.logged {
+            self.logged = true;
+            log::warn!("accept: {error}; {what}");
+        }
+    }
+}
 
 /// The soft `RLIMIT_NOFILE`, read once (by the first accept, after startup raised it).
 pub fn fd_limit() -> u64 {

@@ -13,36 +13,64 @@
 //! | `interest.rs` | `Interest`: READABLE / WRITABLE |
 //! | `event.rs`    | `Event`: what a backend reports |
 //! | `backend/`    | `Backend` trait; `select.rs`, `poll.rs`, `epoll.rs`, `uring.rs` |
-//! | `reactor/`    | `Reactor<H>`: the loop (`mod.rs`), `accept.rs`, `io.rs`, `apply.rs`, `close.rs` |
+//! | `reactor/`    | `Reactor<H>`: the loop (`mod.rs`), `read_until.rs`, `io.rs`, `accept.rs`, `apply.rs`, `close.rs`, `flow.rs`, `traced.rs` |
 //! | `conn.rs`     | the per-connection record |
 //! | `outbox.rs`   | pending output: bytes and `sendfile(2)` file ranges |
 //! | `handler.rs`  | `Handler`: what a server implements |
 //! | `ctx.rs`      | `Ctx`: what a handler may ask (send, broadcast, close, timers) |
 //! | `timer.rs`    | deadline heap; the wait timeout comes from the nearest deadline |
 //! | `signal.rs`   | SIGINT/SIGTERM -> self-pipe -> a readable event |
+//! | `closed_stdout.rs` | `EPIPE` on stdout (`BIN \| head -1`) ends the program like SIGPIPE, quietly |
 //! | `net/`        | `listener.rs` (socket, bind, listen, accept), `stream.rs` (read, write, cork), TCP and UNIX |
 //! | `config.rs`   | limits: connections, output high-water mark, input, idle timeout |
-//! | `bugs.rs`     | the lecture's bugs, switched on with `--bug NAME` (docs/bugs.md) |
+//! | `fd_reserve.rs` | descriptors kept free for the connections already admitted |
+//! | `trace.rs`    | the flight recorder (`--trace FILE`, `Config::trace`) |
+//! | `bugs.rs`     | the lecture's bugs, switched on with `--bug NAME` (`Reactor::with_bugs`, docs/bugs.md) |
 //! | `uring.rs`    | opening an io_uring, naming why it is unavailable |
 //! | `proactor/`   | the completion model: operations own their buffers until they complete (io_uring) |
 //!
 //! # Reading order
 //!
-//! Each file uses only names introduced by the files before it (the same order as the
-//! README's, which continues into the servers):
+//! Every file of the loop, in an order where each uses only names introduced by the files
+//! before it (the README gives the same order, and continues into the servers;
+//! `tests/reading_order.rs` checks that no file of the loop is missing). The lesson is marked
+//! **lesson**; the files marked *beside* hold what the loop adds to it, and can be skipped on
+//! a first reading.
 //!
-//! 1. `token.rs`, `interest.rs`, `event.rs` — the words of the kernel interface: `Token`
-//!    (which connection), `Interest` (readable, writable), `Event` (what a wait returned).
-//! 2. `backend/mod.rs` — the `Backend` trait all three share: register, deregister, poll.
-//! 3. `backend/select.rs` — the wait of the lecture's multiplexed server: `FD_ZERO`/`FD_SET`,
-//!    `select(2)`, `FD_ISSET`, `FD_SETSIZE`; then `poll.rs` and `epoll.rs`, the same wait.
+//! 0. `examples/first_loop.rs` — **lesson**: the whole multiplexed echo server in one file
+//!    (wait, accept, read, write all or keep, close), on this crate's `Backend`. It uses four
+//!    names before step 1 defines them, and says what each one is where it uses it.
+//! 1. `token.rs`, `interest.rs`, `event.rs` — **lesson**: the words of the kernel interface:
+//!    `Token` (which connection), `Interest` (readable, writable), `Event` (what a wait
+//!    returned).
+//! 2. `bugs.rs` — *beside*: the lecture's bugs as a set of switches (`Bug`, `Bugs`), named
+//!    here because the next files have a `#[cold]` bug function after their correct code.
+//! 3. `backend/mod.rs` — **lesson**: the `Backend` trait the four backends share: register,
+//!    deregister, poll. Then `backend/select.rs`, the lecture's wait (`FD_ZERO`/`FD_SET`,
+//!    `select(2)`, `FD_ISSET`, `FD_SETSIZE`), and `backend/poll.rs`, `backend/epoll.rs`, the
+//!    same wait; *beside*: `uring.rs` (opening a ring) and `backend/uring.rs`.
 //! 4. The readiness rules below: what every caller of a backend must respect.
-//! 5. `net/` (`Peer`, `Stream`, `Listener`), `timer.rs`, then `handler.rs` and `ctx.rs` — the
-//!    contract a server writes against.
-//! 6. `outbox.rs` (pending output: short writes, backpressure) and `conn.rs` (one
-//!    connection's record).
-//! 7. `reactor/mod.rs` — the loop itself, `turn()`: wait, dispatch, timers, reap (the rest
-//!    of the lecture's multiplexed server). Then `accept.rs`, `io.rs`, `apply.rs`, `close.rs`.
+//! 5. `net/mod.rs` (`ListenAddr`, `Peer`), `net/stream.rs` (`Stream`), `net/listener.rs`
+//!    (`Listener`: socket, bind, listen, accept) — **lesson**; then `timer.rs`, `ctx.rs`
+//!    (`Ctx`) and `handler.rs` (`Handler`, `CloseReason`) — the contract a server writes
+//!    against.
+//! 6. `outbox.rs` (pending output: short writes) and `conn.rs` (one connection's record) —
+//!    **lesson**; `config.rs` (`Config`: the loop's limits); *beside*: `signal.rs` (signals
+//!    as a readable pipe), `fd_reserve.rs` (descriptors kept free), `shared_page.rs` and
+//!    `sink.rs` (an output that fails, said once), `trace.rs` (the flight recorder's writer).
+//! 7. `reactor/mod.rs` — **lesson**: the loop itself, `turn()`: wait, dispatch, timers, reap
+//!    (the first loop again, with the rest beside it). The loop is one `impl` split across
+//!    the files of `reactor/`, so `reactor/mod.rs` calls functions they define: read them next,
+//!    `reactor/read_until.rs` (how much one event reads), `reactor/io.rs` (read, deliver,
+//!    write), `reactor/accept.rs`, `reactor/apply.rs`, `reactor/close.rs` — **lesson**;
+//!    *beside*: `reactor/flow.rs` (holding a chat sender), `reactor/traced.rs` (the recorder's
+//!    hooks).
+//! 8. *Beside*: `proactor/` — the completion model (io_uring): operations own their buffers
+//!    until they complete. It shares the words of step 1 and the sockets of step 5, not the
+//!    loop.
+//!
+//! `scripts/reading-path.sh` counts the lines of each step and how many of them are advanced
+//! features.
 
 //! # Readiness rules
 //!
@@ -77,6 +105,7 @@
 
 mod backend;
 mod bugs;
+pub mod closed_stdout;
 mod config;
 mod conn;
 mod ctx;
@@ -98,7 +127,7 @@ pub mod uring;
 
 pub use crate::backend::{Backend, BackendKind, EpollBackend, PollBackend, SelectBackend, UringBackend};
 pub use crate::bugs::{Bug, Bugs};
-pub use crate::config::{Config, Overflow};
+pub use crate::config::{Config, Overflow, HARD_LIMIT_FACTOR};
 pub use crate::ctx::Ctx;
 pub use crate::event::Event;
 pub use crate::handler::{CloseReason, Handler};

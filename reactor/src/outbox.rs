@@ -44,13 +44,29 @@ pub const FILE_CHUNK_COST: usize = 16 * 1024;
 /// One piece of pending output.
 enum Chunk {
     /// Bytes in memory; `data[sent..]` is still to go.
-    Bytes { data: Vec<u8>, sent: usize },
+    Bytes { data: Payload, sent: usize },
     /// `len` bytes of `file` from `offset`, sent by `sendfile(2)` without passing through
     /// user space.
     File { file: File, offset: i64, len: u64 },
-    /// Bytes shared with other connections (one rendering of a large document sent to many
+}
+
+/// Where a `Chunk::Bytes` keeps its bytes; written the same way either way.
+enum Payload {
+    /// Our own copy (more output can be appended to it).
+    Owned(Vec<u8>),
+    /// Shared with other connections (one rendering of a large document sent to many
     /// clients): written from the one copy, counted toward the limit until sent.
-    Shared { data: Arc<[u8]>, sent: usize },
+    Shared(Arc<[u8]>),
+}
+
+impl std::ops::Deref for Payload {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Payload::Owned(bytes) => bytes,
+            Payload::Shared(bytes) => bytes,
+        }
+    }
 }
 
 /// What a flush achieved.
@@ -96,11 +112,15 @@ impl Outbox {
             return;
         }
         self.buffered += bytes.len();
-        if let Some(Chunk::Bytes { data, .. }) = self.chunks.back_mut() {
+        if let Some(Chunk::Bytes {
+            data: Payload::Owned(data),
+            ..
+        }) = self.chunks.back_mut()
+        {
             data.extend_from_slice(bytes);
         } else {
             self.chunks.push_back(Chunk::Bytes {
-                data: bytes.to_vec(),
+                data: Payload::Owned(bytes.to_vec()),
                 sent: 0,
             });
         }
@@ -110,7 +130,10 @@ impl Outbox {
     pub fn push_vec(&mut self, bytes: Vec<u8>) {
         if self.chunks.is_empty() && !bytes.is_empty() {
             self.buffered += bytes.len();
-            self.chunks.push_back(Chunk::Bytes { data: bytes, sent: 0 });
+            self.chunks.push_back(Chunk::Bytes {
+                data: Payload::Owned(bytes),
+                sent: 0,
+            });
         } else {
             self.push_bytes(&bytes);
         }
@@ -121,7 +144,10 @@ impl Outbox {
     pub fn push_shared(&mut self, data: Arc<[u8]>) {
         if !data.is_empty() {
             self.buffered += data.len();
-            self.chunks.push_back(Chunk::Shared { data, sent: 0 });
+            self.chunks.push_back(Chunk::Bytes {
+                data: Payload::Shared(data),
+                sent: 0,
+            });
         }
     }
 
@@ -178,18 +204,6 @@ impl Outbox {
                     }
                     // LAB 8 END
                 }
-                Chunk::Shared { data, sent } => match write_part(sink, &data[*sent..], more) {
-                    Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                    Ok(n) => {
-                        *sent += n;
-                        self.buffered -= n;
-                        self.written += n as u64;
-                        *sent == data.len()
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flush::Blocked),
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => false,
-                    Err(e) => return Err(e),
-                },
                 Chunk::File { file, offset, len } => match send_file_part(sink, file, offset, *len) {
                     Ok(0) => {
                         return Err(io::Error::new(

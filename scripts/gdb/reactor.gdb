@@ -13,6 +13,7 @@
 #               are passed over): the value returned is the number of ready descriptors
 #   to-handler  run to the handler's on_data (the echo protocol) and show its input
 #   bytes EXPR  a &[u8] or Vec<u8> as text (e.g. `bytes input`)
+#   step-trail  `step` from here to the handler's on_data, then list the functions entered
 #
 # scripts/gdb/one-turn.gdb is a scripted tour on top of this file (used by the tests).
 #
@@ -27,8 +28,18 @@ set print pretty on
 # The servers are single-threaded; the fork model's children are not followed.
 set follow-fork-mode parent
 set detach-on-fork on
-# `step` walks into our code only, not into the standard library or the log macros.
-skip -rfunction ^(core|alloc|std|log|env_logger)::
+# `step` walks into the lesson only: not into the standard library, the log macros or the
+# libraries under the loop (mio's epoll internals, the slab, nix, libc), and not into what
+# sits beside the lesson: the flight recorder's hooks (`--trace`), the lecture's bugs
+# (`--bug`: the switch and its #[cold] variants) and the counters.
+# tests/tests/gdb_step.rs checks that stepping one echo read stays on the lesson's path.
+skip -rfunction ^(core|alloc|std|log|env_logger|mio|slab|nix|libc)::
+skip -rfunction ^reactor::trace::
+skip -rfunction ^reactor::reactor::Reactor<.*>::trace_
+skip -rfunction ^reactor::reactor::traced::
+skip -rfunction ^reactor::bugs::
+skip -rfunction ::bug_[a-z_]+(<.*>)?$
+skip -rfunction ^reactor::reactor::Reactor<.*>::stats
 
 python
 import re
@@ -212,7 +223,7 @@ class ConnPrinter:
         if variant(v["closing"])[0] == "Some":
             return "closing once its output is written"
         if bool(v["paused"]):
-            return "paused: output over the high-water mark, not read (backpressure)"
+            return "paused: not read (its output is over the high-water mark, or it is held by flow control)"
         if bool(v["read_closed"]):
             return "peer sent EOF"
         return "open"
@@ -290,6 +301,36 @@ class RunTo(gdb.Command):
             gdb.execute(self.show)
 
 
+def short_name(name):
+    """A function's name without generic arguments: Reactor<EchoHandler>::read_ready<…>
+    becomes reactor::reactor::Reactor::read_ready."""
+    previous = None
+    while previous != name:
+        previous = name
+        name = re.sub(r"<[^<>]*>", "", name)
+    return name
+
+
+class StepTrail(gdb.Command):
+    """step-trail: `step` from here into the handler's on_data (the protocol), then list
+    every function entered on the way, in order. With the skip list above, that is the
+    lesson's path: read_ready, the read, deliver, on_data."""
+
+    def __init__(self):
+        super().__init__("step-trail", gdb.COMMAND_RUNNING)
+
+    def invoke(self, arg, from_tty):
+        trail = []
+        for _ in range(int(arg or 2000)):
+            name = short_name(gdb.selected_frame().name() or "??")
+            if not trail or trail[-1] != name:
+                trail.append(name)
+            if re.match(r"servers::reactive::.*::on_data$", name):
+                break
+            gdb.execute("step", to_string=True)
+        print("functions entered: " + " -> ".join(trail) + " (end of trail)")
+
+
 def lookup_printer(value):
     name = value.type.strip_typedefs().name or ""
     if name == "reactor::token::Token":
@@ -302,6 +343,7 @@ def lookup_printer(value):
 gdb.pretty_printers.append(lookup_printer)
 BreakMatching()
 Bytes()
+StepTrail()
 Conns()
 # gdb takes a command's help from its class docstring: one small class per command.
 type("ToWait", (RunTo,), {"__doc__": """to-wait: run into the next wait_for_events (the select/poll/epoll_wait
@@ -328,4 +370,4 @@ end
 break-matching ^reactor::reactor::Reactor<.*>::dispatch<.*>$
 
 echo \nBreakpoints: 1 = the start of each turn, 2 = each event the wait returned.\n
-echo Commands: events, stats, conns, to-wait, to-handler, bytes EXPR (help user-defined).\n
+echo Commands: events, stats, conns, to-wait, to-handler, step-trail, bytes EXPR (help user-defined).\n

@@ -157,7 +157,6 @@ impl ServerArgs {
         reactor::Config {
             max_connections: self.max_connections(),
             idle_timeout: self.idle_timeout(),
-            bugs: self.bugs.set(),
             trace: self.trace.trace.clone(),
             fd_reserve: self.limits.fd_reserve,
             ..reactor::Config::default()
@@ -204,8 +203,8 @@ pub fn bind_and_announce_with(addr: &ListenAddr, bugs: reactor::Bugs) -> io::Res
     reactor::signal::catch_stop_early()?;
     let listener = Listener::bind_with(addr, bugs)?;
     let mut out = io::stdout().lock();
-    writeln!(out, "listening on {}", listener.local_addr_string()?)?;
-    out.flush()?;
+    let announced = writeln!(out, "listening on {}", listener.local_addr_string()?);
+    reactor::closed_stdout::or_die_of_sigpipe(announced.and_then(|()| out.flush()))?;
     Ok(listener)
 }
 

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -419,4 +419,28 @@ pub fn output_lines(child: &mut Child) -> mpsc::Receiver<String> {
         });
     }
     rx
+}
+
+/// Type one line into a program driven through its stdin (gdb, in the gdb tests).
+pub fn type_line(stdin: &mut ChildStdin, line: &str) {
+    stdin
+        .write_all(format!("{line}\n").as_bytes())
+        .and_then(|()| stdin.flush())
+        .unwrap_or_else(|e| panic!("typing {line:?}: {e}"));
+}
+
+/// Tell a gdb stopped at a prompt to kill its program and quit; fail (after killing it) if it
+/// has not exited within `limit`.
+pub fn gdb_quit(gdb: &mut Child, mut stdin: ChildStdin, limit: Duration, what: &str) {
+    type_line(&mut stdin, "kill");
+    type_line(&mut stdin, "quit");
+    drop(stdin);
+    let deadline = Instant::now() + limit;
+    while gdb.try_wait().ok().flatten().is_none() {
+        if Instant::now() > deadline {
+            let _ = gdb.kill();
+            panic!("{what}: gdb did not quit");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -6,14 +6,12 @@
 //! The only thing added to the student's typing is an `echo @@N@@` after each command, so
 //! the test knows when gdb has finished it. Needs gdb (`make deps` installs it).
 
-use std::io::Write;
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
-use tests::{bin, output_lines, read_line, write_all, REACTOR_MODELS};
+use tests::{bin, gdb_quit, output_lines, read_line, type_line, write_all, REACTOR_MODELS};
 
 /// Generous bound for one gdb step: only a hang reaches it.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -98,13 +96,6 @@ impl Output {
     }
 }
 
-fn type_line(stdin: &mut ChildStdin, line: &str) {
-    stdin
-        .write_all(format!("{line}\n").as_bytes())
-        .and_then(|()| stdin.flush())
-        .expect("write to gdb");
-}
-
 #[test]
 fn the_readme_gdb_sequence_works_as_written_on_every_reactor_model() {
     let sequence = readme_sequence();
@@ -164,17 +155,7 @@ fn the_readme_gdb_sequence_works_as_written_on_every_reactor_model() {
         let client = client.as_mut().expect("connected");
         client.set_read_timeout(Some(LIMIT)).expect("timeout");
         assert_eq!(read_line(client), "hello", "{model}: the echo under gdb");
-        type_line(&mut stdin, "kill");
-        type_line(&mut stdin, "quit");
-        drop(stdin);
-        let deadline = Instant::now() + LIMIT;
-        while gdb.try_wait().ok().flatten().is_none() {
-            if Instant::now() > deadline {
-                let _ = gdb.kill();
-                panic!("{model}: gdb did not quit");
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
+        gdb_quit(&mut gdb, stdin, LIMIT, model);
     }
 }
 

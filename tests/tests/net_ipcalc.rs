@@ -22,31 +22,31 @@ fn lecture_slash_24() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         row(&out, "Address"),
-        "Address: 192.168.0.1 11000000.10101000.00000000 .00000001"
+        "Address: 192.168.0.1 11000000.10101000.00000000. 00000001"
     );
     assert_eq!(
         row(&out, "Netmask"),
-        "Netmask: 255.255.255.0 = 24 11111111.11111111.11111111 .00000000"
+        "Netmask: 255.255.255.0 = 24 11111111.11111111.11111111. 00000000"
     );
     assert_eq!(
         row(&out, "Wildcard"),
-        "Wildcard: 0.0.0.255 00000000.00000000.00000000 .11111111"
+        "Wildcard: 0.0.0.255 00000000.00000000.00000000. 11111111"
     );
     assert_eq!(
         row(&out, "Network"),
-        "Network: 192.168.0.0/24 11000000.10101000.00000000 .00000000 (Class C)"
+        "Network: 192.168.0.0/24 11000000.10101000.00000000. 00000000 (Class C)"
     );
     assert_eq!(
         row(&out, "Broadcast"),
-        "Broadcast: 192.168.0.255 11000000.10101000.00000000 .11111111"
+        "Broadcast: 192.168.0.255 11000000.10101000.00000000. 11111111"
     );
     assert_eq!(
         row(&out, "HostMin"),
-        "HostMin: 192.168.0.1 11000000.10101000.00000000 .00000001"
+        "HostMin: 192.168.0.1 11000000.10101000.00000000. 00000001"
     );
     assert_eq!(
         row(&out, "HostMax"),
-        "HostMax: 192.168.0.254 11000000.10101000.00000000 .11111110"
+        "HostMax: 192.168.0.254 11000000.10101000.00000000. 11111110"
     );
     assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 254 (Private Internet, RFC 1918)");
     assert!(out.lines().any(|l| l == "=>"), "{out}");
@@ -58,15 +58,15 @@ fn lecture_slash_16_given_as_a_netmask() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         row(&out, "Netmask"),
-        "Netmask: 255.255.0.0 = 16 11111111.11111111 .00000000.00000000"
+        "Netmask: 255.255.0.0 = 16 11111111.11111111. 00000000.00000000"
     );
     assert_eq!(
         row(&out, "Broadcast"),
-        "Broadcast: 192.168.255.255 11000000.10101000 .11111111.11111111"
+        "Broadcast: 192.168.255.255 11000000.10101000. 11111111.11111111"
     );
     assert_eq!(
         row(&out, "HostMax"),
-        "HostMax: 192.168.255.254 11000000.10101000 .11111111.11111110"
+        "HostMax: 192.168.255.254 11000000.10101000. 11111111.11111110"
     );
     assert_eq!(row(&out, "Hosts/Net"), "Hosts/Net: 65534 (Private Internet, RFC 1918)");
     assert!(row(&out, "Network").ends_with("(Class C)"), "{out}");
@@ -113,7 +113,12 @@ fn ranges_and_classes() {
         ("224.0.0.251/24", "(Multicast, RFC 5771)", 'D'),
         ("10.1.2.3/8", "(Private Internet, RFC 1918)", 'A'),
         ("1.1.1.1/24", "(Public Internet)", 'A'),
-        ("192.0.0.9/24", "(IETF Protocol Assignments, RFC 6890)", 'C'),
+        // A block, and the smaller blocks it holds.
+        (
+            "192.0.0.9/24",
+            "(IETF Protocol Assignments, RFC 6890, In Part IPv4 Service Continuity Prefix, RFC 7335 and 4 more special-purpose blocks)",
+            'C',
+        ),
         ("198.18.0.1/15", "(Benchmarking, RFC 2544)", 'C'),
         ("100.64.1.1/10", "(Shared Address Space, RFC 6598)", 'A'),
         ("203.0.113.7/24", "(Documentation (TEST-NET-3), RFC 5737)", 'C'),
@@ -176,6 +181,28 @@ fn ipv6_types_and_extremes() {
         row(&out, "Addresses"),
         "Addresses: 2^128 = 340282366920938463463374607431768211456"
     );
+}
+
+/// A large IPv6 network names the special-purpose blocks inside it, as the IPv4 side does
+/// ("In Part Private Internet" for 128.0.0.0/1).
+#[test]
+fn ipv6_network_containing_special_blocks_says_in_part() {
+    for (input, expected) in [
+        (
+            "2001:db8::/10",
+            "Type: Global Unicast, RFC 4291, In Part IETF Protocol Assignments, RFC 2928 and 2 more special-purpose blocks",
+        ),
+        ("2002::/15", "Type: Global Unicast, RFC 4291, In Part 6to4, RFC 3056"),
+        (
+            "fc00::/6",
+            "Type: Reserved, RFC 4291, In Part Unique Local Unicast (ULA), RFC 4193 and 2 more special-purpose blocks",
+        ),
+        ("2001:db8::/32", "Type: Documentation, RFC 3849"),
+    ] {
+        let (code, out, err) = ipcalc(&[input]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(row(&out, "Type"), expected, "{input}");
+    }
 }
 
 #[test]

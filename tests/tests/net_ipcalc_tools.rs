@@ -303,3 +303,48 @@ fn ipv6_matches_sipcalc_and_python() {
     }
     eprintln!("ipv6: {} cases compared with sipcalc and Python ipaddress", cases.len());
 }
+
+/// The rows of Perl ipcalc's table with their binary column (`ipcalc -n INPUT`), by label.
+fn perl_binary_rows(input: &str) -> Vec<(String, String)> {
+    tool("ipcalc", &["-n", input])
+        .lines()
+        .filter_map(|l| {
+            let (label, _) = l.split_once(':')?;
+            Some((label.to_string(), l.trim_end().to_string()))
+        })
+        .collect()
+}
+
+/// Every row that has a binary column, character for character as Perl ipcalc prints it
+/// (ours adds `(Class X)` after the network's bits, which Perl puts on the Hosts/Net row).
+/// The first 33 cases have every prefix length 0–32 once: enough for the column's layout.
+#[test]
+fn ipv4_binary_column_matches_perl_ipcalc() {
+    let mut compared = 0;
+    for input in ipv4_cases().into_iter().take(33) {
+        let (status, out, err) = run_client("ipcalc", &[&input], b"");
+        assert!(status.success(), "{input}: {err}");
+        let perl = perl_binary_rows(&input);
+        for label in [
+            "Address",
+            "Netmask",
+            "Wildcard",
+            "Network",
+            "Broadcast",
+            "HostMin",
+            "HostMax",
+        ] {
+            let Some((_, theirs)) = perl.iter().find(|(l, _)| l == label) else {
+                continue; // Perl has no Network/HostMin/… row for a /32 ("Hostroute")
+            };
+            let ours = out
+                .lines()
+                .find(|l| l.starts_with(&format!("{label}:")))
+                .unwrap_or_else(|| panic!("{input}: no {label} row in\n{out}"));
+            let ours = ours.split(" (Class").next().unwrap_or(ours).trim_end();
+            assert_eq!(ours, theirs, "{input}: {label} row differs from Perl ipcalc");
+            compared += 1;
+        }
+    }
+    eprintln!("ipcalc: {compared} rows with a binary column equal to Perl ipcalc's");
+}

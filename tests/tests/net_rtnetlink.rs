@@ -8,57 +8,11 @@
 //! test fails and says why; it never skips.
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use serde_json::Value;
-use tests::bin;
+mod netns_common;
 
-/// A network namespace, deleted when dropped (also when an assertion fails).
-struct Netns(String);
-
-impl Netns {
-    fn new(tag: &str) -> Netns {
-        let name = format!("rlab-{tag}-{}", std::process::id());
-        let out = Command::new("ip").args(["netns", "add", &name]).output();
-        let out = out.unwrap_or_else(|e| panic!("cannot run `ip` (install iproute2): {e}"));
-        assert!(
-            out.status.success(),
-            "cannot create a network namespace (`ip netns add {name}`; needs root or CAP_SYS_ADMIN): {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Netns(name)
-    }
-
-    /// Run `ip ARGS` inside the namespace; panics with ip's message if it fails.
-    fn ip(&self, args: &str) -> String {
-        self.exec("ip", &args.split_whitespace().collect::<Vec<_>>())
-    }
-
-    fn exec(&self, program: &str, args: &[&str]) -> String {
-        let out = Command::new("ip")
-            .args(["netns", "exec", &self.0, program])
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("ip netns exec {program}: {e}"));
-        assert!(
-            out.status.success(),
-            "{program} {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn ours(&self, name: &str, args: &[&str]) -> String {
-        let path = bin(name);
-        self.exec(path.to_str().expect("utf-8 path"), args)
-    }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
+use netns_common::{trimmed_lines, Netns};
 
 /// The state the issue lists, built with `ip` commands.
 fn lab_namespace(tag: &str) -> Netns {
@@ -94,10 +48,6 @@ fn lab_namespace(tag: &str) -> Netns {
         ns.ip(command);
     }
     ns
-}
-
-fn trimmed_lines(text: &str) -> Vec<String> {
-    text.lines().map(|l| l.trim_end().to_string()).collect()
 }
 
 /// `ip` route JSON object → field map (numbers and arrays as text).

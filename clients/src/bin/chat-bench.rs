@@ -44,6 +44,7 @@ struct Args {
 const STALL: Duration = Duration::from_secs(30);
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     let result = match args.idle {
         Some(n) => hold_idle(&args.addr, n as usize),

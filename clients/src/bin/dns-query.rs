@@ -12,25 +12,30 @@ use std::time::Duration;
 use clap::Parser;
 use clients::dns::message::build_query;
 use clients::dns::name::reverse_name;
-use clients::dns::print::{render, Meta};
-use clients::dns::transport::{exchange, random_id, Options};
+use clients::dns::print::{render, render_bad_packet, Meta};
+use clients::dns::transport::{exchange, random_id, Options, Reply};
 use clients::dns::{config, DnsError, RecordType};
 
 const LONG_ABOUT: &str = "\
 Ask a DNS server about NAME, like `dig`: the query is built by hand (RFC 1035 header and
 question, an EDNS0 OPT record unless --no-edns), sent over UDP to port 53 and retried on
 timeout; a truncated answer (TC bit) is asked again over TCP. A reply with the wrong ID or
-question, or that does not parse, is ignored (and logged) until the timeout, as dig does.
+question, or shorter than a header, is ignored (and logged) until the timeout, as dig does.
+A broken reply with our ID is shown as dig shows it: what could be read, with dig's
+warnings (QR not set, malformed packet, extra bytes at the end, no recursion, EDNS refused:
+retry with --no-edns); one that cannot be read at all (a bad compression pointer) as a hex
+dump.
 The answer is printed in dig's layout (HEADER, OPT PSEUDOSECTION with Extended DNS Errors,
 QUESTION, ANSWER, AUTHORITY, ADDITIONAL, query time, server). Types: A, NS, CNAME, SOA,
-PTR, MX, TXT, AAAA, SRV, CAA, ANY (asked over TCP, as dig does), and any other as TYPEnnn
-(shown in RFC 3597 form).
+PTR, HINFO, MX, TXT, AAAA, SRV, NAPTR, DS, SSHFP, DNSKEY, TLSA, SVCB, HTTPS, CAA (each
+shown in dig's presentation format), ANY (asked over TCP, as dig does), and any other as
+TYPEnnn (shown in RFC 3597 form).
 Names are in presentation format: `.` is the root, `\\.` a dot inside a label, `\\DDD` a
 byte; the empty name is refused. The server is --server, else the first `nameserver` of
 /etc/resolv.conf. -x ADDRESS asks for the PTR record of an address.
 
 Exit status: 0 when an answer was received and printed, whatever its status (NXDOMAIN
-included, as dig does); 2 when there is no usable answer (timeout, connection refused,
+included, as dig does; a packet shown as a hex dump too); 2 when there is no usable answer (timeout, connection refused,
 malformed answer over TCP) or on invalid input.";
 
 #[derive(Parser, Debug)]
@@ -44,7 +49,8 @@ struct Args {
     /// its first label, `\DDD` is a byte in decimal, as in dig and zone files).
     #[arg(required_unless_present = "reverse", conflicts_with = "reverse")]
     name: Option<String>,
-    /// Record type: A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV, CAA, ANY, or TYPEnnn.
+    /// Record type: A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, NAPTR, DS, SSHFP,
+    /// DNSKEY, TLSA, SVCB, HTTPS, CAA, ANY, or TYPEnnn.
     #[arg(long = "type", short = 't', default_value = "A")]
     qtype: RecordType,
     /// Reverse lookup: ask for the PTR record of this IPv4 or IPv6 address.
@@ -82,6 +88,7 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let args = Args::parse();
     match run(&args) {
@@ -123,6 +130,9 @@ fn run(args: &Args) -> Result<(), DnsError> {
         millis: answer.elapsed.as_millis(),
         size: answer.bytes.len(),
     };
-    print!("{}", render(&format!("{name} {qtype}"), &answer.message, &meta));
+    match &answer.reply {
+        Reply::Parsed(parsed) => print!("{}", render(&format!("{name} {qtype}"), parsed, &meta, !args.no_edns)),
+        Reply::BadPacket(said) => print!("{}", render_bad_packet(said, &answer.bytes)),
+    }
     Ok(())
 }

@@ -13,9 +13,11 @@ use clients::{iface, rtnl_link, rtnl_print};
 const LONG_ABOUT: &str = "\
 List the network interfaces like `ip address`: index, name (@peer for a veth), flags
 (LOOPBACK, BROADCAST, MULTICAST, UP, LOWER_UP, M-DOWN, …), MTU, qdisc, state, the hardware
-address, and every IPv4 and IPv6 address with its peer, broadcast, scope, flags (secondary,
-nodad, tentative, dynamic, …), label and lifetimes, as the kernel reports them over rtnetlink
-(RTM_GETLINK and RTM_GETADDR dumps on an AF_NETLINK socket).
+address (with link-netns NAME, or link-netnsid N, when a veth's peer lives in another network
+namespace), the interface's altnames, and every IPv4 and IPv6 address with its peer,
+broadcast, scope, flags (secondary, nodad, tentative, dynamic, …), label and lifetimes, as
+the kernel reports them over rtnetlink (RTM_GETLINK and RTM_GETADDR dumps on an AF_NETLINK
+socket).
 
 --getifaddrs uses getifaddrs(3) and /sys/class/net instead. That interface cannot show an
 address's scope (it is guessed from the address), its flags (secondary, nodad, …), the
@@ -31,7 +33,7 @@ exist; 2 on an invalid command line.";
   ifaces lo"#)]
 #[command(long_about = LONG_ABOUT)]
 struct Args {
-    /// Show only this interface (e.g. lo).
+    /// Show only this interface, by its name or one of its altnames (e.g. lo).
     name: Option<String>,
     /// Use getifaddrs(3) instead of rtnetlink (fewer facts: see --help).
     #[arg(long)]
@@ -39,6 +41,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     let blocks = if args.getifaddrs {
         from_getifaddrs(args.name.as_deref())
@@ -67,7 +70,7 @@ fn main() -> ExitCode {
 /// One `ip address` block per interface, from the two rtnetlink dumps.
 fn from_rtnetlink(only: Option<&str>) -> Result<Vec<String>, String> {
     let (links, addresses) = rtnl_link::links_and_addresses().map_err(|e| format!("rtnetlink: {e}"))?;
-    let shown = links.iter().filter(|l| only.map_or(true, |n| n == l.name));
+    let shown = links.iter().filter(|l| only.map_or(true, |n| l.is_named(n)));
     Ok(shown.map(|l| rtnl_print::render_link(l, &links, &addresses)).collect())
 }
 

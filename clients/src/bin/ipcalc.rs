@@ -33,6 +33,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     match clients::ipcalc::report(&args.address, args.netmask.as_deref()) {
         Ok(text) => {

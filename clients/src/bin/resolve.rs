@@ -55,6 +55,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     let result = if args.gethostbyname {
         run_gethostbyname(&args.host)

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 
 use clap::Parser;
+use clients::netlink::DumpRefused;
 use clients::rtnl_route::{self, Family, TableFilter, TABLE_MAIN};
 use clients::{route, rtnl_link};
 
@@ -25,9 +26,10 @@ reads a saved copy of either (its format is recognised; -6 must agree with it). 
 show only the main table (IPv4) or every table mixed (IPv6), no proto, no src, no scope, and
 call every rejecting route (blackhole, prohibit, unreachable) `unreachable`.
 
-Exit status: 0 on success; 1 when the kernel or the file cannot be read; 2 when the file is
-not in the expected format (the line number and the reason are printed) or the command line
-is invalid.";
+Exit status: 0 on success; 1 when the kernel or the file cannot be read; 2 when the table
+does not exist (the kernel's message is printed, as `ip` prints it), when the file is not in
+the expected format (the line number and the reason are printed) or the command line is
+invalid.";
 
 #[derive(Parser, Debug)]
 #[command(name = env!("CARGO_BIN_NAME"), version, about = "Show the routing table like `ip route`", after_help = r#"Examples:
@@ -63,6 +65,7 @@ fn parse_table(text: &str) -> Result<TableFilter, String> {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     if args.proc || args.file.is_some() {
         return from_proc_file(&args);
@@ -75,10 +78,17 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("routes: rtnetlink: {e}");
-            ExitCode::from(1)
-        }
+        Err(e) => match e.get_ref().and_then(|r| r.downcast_ref::<DumpRefused>()) {
+            // What `ip route show table 300` says when table 300 does not exist.
+            Some(refused) => {
+                eprintln!("Error: {refused}.\nDump terminated");
+                ExitCode::from(2)
+            }
+            None => {
+                eprintln!("routes: rtnetlink: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 
@@ -92,7 +102,11 @@ fn from_rtnetlink(ipv6: bool, filter: TableFilter) -> std::io::Result<Vec<String
         (false, TableFilter::All) => Family::Both,
         (false, TableFilter::Only(_)) => Family::Ipv4,
     };
-    let routes = rtnl_route::routes(family, &|index| names.get(&index).cloned())?;
+    let table = match filter {
+        TableFilter::Only(table) => Some(table),
+        TableFilter::All => None,
+    };
+    let routes = rtnl_route::routes(family, table, &|index| names.get(&index).cloned())?;
     let shown = routes.iter().filter(|r| filter.keeps(r));
     Ok(shown.map(|r| r.render(filter)).collect())
 }

@@ -158,11 +158,17 @@ pub fn parse_header(r: &mut Reader) -> Result<Header, DnsError> {
     })
 }
 
-fn parse_question(r: &mut Reader) -> Result<Question, DnsError> {
+/// A question: its name, then type and class. Like every read here, each step (the name,
+/// the 4 fixed bytes) is taken whole or not at all, as in BIND: after a failure the reader
+/// stands after the last step that worked (what dig then counts as extra bytes).
+pub(crate) fn parse_question(r: &mut Reader) -> Result<Question, DnsError> {
     let name = r.name()?;
-    let qtype = RecordType::from_code(r.u16()?);
-    let qclass = r.u16()?;
-    Ok(Question { name, qtype, qclass })
+    let fixed = r.take(4)?;
+    Ok(Question {
+        name,
+        qtype: RecordType::from_code(u16::from_be_bytes([fixed[0], fixed[1]])),
+        qclass: u16::from_be_bytes([fixed[2], fixed[3]]),
+    })
 }
 
 /// Only the header and the questions: enough to match a truncated (TC) answer to its query.
@@ -182,12 +188,15 @@ fn parse_questions(r: &mut Reader, count: u16) -> Result<Vec<Question>, DnsError
     Ok(questions)
 }
 
-fn parse_record(r: &mut Reader) -> Result<Record, DnsError> {
+/// A record: name; type and class; TTL and RDLENGTH; RDATA — each step whole or not at all.
+pub(crate) fn parse_record(r: &mut Reader) -> Result<Record, DnsError> {
     let name = r.name()?;
-    let rtype = RecordType::from_code(r.u16()?);
-    let class = r.u16()?;
-    let ttl = r.u32()?;
-    let rdlen = usize::from(r.u16()?);
+    let kind = r.take(4)?;
+    let rtype = RecordType::from_code(u16::from_be_bytes([kind[0], kind[1]]));
+    let class = u16::from_be_bytes([kind[2], kind[3]]);
+    let lengths = r.take(6)?;
+    let ttl = u32::from_be_bytes([lengths[0], lengths[1], lengths[2], lengths[3]]);
+    let rdlen = usize::from(u16::from_be_bytes([lengths[4], lengths[5]]));
     let start = r.pos;
     r.take(rdlen)?;
     let data = parse_rdata(r.msg, start, rdlen, rtype)?;

@@ -4,8 +4,11 @@
 //! # Reading order
 //!
 //! 1. [`name`] — names on the wire and compression pointers (the dangerous part).
-//! 2. [`message`] — the 12-byte header, the question, the records; build and parse.
-//! 3. [`rdata`] — what each record type carries (A, AAAA, MX, TXT, SOA, SRV, CAA, …), and
+//! 2. [`message`] — the 12-byte header, the question, the records; build and parse; and
+//!    [`lenient`] — what dig shows of an answer that breaks the rules.
+//! 3. [`rdata`] — what each record type carries (A, AAAA, MX, TXT, SOA, SRV, CAA, …; the
+//!    DNSSEC, SSH and TLS fingerprints, NAPTR and HINFO in [`rdata_more`], SVCB/HTTPS in
+//!    [`svcb`]), and
 //!    [`edns`] — the OPT record's options (Extended DNS Errors).
 //! 4. [`transport`] — `socket`/`connect`/`send`/`recv` over UDP with a timeout and retries,
 //!    checking each answer's ID and question; [`tcp`] (2-byte length prefix) when the answer
@@ -18,10 +21,13 @@
 
 pub mod config;
 pub mod edns;
+pub mod lenient;
 pub mod message;
 pub mod name;
 pub mod print;
 pub mod rdata;
+pub mod rdata_more;
+pub mod svcb;
 pub mod tcp;
 pub mod transport;
 
@@ -42,6 +48,14 @@ pub enum RecordType {
     Opt,
     Any,
     Caa,
+    Hinfo,
+    Naptr,
+    Ds,
+    Sshfp,
+    Dnskey,
+    Tlsa,
+    Svcb,
+    Https,
     Other(u16),
 }
 
@@ -60,6 +74,14 @@ impl RecordType {
             RecordType::Opt => 41,
             RecordType::Any => 255,
             RecordType::Caa => 257,
+            RecordType::Hinfo => 13,
+            RecordType::Naptr => 35,
+            RecordType::Ds => 43,
+            RecordType::Sshfp => 44,
+            RecordType::Dnskey => 48,
+            RecordType::Tlsa => 52,
+            RecordType::Svcb => 64,
+            RecordType::Https => 65,
             RecordType::Other(code) => code,
         }
     }
@@ -78,6 +100,14 @@ impl RecordType {
             41 => RecordType::Opt,
             255 => RecordType::Any,
             257 => RecordType::Caa,
+            13 => RecordType::Hinfo,
+            35 => RecordType::Naptr,
+            43 => RecordType::Ds,
+            44 => RecordType::Sshfp,
+            48 => RecordType::Dnskey,
+            52 => RecordType::Tlsa,
+            64 => RecordType::Svcb,
+            65 => RecordType::Https,
             other => RecordType::Other(other),
         }
     }
@@ -96,9 +126,12 @@ impl std::str::FromStr for RecordType {
                 .map(RecordType::from_code)
                 .map_err(|_| format!("'{text}': TYPEnnn needs a number from 0 to 65535"));
         }
-        let known = [1, 2, 5, 6, 12, 15, 16, 28, 33, 255, 257].map(RecordType::from_code);
+        let known =
+            [1, 2, 5, 6, 12, 13, 15, 16, 28, 33, 35, 43, 44, 48, 52, 64, 65, 255, 257].map(RecordType::from_code);
         known.into_iter().find(|t| t.to_string() == upper).ok_or_else(|| {
-            "unknown type: use A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV, CAA, ANY or TYPEnnn".to_string()
+            "unknown type: use A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, NAPTR, DS, SSHFP, \
+             DNSKEY, TLSA, SVCB, HTTPS, CAA, ANY or TYPEnnn"
+                .to_string()
         })
     }
 }
@@ -118,6 +151,14 @@ impl fmt::Display for RecordType {
             RecordType::Opt => "OPT",
             RecordType::Any => "ANY",
             RecordType::Caa => "CAA",
+            RecordType::Hinfo => "HINFO",
+            RecordType::Naptr => "NAPTR",
+            RecordType::Ds => "DS",
+            RecordType::Sshfp => "SSHFP",
+            RecordType::Dnskey => "DNSKEY",
+            RecordType::Tlsa => "TLSA",
+            RecordType::Svcb => "SVCB",
+            RecordType::Https => "HTTPS",
             RecordType::Other(code) => return write!(f, "TYPE{code}"),
         };
         f.write_str(name)
@@ -141,6 +182,9 @@ pub enum DnsError {
     BadName(String),
     /// The answer breaks RFC 1035: truncated, pointer loop, counts that lie, …
     Malformed(String),
+    /// The answer cannot be read at all, in words dig uses for it ("bad compression
+    /// pointer", "bad label type"), then where: dig shows such a packet as a hex dump.
+    BadPacket(&'static str, String),
     /// No acceptable answer before the deadline; says what was tried and what was ignored.
     Timeout(String),
     /// A socket call failed (`connect`, `send`, connection refused, …).
@@ -152,6 +196,7 @@ impl DnsError {
     pub fn context(self, place: &str) -> DnsError {
         match self {
             DnsError::Malformed(why) => DnsError::Malformed(format!("{place}: {why}")),
+            DnsError::BadPacket(said, why) => DnsError::BadPacket(said, format!("{place}: {why}")),
             other => other,
         }
     }
@@ -162,6 +207,7 @@ impl fmt::Display for DnsError {
         match self {
             DnsError::BadName(why) => write!(f, "invalid name {why}"),
             DnsError::Malformed(why) => write!(f, "malformed answer: {why}"),
+            DnsError::BadPacket(said, why) => write!(f, "malformed answer: {said}: {why}"),
             DnsError::Timeout(why) => write!(f, "no answer: {why}"),
             DnsError::Io(why) => f.write_str(why),
         }

@@ -132,6 +132,11 @@ pub fn encode_name(text: &str) -> Result<Vec<u8>, DnsError> {
 /// the offset just after it *in place* (after the first pointer, if any).
 pub fn read_name(msg: &[u8], start: usize) -> Result<(Name, usize), DnsError> {
     let malformed = |why: String| DnsError::Malformed(format!("name at offset {start}: {why}"));
+    let bad_pointer =
+        |why: String| DnsError::BadPacket("bad compression pointer", format!("name at offset {start}: {why}"));
+    // RFC 1035 pointers point back to an earlier name; like BIND, each one must point
+    // before the name and before the previous pointer's target, so no loop can exist.
+    let mut limit = start;
     let mut name = Name::default();
     let mut pos = start;
     let mut end = None;
@@ -168,18 +173,28 @@ pub fn read_name(msg: &[u8], start: usize) -> Result<(Name, usize), DnsError> {
                     )));
                 }
                 if target >= msg.len() {
-                    return Err(malformed(format!(
+                    return Err(bad_pointer(format!(
                         "compression pointer at offset {pos} to offset {target}, \
                          beyond the end of the {}-byte message",
                         msg.len()
                     )));
                 }
+                if target >= limit {
+                    return Err(bad_pointer(format!(
+                        "compression pointer at offset {pos} to offset {target}, not before {limit} \
+                         (a pointer must point backwards: a loop otherwise)"
+                    )));
+                }
+                limit = target;
                 pos = target;
             }
             other => {
-                return Err(malformed(format!(
-                    "label type 0x{other:02x} at offset {pos} is not a length or a pointer"
-                )))
+                return Err(DnsError::BadPacket(
+                    "bad label type",
+                    format!(
+                        "name at offset {start}: label type 0x{other:02x} at offset {pos} is not a length or a pointer"
+                    ),
+                ))
             }
         }
     }
@@ -254,14 +269,25 @@ mod tests {
         assert!(read_name(&[0xc0], 0).is_err());
         assert!(read_name(&[0x40, 0x00], 0).is_err());
         assert!(read_name(&[], 0).is_err());
-        // 63-byte labels pointing back at themselves grow past 255 bytes before MAX_JUMPS.
+        // A label pointing back at its own name: a loop, refused as a bad pointer (BIND).
         let mut grow = vec![63];
         grow.extend_from_slice(&[b'x'; 63]);
         grow.extend_from_slice(&[0xc0, 0x00]);
-        assert!(read_name(&grow, 0)
-            .expect_err("too long")
-            .to_string()
-            .contains("longer"));
+        let e = read_name(&grow, 0).expect_err("loop");
+        assert!(matches!(e, DnsError::BadPacket("bad compression pointer", _)), "{e}");
+        // Five 63-byte labels, each name pointing back at the one before: past 255 bytes.
+        let mut chain = vec![63];
+        chain.extend_from_slice(&[b'x'; 63]);
+        chain.push(0);
+        for i in 0..4u8 {
+            let previous = if i == 0 { 0 } else { 65 + 66 * (i - 1) };
+            chain.push(63);
+            chain.extend_from_slice(&[b'y'; 63]);
+            chain.extend_from_slice(&[0xc0, previous]);
+        }
+        let last = 65 + 66 * 3;
+        let e = read_name(&chain, last).expect_err("too long");
+        assert!(e.to_string().contains("longer"), "{e}");
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! dig's output layout, so `dns-query` and `dig` can be read side by side with the lecture's
 //! `dig google.com` slide: `;; ->>HEADER<<-`, the flags, each section, the query time and the
-//! server. Pure formatting of a parsed [`Message`]; read [`render`].
+//! server, and dig's warnings about a broken reply. Pure formatting of a parsed [`super::message::Message`];
+//! read [`render`].
 
 use std::fmt::Write;
 use std::net::SocketAddr;
 
 use super::edns;
-use super::message::{Header, Message, Record, AA, AD, CD, QR, RA, RD, TC};
+use super::lenient::{hex_dump, Parsed};
+use super::message::{Header, Record, AA, AD, CD, QR, RA, RD, TC};
 use super::rdata::RData;
 use super::{class_name, RecordType};
 
@@ -56,15 +58,17 @@ fn flags_text(h: &Header) -> String {
 }
 
 /// One resource record: `name.  TTL  IN  TYPE  data`, columns as wide as dig's tabs.
+/// An OPT record out of place is shown as a record, with no data (as dig does).
 pub fn record_line(r: &Record) -> String {
     let name = r.name.to_string();
     let class = class_name(r.class);
-    format!(
-        "{name:<23} {:<7} {class:<7} {:<7} {}",
-        r.ttl,
-        r.rtype.to_string(),
-        r.data
-    )
+    let data = if r.rtype == RecordType::Opt {
+        String::new()
+    } else {
+        r.data.to_string()
+    };
+    let line = format!("{name:<23} {:<7} {class:<7} {:<7} {data}", r.ttl, r.rtype.to_string());
+    line.trim_end().to_string()
 }
 
 fn section(out: &mut String, title: &str, records: &[&Record]) {
@@ -91,9 +95,59 @@ fn opt_pseudosection(out: &mut String, opt: &Record) {
     }
 }
 
-pub fn render(query_text: &str, m: &Message, meta: &Meta) -> String {
+/// The warnings dig prints before everything else.
+fn early_warnings(out: &mut String, parsed: &Parsed) {
+    let before = out.len();
+    if !parsed.message.header.has(QR) {
+        out.push_str(";; Warning: query response not set\n");
+    }
+    if parsed.malformed {
+        out.push_str(";; Warning: Message parser reports malformed message packet.\n");
+    }
+    if out.len() > before {
+        out.push('\n');
+    }
+}
+
+/// The warnings dig prints under the flags line: a server that will not recurse for us,
+/// and bytes nobody could read.
+fn header_warnings(out: &mut String, parsed: &Parsed) {
+    let h = &parsed.message.header;
+    if h.has(RD) && !h.has(RA) {
+        out.push_str(";; WARNING: recursion requested but not available\n");
+    }
+    if parsed.extra > 0 {
+        let _ = writeln!(out, ";; WARNING: Message has {} extra bytes at end", parsed.extra);
+    }
+}
+
+/// A server that does not understand EDNS answers FORMERR or NOTIMP, without an OPT record:
+/// dig suggests asking again without one (its `+noedns`, our `--no-edns`).
+fn edns_warning(out: &mut String, parsed: &Parsed, edns_sent: bool) {
+    let m = &parsed.message;
+    let rcode = m.header.rcode();
+    let has_opt = m.additional.iter().any(|r| r.rtype == RecordType::Opt);
+    if edns_sent && !has_opt && (rcode == 1 || rcode == 4) {
+        let _ = writeln!(
+            out,
+            ";; WARNING: EDNS query returned status {} - retry with '--no-edns'\n",
+            rcode_name(rcode)
+        );
+    }
+}
+
+/// What dig prints for a packet it cannot read: the reason, then the bytes.
+pub fn render_bad_packet(said: &str, bytes: &[u8]) -> String {
+    format!(";; Got bad packet: {said}\n{}", hex_dump(bytes))
+}
+
+/// The whole printout of a reply; `edns_sent` says whether the query carried an OPT record.
+pub fn render(query_text: &str, parsed: &Parsed, meta: &Meta, edns_sent: bool) -> String {
+    let m = &parsed.message;
     let h = &m.header;
-    let mut out = format!("; <<>> dns-query <<>> {query_text}\n;; Got answer:\n");
+    let mut out = String::new();
+    early_warnings(&mut out, parsed);
+    let _ = write!(out, "; <<>> dns-query <<>> {query_text}\n;; Got answer:\n");
     let status = rcode_name(h.rcode());
     let _ = writeln!(
         out,
@@ -103,17 +157,28 @@ pub fn render(query_text: &str, m: &Message, meta: &Meta) -> String {
     );
     let _ = writeln!(
         out,
-        ";; flags: {}; QUERY: {}, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: {}\n",
+        ";; flags: {}; QUERY: {}, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: {}",
         flags_text(h),
         h.qdcount,
         h.ancount,
         h.nscount,
         h.arcount
     );
-    let (opt, additional): (Vec<&Record>, Vec<&Record>) = m.additional.iter().partition(|r| r.rtype == RecordType::Opt);
-    if let Some(opt) = opt.first() {
+    header_warnings(&mut out, parsed);
+    out.push('\n');
+    edns_warning(&mut out, parsed, edns_sent);
+    // The first OPT of the additional section is the pseudo-section; any other is a record.
+    let first_opt = m.additional.iter().position(|r| r.rtype == RecordType::Opt);
+    if let Some(opt) = first_opt.map(|i| &m.additional[i]) {
         opt_pseudosection(&mut out, opt);
     }
+    let additional: Vec<&Record> = m
+        .additional
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != first_opt)
+        .map(|(_, r)| r)
+        .collect();
     out.push_str(";; QUESTION SECTION:\n");
     for q in &m.questions {
         let name = format!(";{}", q.name);
@@ -142,14 +207,17 @@ mod tests {
         msg[3] = 0x80;
         msg[7] = 1;
         msg.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 1, 14, 0, 4, 216, 58, 204, 110]);
-        let m = parse_message(&msg).expect("parses");
+        let parsed = Parsed {
+            message: parse_message(&msg).expect("parses"),
+            ..Parsed::default()
+        };
         let meta = Meta {
             server: "192.168.201.127:53".parse().expect("addr"),
             transport: "UDP",
             millis: 9,
             size: msg.len(),
         };
-        let text = render("google.com A", &m, &meta);
+        let text = render("google.com A", &parsed, &meta, false);
         assert!(
             text.contains(";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 35279\n"),
             "{text}"

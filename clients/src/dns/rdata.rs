@@ -1,6 +1,7 @@
 //! Record data (RDATA): what each record type carries, parsed from exactly its RDLENGTH bytes
 //! and shown as dig shows it (RFC 1035 §3.3, RFC 3596 for AAAA, RFC 2782 for SRV, RFC 8659
-//! for CAA, RFC 6891 for OPT, RFC 3597 `\# LEN HEX` for any other type).
+//! for CAA, RFC 6891 for OPT, [`super::rdata_more`] and [`super::svcb`] for HINFO, NAPTR,
+//! DS, SSHFP, TLSA, DNSKEY, SVCB and HTTPS, RFC 3597 `\# LEN HEX` for any other type).
 //!
 //! Names inside RDATA (CNAME, NS, PTR, MX, SOA) may be compressed and point anywhere earlier
 //! in the message, so they are read from the whole message; but the bytes they occupy in
@@ -11,6 +12,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::message::Reader;
 use super::name::Name;
+use super::rdata_more::{self, Blob, Fields, Naptr};
+use super::svcb::{self, Svcb};
 use super::{DnsError, RecordType};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +50,13 @@ pub enum RData {
         tag: Vec<u8>,
         value: Vec<u8>,
     },
+    /// HINFO: CPU and OS, two character-strings.
+    Hinfo(Vec<u8>, Vec<u8>),
+    Naptr(Naptr),
+    /// DS, SSHFP, TLSA, DNSKEY: numbers, then a digest or a key.
+    Fields(Fields),
+    /// SVCB and HTTPS.
+    Svcb(Svcb),
     /// Anything else, and OPT options: raw bytes.
     Raw(Vec<u8>),
 }
@@ -84,11 +94,34 @@ pub fn parse_rdata(msg: &[u8], start: usize, len: usize, rtype: RecordType) -> R
             target: r.name()?,
         },
         RecordType::Caa => caa(rdata)?,
+        RecordType::Hinfo => match character_strings(rdata)?.as_slice() {
+            [cpu, os] => RData::Hinfo(cpu.clone(), os.clone()),
+            other => {
+                return Err(DnsError::Malformed(format!(
+                    "HINFO has {} character-strings, not 2",
+                    other.len()
+                )))
+            }
+        },
+        RecordType::Naptr => RData::Naptr(rdata_more::naptr(&mut r)?),
+        RecordType::Ds => RData::Fields(rdata_more::fields(rdata, &[2, 1, 1], Blob::Hex, "DS")?),
+        RecordType::Sshfp => RData::Fields(rdata_more::fields(rdata, &[1, 1], Blob::Hex, "SSHFP")?),
+        RecordType::Tlsa => RData::Fields(rdata_more::fields(rdata, &[1, 1, 1], Blob::Hex, "TLSA")?),
+        RecordType::Dnskey => RData::Fields(rdata_more::fields(rdata, &[2, 1, 1], Blob::Base64, "DNSKEY")?),
+        RecordType::Svcb | RecordType::Https => RData::Svcb(svcb::svcb(&mut r, end)?),
         RecordType::Opt | RecordType::Any | RecordType::Other(_) => return Ok(RData::Raw(rdata.to_vec())),
     };
     let has_names = matches!(
         rtype,
-        RecordType::Cname | RecordType::Ns | RecordType::Ptr | RecordType::Mx | RecordType::Soa | RecordType::Srv
+        RecordType::Cname
+            | RecordType::Ns
+            | RecordType::Ptr
+            | RecordType::Mx
+            | RecordType::Soa
+            | RecordType::Srv
+            | RecordType::Naptr
+            | RecordType::Svcb
+            | RecordType::Https
     );
     if has_names && r.pos != end {
         return Err(DnsError::Malformed(format!(
@@ -131,7 +164,7 @@ fn character_strings(mut rdata: &[u8]) -> Result<Vec<Vec<u8>>, DnsError> {
 }
 
 /// A character-string in quotes, `"` and `\` escaped, non-printable bytes as `\DDD`.
-fn quoted(text: &[u8]) -> String {
+pub fn quoted(text: &[u8]) -> String {
     let mut out = String::from("\"");
     for &b in text {
         match b {
@@ -178,6 +211,10 @@ impl fmt::Display for RData {
             RData::Caa { flags, tag, value } => {
                 write!(f, "{flags} {} {}", String::from_utf8_lossy(tag), quoted(value))
             }
+            RData::Hinfo(cpu, os) => write!(f, "{} {}", quoted(cpu), quoted(os)),
+            RData::Naptr(naptr) => write!(f, "{naptr}"),
+            RData::Fields(fields) => write!(f, "{fields}"),
+            RData::Svcb(svcb) => write!(f, "{svcb}"),
             RData::Raw(bytes) => {
                 // RFC 3597's generic form for types we do not know, upper-case hex like dig.
                 write!(f, "\\# {}", bytes.len())?;

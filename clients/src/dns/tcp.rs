@@ -11,8 +11,8 @@ use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use super::message::{parse_message, Message};
-use super::transport::{check_answer, is_timeout, Expect, Verdict};
+use super::lenient::parse_best_effort;
+use super::transport::{check_answer, is_timeout, Expect, Reply, Verdict};
 use super::DnsError;
 
 /// What is left before `deadline`, or a timeout error once it has passed.
@@ -29,7 +29,7 @@ pub fn tcp_exchange(
     expect: &Expect,
     server: SocketAddr,
     deadline: Instant,
-) -> Result<(Vec<u8>, Message), DnsError> {
+) -> Result<(Vec<u8>, Reply), DnsError> {
     let io_err = |what: &str, e: io::Error| {
         if is_timeout(&e) {
             DnsError::Timeout(format!("{server} did not answer over TCP in time ({what})"))
@@ -49,8 +49,9 @@ pub fn tcp_exchange(
     let mut bytes = vec![0u8; usize::from(u16::from_be_bytes(len_bytes))];
     read_full(&mut stream, &mut bytes, deadline, server)?;
     match check_answer(&bytes, expect) {
-        Verdict::Accept(message) => Ok((bytes, message)),
-        Verdict::Truncated => Ok((bytes.clone(), parse_message(&bytes)?)),
+        Verdict::Accept(reply) => Ok((bytes, reply)),
+        // TC over TCP: nothing more to try; show what came, as dig does.
+        Verdict::Truncated => Ok((bytes.clone(), Reply::Parsed(parse_best_effort(&bytes)?))),
         Verdict::Ignore(why) => Err(DnsError::Malformed(format!("over TCP, {why}"))),
     }
 }

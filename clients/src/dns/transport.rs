@@ -7,9 +7,11 @@
 //! attempt. The TCP side is in [`super::tcp`].
 //!
 //! Every answer goes through [`check_answer`]: one with the wrong ID, for another question,
-//! or that does not even parse is *ignored* and logged (it may be forged or garbage from
+//! or shorter than a header is *ignored* and logged (it may be forged or garbage from
 //! anyone, RFC 5452; dig does the same) and we keep waiting until the deadline, where the
-//! error says what was ignored. The whole exchange, retries and TCP included, ends by
+//! error says what was ignored. A reply with our ID is taken as dig takes it, even broken:
+//! QR not set, sections cut short, OPT misplaced ([`super::lenient`] reads what it can and
+//! the printout warns), or a packet that cannot be read at all (shown as a hex dump). The whole exchange, retries and TCP included, ends by
 //! `Options::timeout`: no path can hang. Read [`exchange`] first.
 
 use std::collections::hash_map::RandomState;
@@ -18,7 +20,8 @@ use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use super::message::{parse_head, parse_header, parse_message, Message, Question, Reader, QR, TC};
+use super::lenient::{parse_best_effort, Parsed};
+use super::message::{parse_head, parse_header, Question, Reader, TC};
 use super::tcp::tcp_exchange;
 use super::DnsError;
 
@@ -40,7 +43,7 @@ pub struct Options {
 #[derive(Clone, Debug)]
 pub struct Answer {
     pub bytes: Vec<u8>,
-    pub message: Message,
+    pub reply: Reply,
     /// "UDP" or "TCP".
     pub transport: &'static str,
     pub elapsed: Duration,
@@ -55,10 +58,19 @@ pub struct Expect {
     pub question: Question,
 }
 
+/// What an accepted reply turned out to be.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// Read, perhaps only in part (`Parsed::malformed`).
+    Parsed(Parsed),
+    /// Unreadable, in dig's words ("bad compression pointer").
+    BadPacket(&'static str),
+}
+
 /// The outcome of looking at one received message.
 #[derive(Debug)]
 pub enum Verdict {
-    Accept(Message),
+    Accept(Reply),
     /// Right ID and question, TC set: ask again over TCP.
     Truncated,
     /// Not an answer to our query; the reason, for the final error message.
@@ -86,8 +98,9 @@ pub fn expectation(query: &[u8]) -> Result<Expect, DnsError> {
 }
 
 /// Decide whether `bytes` answers `expect`: ID first (cheap, and says nothing about the
-/// rest), then QR, then the question, then TC, and only then the full parse. A reply that
-/// cannot be parsed is not an answer either: it is ignored, with the reason.
+/// rest), then as much of the message as can be read, then the question, then TC. QR is
+/// not required (dig warns "query response not set" and shows the reply); a reply too
+/// short to hold a header is ignored, with the reason.
 pub fn check_answer(bytes: &[u8], expect: &Expect) -> Verdict {
     match judge(bytes, expect) {
         Ok(verdict) => verdict,
@@ -103,18 +116,24 @@ fn judge(bytes: &[u8], expect: &Expect) -> Result<Verdict, DnsError> {
             header.id, expect.id
         )));
     }
-    if !header.has(QR) {
-        return Ok(Verdict::Ignore("a message with QR=0 (a query, not a reply)".into()));
-    }
-    let (_, questions) = parse_head(bytes)?;
-    let error_without_question = questions.is_empty() && header.rcode() != 0;
-    if !error_without_question && !same_question(&questions, &expect.question) {
+    let parsed = match parse_best_effort(bytes) {
+        Ok(parsed) => parsed,
+        Err(DnsError::BadPacket(said, why)) => {
+            log::info!("bad packet: {said}: {why}");
+            return Ok(Verdict::Accept(Reply::BadPacket(said)));
+        }
+        Err(e) => return Err(e),
+    };
+    let questions = &parsed.message.questions;
+    // No question to compare: an error that omits it, or a message cut before it.
+    let nothing_to_compare = questions.is_empty() && (header.rcode() != 0 || parsed.malformed);
+    if !nothing_to_compare && !same_question(questions, &expect.question) {
         return Ok(Verdict::Ignore("a reply for another question".into()));
     }
     if header.has(TC) {
         return Ok(Verdict::Truncated);
     }
-    Ok(Verdict::Accept(parse_message(bytes)?))
+    Ok(Verdict::Accept(Reply::Parsed(parsed)))
 }
 
 fn same_question(questions: &[Question], q: &Question) -> bool {
@@ -134,11 +153,11 @@ pub fn exchange(query: &[u8], opts: &Options, on_truncated: &mut dyn FnMut()) ->
     let mut retried_over_tcp = false;
     if !opts.tcp {
         match udp_exchange(query, &expect, opts, start)? {
-            UdpOutcome::Answer(bytes, message) => {
+            UdpOutcome::Answer(bytes, reply) => {
                 let elapsed = start.elapsed();
                 return Ok(Answer {
                     bytes,
-                    message,
+                    reply,
                     transport: "UDP",
                     elapsed,
                     retried_over_tcp,
@@ -150,10 +169,10 @@ pub fn exchange(query: &[u8], opts: &Options, on_truncated: &mut dyn FnMut()) ->
             }
         }
     }
-    let (bytes, message) = tcp_exchange(query, &expect, opts.server, deadline)?;
+    let (bytes, reply) = tcp_exchange(query, &expect, opts.server, deadline)?;
     Ok(Answer {
         bytes,
-        message,
+        reply,
         transport: "TCP",
         elapsed: start.elapsed(),
         retried_over_tcp,
@@ -161,7 +180,7 @@ pub fn exchange(query: &[u8], opts: &Options, on_truncated: &mut dyn FnMut()) ->
 }
 
 enum UdpOutcome {
-    Answer(Vec<u8>, Message),
+    Answer(Vec<u8>, Reply),
     Truncated,
 }
 
@@ -206,7 +225,7 @@ fn udp_exchange(query: &[u8], expect: &Expect, opts: &Options, start: Instant) -
                 Err(e) => return Err(DnsError::Io(format!("recv from {}: {e}", opts.server))),
             };
             match check_answer(&buf[..n], expect) {
-                Verdict::Accept(message) => return Ok(UdpOutcome::Answer(buf[..n].to_vec(), message)),
+                Verdict::Accept(reply) => return Ok(UdpOutcome::Answer(buf[..n].to_vec(), reply)),
                 Verdict::Truncated => return Ok(UdpOutcome::Truncated),
                 Verdict::Ignore(why) => {
                     log::warn!("ignored {why}");
@@ -254,7 +273,9 @@ mod tests {
         let mut wrong_id = answer_to(&query);
         wrong_id[1] = 8;
         assert!(matches!(check_answer(&wrong_id, &expect), Verdict::Ignore(w) if w.contains("id 8")));
-        assert!(matches!(check_answer(&query, &expect), Verdict::Ignore(_)));
+        // Our own query echoed back: QR is not set, dig shows it anyway (with a warning).
+        let echoed = check_answer(&query, &expect);
+        assert!(matches!(&echoed, Verdict::Accept(Reply::Parsed(p)) if !p.message.header.has(crate::dns::message::QR)));
         let mut tc = answer_to(&query);
         tc[2] |= 0x02;
         assert!(matches!(check_answer(&tc, &expect), Verdict::Truncated));

@@ -111,14 +111,13 @@ fn overlaps(network: u128, prefix: u8, block: &Block, bits: u32) -> bool {
     block.prefix > prefix && block.network & mask(prefix, bits) == network
 }
 
-/// What `network/prefix` is: the most specific block containing it; else the blocks it
-/// contains (`In Part …`), or `default` (Public Internet, Reserved) if it touches none.
+/// What `network/prefix` is: the most specific block containing it (else `default`:
+/// Public Internet, Reserved), then the blocks it contains, if any (`In Part …`): a large
+/// network such as 2000::/10 is Global Unicast, and in part 6to4 and Documentation.
 pub fn describe(network: u128, prefix: u8, bits: u32, default: &str) -> String {
     let table = if bits == 32 { IPV4 } else { IPV6 };
     let containing = table.iter().filter(|b| inside(network, prefix, b, bits));
-    if let Some(block) = containing.max_by_key(|b| b.prefix) {
-        return block.label.to_string();
-    }
+    let what = containing.max_by_key(|b| b.prefix).map_or(default, |block| block.label);
     let mut parts: Vec<&str> = Vec::new();
     for block in table.iter().filter(|b| overlaps(network, prefix, b, bits)) {
         // Skip blocks inside a block already named (192.0.0.9/32 inside 192.0.0.0/24).
@@ -134,13 +133,11 @@ pub fn describe(network: u128, prefix: u8, bits: u32, default: &str) -> String {
     }
     // Perl ipcalc's habit: say "Private Internet" first, it is what a reader looks for.
     parts.sort_by_key(|label| !label.starts_with("Private"));
+    parts.retain(|label| *label != what);
     match parts.as_slice() {
-        [] => default.to_string(),
-        [one] => format!("{default}, In Part {one}"),
-        [first, rest @ ..] => format!(
-            "{default}, In Part {first} and {} more special-purpose blocks",
-            rest.len()
-        ),
+        [] => what.to_string(),
+        [one] => format!("{what}, In Part {one}"),
+        [first, rest @ ..] => format!("{what}, In Part {first} and {} more special-purpose blocks", rest.len()),
     }
 }
 
@@ -155,7 +152,11 @@ mod tests {
 
     #[test]
     fn ipv4_blocks() {
-        assert_eq!(d4([192, 0, 0, 0], 24), "IETF Protocol Assignments, RFC 6890");
+        assert_eq!(
+            d4([192, 0, 0, 0], 24),
+            "IETF Protocol Assignments, RFC 6890, In Part IPv4 Service Continuity Prefix, RFC 7335 and 4 more special-purpose blocks"
+        );
+        assert_eq!(d4([192, 0, 0, 8], 29), "IETF Protocol Assignments, RFC 6890, In Part IPv4 Dummy Address, RFC 7600 and 2 more special-purpose blocks");
         assert_eq!(d4([192, 0, 0, 9], 32), "Port Control Protocol Anycast, RFC 7723");
         assert_eq!(d4([198, 18, 0, 0], 15), "Benchmarking, RFC 2544");
         assert_eq!(d4([8, 8, 8, 0], 24), "Public Internet");
@@ -176,6 +177,14 @@ mod tests {
         assert_eq!(d6(0x2001_0db8 << 96, 48), "Documentation, RFC 3849");
         assert_eq!(d6(0xfe80 << 112, 64), "Link-Local Unicast, RFC 4291");
         assert_eq!(d6(0x2a00 << 112, 16), "Global Unicast, RFC 4291");
+        assert_eq!(
+            d6(0x2000 << 112, 10),
+            "Global Unicast, RFC 4291, In Part IETF Protocol Assignments, RFC 2928 and 2 more special-purpose blocks"
+        );
+        assert_eq!(
+            d6(0x2002 << 112, 15),
+            "Global Unicast, RFC 4291, In Part 6to4, RFC 3056"
+        );
         assert_eq!(d6(0x8000 << 112, 2), "Reserved, RFC 4291");
         assert_eq!(
             d6(0x4000 << 112, 2),

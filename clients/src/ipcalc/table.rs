@@ -1,5 +1,7 @@
 //! The lecture's ipcalc table: one row per value, with its dotted form and its 32 bits
-//! grouped by octet, a space marking where the prefix ends (`…00000000 .00000001` for /24).
+//! grouped by octet, a space marking where the prefix ends (`…00000000. 00000001` for /24,
+//! as Perl ipcalc 0.42 prints it; the lecture's slide, made with an older ipcalc, shows
+//! `…00000000 .00000001`).
 //!
 //! Pure formatting of what [`super::v4`] and [`super::v6`] compute; read [`render_v4`] side by
 //! side with the slide.
@@ -10,22 +12,23 @@ use std::net::Ipv4Addr;
 use super::v4::{class_of, range_of, Net4};
 use super::v6::{expanded, type_of, Net6};
 
-/// Width of the label column ("Broadcast: ") and of the dotted-value column.
+/// Width of the label column ("Broadcast: ") and of the dotted-value column (Perl ipcalc's).
 const LABEL: usize = 11;
-const VALUE: usize = 23;
+const VALUE: usize = 21;
 
-/// 32 bits as `11000000.10101000.00000000 .00000001`: a space before bit `prefix` (none for
-/// 0 or 32), so the network part and the host part can be told apart at a glance.
+/// 32 bits as `11000000.10101000.00000000. 00000001`: after each bit, the octet's dot,
+/// then a space once the `prefix` bits are written (none for 0 or 32), so the network part
+/// and the host part can be told apart at a glance. The order is Perl ipcalc's.
 pub fn bits_v4(value: u32, prefix: u8) -> String {
     let mut out = String::with_capacity(36);
-    for i in 0..32u32 {
-        if i > 0 && i == u32::from(prefix) {
-            out.push(' ');
-        }
-        if i > 0 && i % 8 == 0 {
+    for bit in 1..=32u32 {
+        out.push(if value & (1 << (32 - bit)) != 0 { '1' } else { '0' });
+        if bit % 8 == 0 && bit < 32 {
             out.push('.');
         }
-        out.push(if value & (1 << (31 - i)) != 0 { '1' } else { '0' });
+        if bit == u32::from(prefix) && bit < 32 {
+            out.push(' ');
+        }
     }
     out
 }
@@ -105,8 +108,8 @@ mod tests {
     #[test]
     fn bits_split_at_prefix() {
         let a = u32::from(Ipv4Addr::new(192, 168, 0, 1));
-        assert_eq!(bits_v4(a, 24), "11000000.10101000.00000000 .00000001");
-        assert_eq!(bits_v4(a, 16), "11000000.10101000 .00000000.00000001");
+        assert_eq!(bits_v4(a, 24), "11000000.10101000.00000000. 00000001");
+        assert_eq!(bits_v4(a, 16), "11000000.10101000. 00000000.00000001");
         assert_eq!(bits_v4(a, 20), "11000000.10101000.0000 0000.00000001");
         assert_eq!(bits_v4(a, 32), "11000000.10101000.00000000.00000001");
         assert_eq!(bits_v4(a, 0), "11000000.10101000.00000000.00000001");
@@ -116,15 +119,15 @@ mod tests {
     fn lecture_table_slash_24() {
         let text = report("192.168.0.1/24", None).expect("valid");
         let expected = "\
-Address:   192.168.0.1            11000000.10101000.00000000 .00000001
-Netmask:   255.255.255.0 = 24     11111111.11111111.11111111 .00000000
-Wildcard:  0.0.0.255              00000000.00000000.00000000 .11111111
+Address:   192.168.0.1          11000000.10101000.00000000. 00000001
+Netmask:   255.255.255.0 = 24   11111111.11111111.11111111. 00000000
+Wildcard:  0.0.0.255            00000000.00000000.00000000. 11111111
 =>
-Network:   192.168.0.0/24         11000000.10101000.00000000 .00000000 (Class C)
-Broadcast: 192.168.0.255          11000000.10101000.00000000 .11111111
-HostMin:   192.168.0.1            11000000.10101000.00000000 .00000001
-HostMax:   192.168.0.254          11000000.10101000.00000000 .11111110
-Hosts/Net: 254                    (Private Internet, RFC 1918)
+Network:   192.168.0.0/24       11000000.10101000.00000000. 00000000 (Class C)
+Broadcast: 192.168.0.255        11000000.10101000.00000000. 11111111
+HostMin:   192.168.0.1          11000000.10101000.00000000. 00000001
+HostMax:   192.168.0.254        11000000.10101000.00000000. 11111110
+Hosts/Net: 254                  (Private Internet, RFC 1918)
 ";
         assert_eq!(text, expected);
     }

@@ -113,7 +113,11 @@ mod tests {
         assert_eq!(t("2a00:1450:4007:815::2003"), "Global Unicast, RFC 4291");
         assert_eq!(t("2001:db8::1"), "Documentation, RFC 3849");
         assert_eq!(t("::ffff:1.2.3.4"), "IPv4-mapped, RFC 4291");
-        assert_eq!(type_of(&net("2001:db8::1", 16)), "Global Unicast, RFC 4291");
+        assert_eq!(
+            type_of(&net("2001:db8::1", 16)),
+            "Global Unicast, RFC 4291, In Part IETF Protocol Assignments, RFC 2928 and 1 more special-purpose blocks"
+        );
+        assert_eq!(type_of(&net("2a00::1", 16)), "Global Unicast, RFC 4291");
     }
 
     #[test]

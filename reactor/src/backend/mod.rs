@@ -23,7 +23,7 @@ pub use self::poll::PollBackend;
 pub use self::select::SelectBackend;
 pub use self::uring::UringBackend;
 
-use crate::{Bugs, Event, Interest, Token};
+use crate::{Event, Interest, Token};
 use std::fmt;
 use std::io;
 use std::os::fd::RawFd;
@@ -95,13 +95,8 @@ impl BackendKind {
 
     /// Build a fresh backend of this kind.
     pub fn create(self) -> io::Result<Box<dyn Backend>> {
-        self.create_with(Bugs::NONE)
-    }
-
-    /// Build a fresh backend, with the lecture's bugs that live in one (`no-fdsetsize-guard`).
-    pub fn create_with(self, bugs: Bugs) -> io::Result<Box<dyn Backend>> {
         Ok(match self {
-            BackendKind::Select => Box::new(SelectBackend::with_bugs(bugs)),
+            BackendKind::Select => Box::new(SelectBackend::new()),
             BackendKind::Poll => Box::new(PollBackend::new()),
             BackendKind::Epoll => Box::new(EpollBackend::new()?),
             BackendKind::Uring => Box::new(UringBackend::new()?),

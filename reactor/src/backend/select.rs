@@ -99,6 +99,19 @@ impl SelectBackend {
     }
 }
 
+impl SelectBackend {
+    /// BUG no-fdsetsize-guard (`--bug`, docs/bugs.md): take the fd `check_fits` refused anyway;
+    /// FD_SET(1024) will not fit (C: memory corruption; nix: a panic in `build_fd_sets` that
+    /// kills the whole server). Without the bug, the refusal stands.
+    #[cold]
+    fn bug_no_fdsetsize_guard(&self, fd: RawFd, refused: io::Error) -> io::Result<usize> {
+        if !self.bugs.has(Bug::NoFdsetsizeGuard) {
+            return Err(refused);
+        }
+        usize::try_from(fd).map_err(|_| refused)
+    }
+}
+
 impl Default for SelectBackend {
     fn default() -> Self {
         Self::new()
@@ -111,13 +124,7 @@ impl Backend for SelectBackend {
     }
 
     fn register(&mut self, fd: RawFd, token: Token, interest: Interest) -> io::Result<()> {
-        let index = if self.bugs.has(Bug::NoFdsetsizeGuard) {
-            // BUG no-fdsetsize-guard: accept any fd; FD_SET(1024) will not fit (C: memory
-            // corruption; nix: a panic in build_fd_sets that kills the whole server).
-            usize::try_from(fd).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?
-        } else {
-            Self::check_fits(fd)?
-        };
+        let index = Self::check_fits(fd).or_else(|refused| self.bug_no_fdsetsize_guard(fd, refused))?;
         if self.watched.len() <= index {
             self.watched.resize(index + 1, None);
         }

@@ -120,11 +120,7 @@ pub fn set_fd_nonblocking(fd: BorrowedFd<'_>, nonblocking: bool) -> io::Result<(
 
 impl AsRawFd for Stream {
     fn as_raw_fd(&self) -> RawFd {
-        match self {
-            Stream::Tcp(s) => s.as_raw_fd(),
-            Stream::Unix(s) => s.as_raw_fd(),
-            Stream::Fd(f) => f.as_raw_fd(),
-        }
+        self.as_fd().as_raw_fd()
     }
 }
 
@@ -134,16 +130,6 @@ impl AsFd for Stream {
             Stream::Tcp(s) => s.as_fd(),
             Stream::Unix(s) => s.as_fd(),
             Stream::Fd(f) => f.as_fd(),
-        }
-    }
-}
-
-impl Read for Stream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Stream::Tcp(s) => s.read(buf),
-            Stream::Unix(s) => s.read(buf),
-            Stream::Fd(f) => f.read(buf),
         }
     }
 }
@@ -174,13 +160,17 @@ impl Write for &Stream {
     }
 }
 
+/// Reading an owned stream is reading through a reference (`read(2)` on its descriptor).
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (&*self).read(buf)
+    }
+}
+
+/// Writing an owned stream is writing through a reference (`write(2)` on its descriptor).
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Stream::Tcp(s) => s.write(buf),
-            Stream::Unix(s) => s.write(buf),
-            Stream::Fd(f) => f.write(buf),
-        }
+        (&*self).write(buf)
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())

@@ -31,15 +31,12 @@
 
 use super::{register_listener, Reactor};
 use crate::conn::Conn;
+use crate::fd_reserve::{is_out_of_descriptors, ACCEPT_BACKOFF};
 use crate::timer::TimerKind;
 use crate::{Ctx, Handler, Interest, Peer, Stream, Token};
 use log::{debug, warn};
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
-use std::time::Duration;
-
-/// How long accepting pauses after EMFILE/ENFILE.
-const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// Unexpected accept errors in one call before pausing (a listener that fails forever must
 /// not spin the loop; one that loses a few connections must not stall the others).
@@ -54,14 +51,14 @@ impl<H: Handler> Reactor<H> {
             if slot.paused || self.stopping.is_some() {
                 return;
             }
-            if slot.shared && self.conns.len() >= self.limits.max_connections {
+            if slot.shared && self.conns.len() >= self.config.max_connections {
                 return self.step_aside(index);
             }
             match accept_one(&slot.listener) {
                 Ok((stream, peer)) => {
                     let mut one_per_wakeup = false;
                     if let Some(slot) = self.listeners.get_mut(index) {
-                        slot.out_of_fds_logged = false;
+                        slot.out_of_fds.accepted();
                         one_per_wakeup = slot.one_per_wakeup;
                     }
                     self.accepted(index, stream, peer);
@@ -89,19 +86,19 @@ impl<H: Handler> Reactor<H> {
 
     /// Register a freshly accepted socket and hand it to the handler.
     fn accepted(&mut self, index: usize, stream: Stream, peer: Peer) {
-        if self.conns.len() >= self.limits.max_connections {
+        if self.conns.len() >= self.config.max_connections {
             self.refuse(
                 stream,
                 &peer,
-                &format!("at max connections ({})", self.limits.max_connections),
+                &format!("at max connections ({})", self.config.max_connections),
             );
             return;
         }
-        if crate::fd_reserve::eats_reserve(stream.as_raw_fd(), self.limits.fd_reserve) {
+        if crate::fd_reserve::eats_reserve(stream.as_raw_fd(), self.config.fd_reserve) {
             let why = format!(
                 "fd {} would leave fewer than {} descriptors for the {} open connections",
                 stream.as_raw_fd(),
-                self.limits.fd_reserve,
+                self.config.fd_reserve,
                 self.conns.len()
             );
             self.refuse(stream, &peer, &why);
@@ -144,7 +141,7 @@ impl<H: Handler> Reactor<H> {
         warn!("refusing connection from {peer}: {why}");
         self.stats.refused += 1;
         let _ = stream.set_nonblocking(true);
-        let _ = stream.write(&self.limits.busy_message);
+        let _ = stream.write(&self.config.busy_message);
         // Dropping the stream closes it.
     }
 
@@ -153,7 +150,7 @@ impl<H: Handler> Reactor<H> {
     fn step_aside(&mut self, index: usize) {
         let full = io::Error::other(format!(
             "this worker is full ({} connections), the other workers take the queue",
-            self.limits.max_connections
+            self.config.max_connections
         ));
         self.pause_accepting(index, &full);
     }
@@ -167,14 +164,14 @@ impl<H: Handler> Reactor<H> {
             warn!("deregister listener: {e}");
         }
         slot.paused = true;
-        if !slot.out_of_fds_logged {
-            slot.out_of_fds_logged = true;
-            warn!(
-                "accept: {error}; pausing accepts ({} ms at a time) while serving the {} open connections",
+        slot.out_of_fds.log_once(
+            error,
+            format_args!(
+                "pausing accepts ({} ms at a time) while serving the {} open connections",
                 ACCEPT_BACKOFF.as_millis(),
                 self.conns.len()
-            );
-        }
+            ),
+        );
         self.timers.add(
             self.now + ACCEPT_BACKOFF,
             Token::listener(index),
@@ -205,7 +202,7 @@ impl<H: Handler> Reactor<H> {
 
     /// Start the idle clock of a connection when an idle timeout is configured.
     pub(super) fn arm_idle_timer(&mut self, token: Token) {
-        let Some(idle) = self.limits.idle_timeout else { return };
+        let Some(idle) = self.config.idle_timeout else { return };
         let Some(conn) = self.conns.get_mut(token.0) else {
             return;
         };
@@ -216,15 +213,15 @@ impl<H: Handler> Reactor<H> {
     }
 }
 
-/// `accept(2)` on the listener. Unit tests can make the next calls fail (`fault`) to check
-/// that one failed accept does not leave the queued connections behind it waiting.
+/// `accept(2)` on the listener. (The unit tests swap in `fault::accept_one`, which can fail
+/// on demand.)
+#[cfg(not(test))]
 fn accept_one(listener: &crate::Listener) -> io::Result<(Stream, Peer)> {
-    #[cfg(test)]
-    if let Some(e) = fault::take() {
-        return Err(e);
-    }
     listener.accept_nonblocking()
 }
+
+#[cfg(test)]
+use fault::accept_one;
 
 /// For TCP, no Nagle delay: replies are small and must leave at once. (Non-blocking it is
 /// already: `accept_nonblocking`, or `on_connect`'s contract.)
@@ -235,20 +232,21 @@ fn prepare_socket(stream: &Stream) -> io::Result<()> {
     Ok(())
 }
 
-/// EMFILE (this process) or ENFILE (the whole system) is out of file descriptors.
-fn is_out_of_descriptors(e: &io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE))
-}
-
 #[cfg(test)]
 #[path = "accept_tests.rs"]
 mod tests;
 
-/// Fault injection for the unit tests: the next N accepts of this thread fail with EPROTO.
+/// The unit tests' seam: `accept_one`, whose next N calls on this thread fail with EPROTO,
+/// to check that one failed accept does not leave the queued connections behind it waiting.
 #[cfg(test)]
 mod fault {
+    use crate::{Peer, Stream};
     use std::cell::Cell;
     use std::io;
+
+    pub fn accept_one(listener: &crate::Listener) -> io::Result<(Stream, Peer)> {
+        take().map_or_else(|| listener.accept_nonblocking(), Err)
+    }
 
     thread_local! {
         static FAILURES: Cell<u32> = const { Cell::new(0) };

@@ -32,15 +32,12 @@ impl<H: Handler> Reactor<H> {
         if let Some(key) = conn.idle_timer.take() {
             self.timers.cancel(key);
         }
-        let holds_senders = !conn.holding.is_empty();
         debug!("close {token} ({}): {reason}", conn.peer);
         let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, None);
         self.handler.on_close(&mut ctx, token, &mut conn.state, &reason);
         self.to_reap.push(token);
         self.pending_reads.retain(|&t| t != token);
-        if holds_senders {
-            self.release_senders(token);
-        }
+        self.release_senders(token); // if it was holding any (`flow.rs`)
         self.apply_ops();
     }
 
@@ -69,7 +66,7 @@ impl<H: Handler> Reactor<H> {
     /// Close the connection if it stayed quiet for the whole idle timeout, else re-arm for
     /// the rest (activity only updates `last_active`: no heap work per read).
     fn idle_timer_fired(&mut self, token: Token, serial: u64) {
-        let Some(idle) = self.limits.idle_timeout else { return };
+        let Some(idle) = self.config.idle_timeout else { return };
         let Some(conn) = self.conns.get_mut(token.0).filter(|c| c.serial == serial && !c.dead) else {
             return;
         };
@@ -97,7 +94,7 @@ impl<H: Handler> Reactor<H> {
         if self.stopping.is_some() {
             return;
         }
-        self.stopping = Some(self.now + self.limits.shutdown_grace);
+        self.stopping = Some(self.now + self.config.shutdown_grace);
         for slot in self.listeners.drain(..) {
             if !slot.paused {
                 let _ = self.backend.deregister(slot.listener.as_raw_fd());

@@ -21,26 +21,37 @@
 
 use super::Reactor;
 use crate::timer::TimerKind;
-use crate::{CloseReason, Handler, Token};
+use crate::{CloseReason, Handler, Token, HARD_LIMIT_FACTOR};
 use log::{debug, warn};
+use std::collections::HashMap;
 use std::time::Instant;
 
-/// A recipient whose outbox passes this many times `max_output` is dropped at once.
-pub const HARD_LIMIT_FACTOR: usize = 4;
+/// Flow control's state, kept beside the connection records rather than in each of them:
+/// only the few connections over the mark, or held, have an entry. A connection is named by
+/// (token, serial): a token is reused after a close, a serial never.
+#[derive(Default)]
+pub(super) struct Flow {
+    /// Recipients over the high-water mark.
+    over: HashMap<Token, OverMark>,
+    /// Senders held, with how many recipients hold each (reading it waits for all of them).
+    held: HashMap<(Token, u64), usize>,
+}
 
-/// A recipient over the high-water mark: since when, and its write count at the last check.
-#[derive(Copy, Clone, Debug)]
-pub(crate) struct OverMark {
-    pub since: Instant,
-    pub written: u64,
+/// A recipient over the high-water mark: since when, its write count at the last check, and
+/// the senders (token, serial) it holds.
+struct OverMark {
+    serial: u64,
+    since: Instant,
+    written: u64,
+    holding: Vec<(Token, u64)>,
 }
 
 impl<H: Handler> Reactor<H> {
     /// `token`'s outbox holds `buffered` bytes under `HoldSenders`: hold the current sender,
     /// start or stop watching `token`. Returns true when `token` was closed.
     pub(super) fn hold_senders(&mut self, token: Token, buffered: usize) -> bool {
-        let limit = self.limits.max_output;
-        let Some(conn) = self.conns.get_mut(token.0) else {
+        let limit = self.config.max_output;
+        let Some(conn) = self.conns.get(token.0) else {
             return true;
         };
         if buffered > limit.saturating_mul(HARD_LIMIT_FACTOR) {
@@ -52,17 +63,23 @@ impl<H: Handler> Reactor<H> {
             return true;
         }
         if buffered > limit {
-            if conn.over.is_none() {
-                conn.over = Some(OverMark {
+            if !self.flow.over.contains_key(&token) {
+                let mark = OverMark {
+                    serial: conn.serial,
                     since: self.now,
                     written: conn.outbox.written(),
-                });
-                let serial = conn.serial;
-                self.timers
-                    .add(self.now + self.limits.stall_timeout, token, serial, TimerKind::Stall);
+                    holding: Vec::new(),
+                };
+                self.flow.over.insert(token, mark);
+                self.timers.add(
+                    self.now + self.config.stall_timeout,
+                    token,
+                    conn.serial,
+                    TimerKind::Stall,
+                );
             }
             self.hold_current_sender(token);
-        } else if buffered <= limit / 2 && conn.over.take().is_some() {
+        } else if buffered <= limit / 2 {
             self.release_senders(token);
         }
         false
@@ -73,34 +90,42 @@ impl<H: Handler> Reactor<H> {
         let Some(sender) = self.sender.filter(|&s| s != recipient) else {
             return;
         };
-        let Some(sender_serial) = self.conns.get(sender.0).filter(|c| !c.dead).map(|c| c.serial) else {
+        let Some(held) = self.conns.get_mut(sender.0).filter(|c| !c.dead) else {
             return;
         };
-        let Some(conn) = self.conns.get_mut(recipient.0) else {
+        let key = (sender, held.serial);
+        let Some(mark) = self.flow.over.get_mut(&recipient) else {
             return;
         };
-        if conn.holding.contains(&(sender, sender_serial)) {
+        if mark.holding.contains(&key) {
             return;
         }
-        conn.holding.push((sender, sender_serial));
-        if let Some(held) = self.conns.get_mut(sender.0) {
-            held.held_by += 1;
-            debug!("{sender}: held while {recipient} drains its output");
-        }
+        mark.holding.push(key);
+        *self.flow.held.entry(key).or_insert(0) += 1;
+        held.paused = true;
+        debug!("{sender}: held while {recipient} drains its output");
         self.update_interest(sender); // select and poll stop watching it
     }
 
-    /// `recipient` drained or closed: the senders it held may be read again.
+    /// `recipient` drained or closed: it is no longer over the mark, and the senders it held
+    /// may be read again (once no other recipient holds them).
     pub(super) fn release_senders(&mut self, recipient: Token) {
-        let Some(conn) = self.conns.get_mut(recipient.0) else {
+        let Some(mark) = self.flow.over.remove(&recipient) else {
             return;
         };
-        for (sender, serial) in std::mem::take(&mut conn.holding) {
-            let Some(held) = self.conns.get_mut(sender.0).filter(|c| c.serial == serial) else {
+        for key in mark.holding {
+            let (sender, serial) = key;
+            let holders = self.flow.held.get(&key).copied().unwrap_or(0).saturating_sub(1);
+            if holders > 0 {
+                self.flow.held.insert(key, holders);
                 continue;
+            }
+            self.flow.held.remove(&key);
+            let Some(held) = self.conns.get_mut(sender.0).filter(|c| c.serial == serial) else {
+                continue; // the sender is gone
             };
-            held.held_by = held.held_by.saturating_sub(1);
-            if held.held_by == 0 && held.can_read() {
+            held.paused = false;
+            if held.can_read() {
                 debug!("{sender}: released by {recipient}");
                 // Its socket may hold data already (no new edge with epoll): read it next turn.
                 if !self.pending_reads.contains(&sender) {
@@ -114,13 +139,15 @@ impl<H: Handler> Reactor<H> {
     /// The stall check of a recipient over the mark: too slow if its writes made no
     /// progress since the last check, or it has been over for too long; else check again.
     pub(super) fn stall_timer_fired(&mut self, token: Token, serial: u64) {
-        let Some(conn) = self.conns.get_mut(token.0).filter(|c| c.serial == serial && !c.dead) else {
+        let Some(conn) = self.conns.get(token.0).filter(|c| c.serial == serial && !c.dead) else {
             return;
         };
-        let Some(mark) = conn.over else { return };
+        let Some(mark) = self.flow.over.get_mut(&token).filter(|m| m.serial == serial) else {
+            return;
+        };
         let written = conn.outbox.written();
         let stalled = written == mark.written;
-        let too_long = self.now.duration_since(mark.since) >= self.limits.over_limit_timeout;
+        let too_long = self.now.duration_since(mark.since) >= self.config.over_limit_timeout;
         if stalled || too_long {
             let why = if stalled { "no progress" } else { "still over the limit" };
             warn!(
@@ -132,8 +159,8 @@ impl<H: Handler> Reactor<H> {
             self.close_now(token, CloseReason::TooSlow);
             return;
         }
-        conn.over = Some(OverMark { written, ..mark });
+        mark.written = written;
         self.timers
-            .add(self.now + self.limits.stall_timeout, token, serial, TimerKind::Stall);
+            .add(self.now + self.config.stall_timeout, token, serial, TimerKind::Stall);
     }
 }

@@ -38,7 +38,7 @@ impl<H: Handler> Reactor<H> {
                 Ok(n) => {
                     conn.last_active = self.now;
                     self.deliver(token, n);
-                    if self.limits.bugs.has(Bug::ReadOnce) {
+                    if self.bugs.has(Bug::ReadOnce) {
                         // BUG read-once: one read per event. select and poll report the rest
                         // again (level-triggered); edge-triggered epoll never does: a stall.
                         return;
@@ -70,65 +70,50 @@ impl<H: Handler> Reactor<H> {
         }
     }
 
-    /// Give `n` fresh bytes (in `scratch`) to the handler, keep what it did not consume.
-    fn deliver(&mut self, token: Token, n: usize) {
-        let mark = self.trace_out_mark(token);
-        let Some(conn) = self.conns.get_mut(token.0) else {
-            return;
-        };
+    /// The one delivery path: give the handler the connection's input — the `fresh` bytes
+    /// just read into `scratch` (none when called after a drain) behind what it left last
+    /// time — keep what it does not consume, and offer the rest again while it makes progress
+    /// and the output has drained (a handler may consume only some whole frames per call).
+    /// Output it causes meanwhile is charged to this connection (`sender`, `flow.rs`).
+    pub(super) fn deliver(&mut self, token: Token, fresh: usize) {
+        let mark = if fresh > 0 { self.trace_out_mark(token) } else { None };
         self.sender = Some(token);
-        let progress = if conn.inbuf.is_empty() {
-            // Common case: no partial frame pending, hand over the read buffer directly.
+        let mut unread = fresh;
+        while let Some(conn) = self.conns.get_mut(token.0) {
+            let waits = conn.inbuf.is_empty() || conn.dead || conn.closing.is_some() || !conn.outbox.is_empty();
+            if unread == 0 && waits {
+                break;
+            }
             let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
-            let input = &self.scratch[..n];
-            let consumed = self.handler.on_data(&mut ctx, token, &mut conn.state, input).min(n);
-            conn.inbuf.extend_from_slice(&input[consumed..]);
+            let consumed = if conn.inbuf.is_empty() {
+                // Common case: no partial frame pending, hand over the read buffer directly.
+                let input = &self.scratch[..unread];
+                let consumed = self
+                    .handler
+                    .on_data(&mut ctx, token, &mut conn.state, input)
+                    .min(unread);
+                conn.inbuf.extend_from_slice(&input[consumed..]);
+                consumed
+            } else {
+                conn.inbuf.extend_from_slice(&self.scratch[..unread]);
+                let consumed = self
+                    .handler
+                    .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
+                    .min(conn.inbuf.len());
+                conn.inbuf.drain(..consumed);
+                consumed
+            };
+            unread = 0;
             self.apply_ops();
-            consumed > 0
-        } else {
-            conn.inbuf.extend_from_slice(&self.scratch[..n]);
-            self.offer_buffered(token) > 0
-        };
-        if progress {
-            self.redeliver(token);
+            if consumed == 0 {
+                break;
+            }
         }
         self.sender = None;
-        self.check_input_limit(token);
-        self.trace_callback(token, Callback::Data, n, mark);
-    }
-
-    /// Call the handler again on input it left, while it makes progress and the output has
-    /// drained (a handler may consume only some whole frames per call).
-    pub(super) fn redeliver(&mut self, token: Token) {
-        loop {
-            let Some(conn) = self.conns.get(token.0) else {
-                return;
-            };
-            if conn.inbuf.is_empty() || conn.dead || conn.closing.is_some() || !conn.outbox.is_empty() {
-                return;
-            }
-            if self.offer_buffered(token) == 0 {
-                return;
-            }
+        if fresh > 0 {
+            self.check_input_limit(token);
+            self.trace_callback(token, Callback::Data, fresh, mark);
         }
-    }
-
-    /// Hand the connection's stored input to the handler, drop what it consumed, apply what it
-    /// asked for. Returns the bytes consumed.
-    fn offer_buffered(&mut self, token: Token) -> usize {
-        let Some(conn) = self.conns.get_mut(token.0) else {
-            return 0;
-        };
-        let outer = self.sender.replace(token);
-        let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
-        let consumed = self
-            .handler
-            .on_data(&mut ctx, token, &mut conn.state, &conn.inbuf)
-            .min(conn.inbuf.len());
-        conn.inbuf.drain(..consumed);
-        self.apply_ops();
-        self.sender = outer;
-        consumed
     }
 
     /// An incomplete frame larger than `max_input` will never complete: close. Input left
@@ -136,7 +121,7 @@ impl<H: Handler> Reactor<H> {
     /// the client reads its answers (a pipelining client that never reads).
     fn check_input_limit(&mut self, token: Token) {
         let Some(conn) = self.conns.get(token.0) else { return };
-        if !conn.dead && conn.inbuf.len() > self.limits.max_input {
+        if !conn.dead && conn.inbuf.len() > self.config.max_input {
             let why = if conn.outbox.is_empty() {
                 "bytes without a complete frame, closing"
             } else {
@@ -183,7 +168,7 @@ impl<H: Handler> Reactor<H> {
             let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, conn.serial)));
             self.handler.on_drained(&mut ctx, token, &mut conn.state);
             self.apply_ops();
-            self.redeliver(token);
+            self.deliver(token, 0); // what it left waiting for the drain
         }
     }
 
@@ -209,7 +194,7 @@ impl<H: Handler> Reactor<H> {
         let written_before = conn.outbox.written();
         // Once drained, a closing connection is closed and a shutdown one sends its FIN.
         let fin_follows = conn.closing.is_some() || conn.shutdown_pending;
-        let flushed = match write_pending(token, conn, fin_follows, self.limits.bugs) {
+        let flushed = match write_pending(token, conn, fin_follows, self.bugs) {
             Ok(flushed) => {
                 // A peer that is still taking our output (a long download) is not idle.
                 if conn.outbox.written() != written_before {
@@ -251,13 +236,11 @@ impl<H: Handler> Reactor<H> {
             return true;
         };
         let buffered = conn.outbox.buffered();
-        if self.limits.bugs.has(Bug::UnboundedOutbox) {
-            // BUG unbounded-outbox: no limit at all (no pause, no held sender, no drop): a
-            // peer that never reads costs unbounded memory.
-            return false;
-        }
-        if buffered > self.limits.max_output {
-            match self.limits.overflow {
+        if buffered > self.config.max_output {
+            if self.bugs.has(Bug::UnboundedOutbox) {
+                return bug_unbounded_outbox();
+            }
+            match self.config.overflow {
                 crate::Overflow::Backpressure => {
                     if !conn.paused {
                         debug!("{token}: {buffered} bytes pending, pausing reads (backpressure)");
@@ -274,9 +257,9 @@ impl<H: Handler> Reactor<H> {
                     return true;
                 }
             }
-        } else if self.limits.overflow == crate::Overflow::HoldSenders {
+        } else if self.config.overflow == crate::Overflow::HoldSenders {
             return self.hold_senders(token, buffered);
-        } else if conn.paused && buffered <= self.limits.max_output / 2 {
+        } else if conn.paused && buffered <= self.config.max_output / 2 {
             debug!("{token}: output drained to {buffered} bytes, resuming reads");
             conn.paused = false;
         }
@@ -316,22 +299,38 @@ fn send_fin<S>(token: Token, conn: &mut Conn<S>) {
 }
 
 /// Write the outbox: `write(2)`/`sendfile(2)` until drained or `WouldBlock` (rule 4). Two of
-/// the lecture's bugs (`--bug`, docs/bugs.md) sit beside the correct call.
+/// the lecture's bugs (`--bug`, docs/bugs.md) change what happens after a short write.
 fn write_pending<S>(token: Token, conn: &mut Conn<S>, fin_follows: bool, bugs: Bugs) -> io::Result<Flush> {
+    let result = conn.outbox.flush_to(&mut conn.stream, fin_follows);
+    if matches!(result, Ok(Flush::Blocked)) && !bugs.is_empty() {
+        return bug_after_short_write(token, conn, fin_follows, bugs);
+    }
+    result
+}
+
+/// BUG blocking-write: finish the write on a blocking socket, so a peer that stops
+/// reading stops the whole loop. BUG ignore-short-write: throw away what the kernel did
+/// not take. Neither: the rest stays in the outbox (the correct `Blocked`).
+#[cold]
+fn bug_after_short_write<S>(token: Token, conn: &mut Conn<S>, fin_follows: bool, bugs: Bugs) -> io::Result<Flush> {
     if bugs.has(Bug::BlockingWrite) {
-        // BUG blocking-write: a blocking socket; a peer that stops reading stops the loop.
         let _ = conn.stream.set_nonblocking(false);
         let result = conn.outbox.flush_to(&mut conn.stream, fin_follows);
         let _ = conn.stream.set_nonblocking(true);
         return result;
     }
-    let result = conn.outbox.flush_to(&mut conn.stream, fin_follows);
-    if bugs.has(Bug::IgnoreShortWrite) && matches!(result, Ok(Flush::Blocked)) {
-        // BUG ignore-short-write: what the kernel did not take is thrown away.
+    if bugs.has(Bug::IgnoreShortWrite) {
         let lost = conn.outbox.buffered();
         warn!("{token}: short write, {lost} bytes dropped (--bug ignore-short-write)");
         conn.outbox.clear();
         return Ok(Flush::Drained);
     }
-    result
+    Ok(Flush::Blocked)
+}
+
+/// BUG unbounded-outbox: over the limit, do nothing (no pause, no held sender, no drop):
+/// a peer that never reads costs unbounded memory.
+#[cold]
+fn bug_unbounded_outbox() -> bool {
+    false
 }

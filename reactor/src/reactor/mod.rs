@@ -3,15 +3,22 @@
 //! One turn of the loop, each step a small named function (a gdb breakpoint):
 //!
 //! ```text
-//! turn ─ before_sleep       finish a shutdown whose grace period ran out
-//!      ─ next_timeout       nearest timer deadline (0 if reads are left over, None: forever)
-//!      ─ wait_for_events    backend.poll(): select(2) / poll(2) / epoll_wait(2)
-//!      ─ dispatch (each)    listener → accept_ready, signal pipe → signal_ready,
-//!                           connection → read_ready and/or write_ready
-//!      ─ fire_timers        idle timeouts, handler timers, accept back-off
-//!      ─ reap_closed        free the slab slots of connections closed this turn
-//!      ─ on_turn_end        the handler's once-per-turn work (flush a buffered log)
+//! turn = turn_within(None)
+//! turn_within ─ before_sleep         finish a shutdown whose grace period ran out
+//!             ─ next_timeout         nearest timer deadline (0 if reads are left over,
+//!                                    None: forever), capped by turn_within's own limit
+//!             ─ wait_for_events      backend.poll(): select(2) / poll(2) / epoll_wait(2)
+//!             ─ retry_pending_reads  connections whose read budget ran out last turn
+//!             ─ dispatch (each)      listener → accept_ready, signal pipe → signal_ready,
+//!                                    connection → read_ready, write_ready, hangup_ready
+//!             ─ fire_timers          idle timeouts, handler timers, accept back-off
+//!             ─ reap_closed          free the slab slots of connections closed this turn
+//!             ─ on_turn_end          the handler's once-per-turn work (flush a buffered log)
 //! ```
+//!
+//! Beside the lesson, when `--trace` is on: `trace_wait_begins` before the wait,
+//! `trace_wait_ended` after it, `trace_turn_ended` after `reap_closed` (`traced.rs`; one
+//! branch each when off).
 //!
 //! Files: `accept.rs` (new connections, EMFILE back-off), `io.rs` (reads, writes, interest),
 //! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers),
@@ -26,14 +33,12 @@ mod io;
 mod read_until;
 mod traced;
 
-pub(crate) use flow::OverMark;
-
 use crate::backend::{Backend, BackendKind};
 use crate::conn::Conn;
 use crate::ctx::Op;
 use crate::signal::{SignalPipe, STOP_SIGNALS};
 use crate::timer::Timers;
-use crate::{Config, Event, Handler, Interest, Listener, Peer, Stream, Token};
+use crate::{Bug, Bugs, Config, Event, Handler, Interest, Listener, Peer, SelectBackend, Stream, Token};
 use log::{debug, info, trace};
 use nix::sys::signal::Signal;
 use slab::Slab;
@@ -69,9 +74,8 @@ struct ListenerSlot {
     listener: Listener,
     /// Accepting is paused after EMFILE until a timer re-enables it (rule 8).
     paused: bool,
-    /// EMFILE was logged; stay quiet until an accept succeeds again (log once, not every
-    /// back-off period).
-    out_of_fds_logged: bool,
+    /// EMFILE is logged once per episode (`fd_reserve.rs`).
+    out_of_fds: crate::fd_reserve::OutOfFds,
     /// Other worker processes accept from it too (`--workers`, `Config::shared_listener`).
     shared: bool,
     /// Take one connection per wakeup and leave the rest to the next wait, ours or another
@@ -90,7 +94,9 @@ pub struct Reactor<H: Handler> {
     /// The self-pipe carrying signals into the loop, once `watch_signals` was called.
     signals: Option<SignalPipe>,
     timers: Timers,
-    limits: Config,
+    config: Config,
+    /// The lecture's bugs switched back on (`--bug NAME`, `bugs.rs`); none by default.
+    bugs: Bugs,
     /// Operations recorded by the handler through `Ctx`, applied after each callback.
     ops: Vec<Op>,
     /// Connections given output by those operations, flushed right after (`apply.rs`).
@@ -110,18 +116,20 @@ pub struct Reactor<H: Handler> {
     /// The clock, read once per turn.
     now: Instant,
     stats: Stats,
-    /// The flight recorder (`--trace FILE`), when one is attached (`trace_to`).
+    /// The flight recorder (`--trace FILE`), when `Config::trace` asks for one.
     trace: Option<Box<crate::trace::Recorder>>,
     /// The connection whose input the handler is processing: output it causes is charged to
     /// it (`flow.rs`).
     sender: Option<Token>,
+    /// Flow control's bookkeeping (`Overflow::HoldSenders`): who holds whom (`flow.rs`).
+    flow: flow::Flow,
 }
 
 impl<H: Handler> Reactor<H> {
     /// A reactor over a fresh backend of `kind`.
-    pub fn new(kind: BackendKind, handler: H, limits: Config) -> stdio::Result<Reactor<H>> {
-        let backend = kind.create_with(limits.bugs)?;
-        let trace = Self::open_trace(limits.trace.as_deref(), backend.name())?;
+    pub fn new(kind: BackendKind, handler: H, config: Config) -> stdio::Result<Reactor<H>> {
+        let backend = kind.create()?;
+        let trace = Self::open_trace(config.trace.as_deref(), backend.name())?;
         Ok(Reactor {
             backend,
             handler,
@@ -129,7 +137,8 @@ impl<H: Handler> Reactor<H> {
             listeners: Vec::new(),
             signals: None,
             timers: Timers::default(),
-            limits,
+            config,
+            bugs: Bugs::NONE,
             ops: Vec::new(),
             touched: Vec::new(),
             events: Vec::with_capacity(1024),
@@ -142,7 +151,18 @@ impl<H: Handler> Reactor<H> {
             stats: Stats::default(),
             trace,
             sender: None,
+            flow: flow::Flow::default(),
         })
+    }
+
+    /// Switch the lecture's bugs back on (`--bug NAME`, docs/bugs.md), before the first
+    /// `listen` or `add_stream`: `no-fdsetsize-guard` lives in a fresh select backend.
+    pub fn with_bugs(mut self, bugs: Bugs) -> Reactor<H> {
+        if bugs.has(Bug::NoFdsetsizeGuard) && self.backend.name() == "select" && self.backend.registered() == 0 {
+            self.backend = Box::new(SelectBackend::with_bugs(bugs));
+        }
+        self.bugs = bugs;
+        self
     }
 
     /// Accept connections from `listener` (made non-blocking here).
@@ -154,14 +174,14 @@ impl<H: Handler> Reactor<H> {
         listener.set_nonblocking(true)?;
         let token = Token::listener(index);
         // Other worker processes wait on a shared listener too (docs/workers.md).
-        let shared = self.limits.shared_listener;
+        let shared = self.config.shared_listener;
         register_listener(self.backend.as_mut(), &listener, token, shared)?;
         let label = listener.local_addr_string().unwrap_or_default();
         self.trace_descriptor(token, listener.as_raw_fd(), "listener", &label);
         self.listeners.push(ListenerSlot {
             listener,
             paused: false,
-            out_of_fds_logged: false,
+            out_of_fds: Default::default(),
             shared,
             one_per_wakeup: shared && self.backend.shared_listener_level_triggered(),
         });
@@ -218,10 +238,7 @@ impl<H: Handler> Reactor<H> {
     /// One turn that waits at most `max` (tests use it to step a loop that has nothing to do).
     pub fn turn_within(&mut self, max: Option<Duration>) -> stdio::Result<()> {
         self.before_sleep();
-        let timeout = match (self.next_timeout(), max) {
-            (Some(t), Some(m)) => Some(t.min(m)),
-            (t, m) => t.or(m),
-        };
+        let timeout = earliest(self.next_timeout(), max);
         let wait_began = self.trace_wait_begins(timeout);
         let ready = match self.wait_for_events(timeout) {
             Ok(ready) => ready,
@@ -307,10 +324,7 @@ impl<H: Handler> Reactor<H> {
         let grace = self
             .stopping
             .map(|deadline| deadline.saturating_duration_since(self.now));
-        match (timer, grace) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        earliest(timer, grace)
     }
 
     /// Block in the backend; then read the clock once for the whole turn.
@@ -380,6 +394,14 @@ fn format_timeout(timeout: Option<Duration>) -> String {
     }
 }
 
+/// The shorter of two optional waits (`None`: no limit).
+fn earliest(a: Option<Duration>, b: Option<Duration>) -> Option<Duration> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 impl<S> Conn<S> {
     fn new(stream: Stream, peer: Peer, state: S, serial: u64, now: Instant, is_socket: bool) -> Conn<S> {
         Conn {
@@ -399,9 +421,6 @@ impl<S> Conn<S> {
             last_active: now,
             idle_timer: None,
             is_socket,
-            held_by: 0,
-            holding: Vec::new(),
-            over: None,
         }
     }
 }

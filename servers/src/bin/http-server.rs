@@ -60,6 +60,7 @@ struct Args {
 }
 
 fn main() {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     args.server.check("http-server", false);
     let workers = (args.workers.count(args.server.model)).unwrap_or_else(|why| {
@@ -71,7 +72,9 @@ fn main() {
     cli::raise_fd_limit();
     let root = args.root.clone().unwrap_or_else(|| PathBuf::from(DEMO_SITE));
     let site = Site::open(&root).unwrap_or_else(|e| cli::fail(&format!("root {}", root.display()), &e));
-    let site = site.with_bugs(args.server.bugs.set()).with_file_cache(args.file_cache);
+    let site = site
+        .with_naive_join(args.server.bugs.set().has(reactor::Bug::NaiveJoin))
+        .with_file_cache(args.file_cache);
     log::info!("serving files from {}", site.root_path().display());
     let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
@@ -88,6 +91,7 @@ fn main() {
             if let Some(spec) = &args.access_log {
                 handler = handler.with_access_log(open_log(spec));
             }
+            let bugs = args.server.bugs.set();
             let config = reactor::Config {
                 busy_message: refusal_bytes(),
                 ..args.server.reactor_config()
@@ -99,11 +103,11 @@ fn main() {
                     let config = workers::config(config);
                     let mut handler = Some(handler);
                     workers::run(n, listener, move |l| match handler.take() {
-                        Some(h) => reactive::run(kind, l, h, config.clone()),
+                        Some(h) => reactive::run(kind, l, h, config.clone(), bugs),
                         None => Err(std::io::Error::other("worker started twice")),
                     })
                 }
-                None => reactive::run(kind, listener, handler, config),
+                None => reactive::run(kind, listener, handler, config, bugs),
             }
         }
         None => {

@@ -6,14 +6,13 @@
 //! ordinary event: stop accepting, finish, exit 0. The fork model also routes SIGCHLD here, so
 //! reaping children happens in the main loop, not in a signal handler.
 
-use log::warn;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::Signal;
+use reactor::fd_reserve::{is_out_of_descriptors, OutOfFds, ACCEPT_BACKOFF};
 use reactor::signal::{SignalPipe, STOP_SIGNALS};
 use reactor::{Listener, Peer, Stream};
 use std::io;
 use std::os::fd::AsFd;
-use std::time::Duration;
 
 /// What the accept loop should do next.
 pub enum Next {
@@ -29,8 +28,8 @@ pub enum Next {
 pub struct Acceptor {
     pub listener: Listener,
     signals: SignalPipe,
-    /// EMFILE was logged; log again only after an accept succeeds.
-    out_of_fds_logged: bool,
+    /// EMFILE is logged once per episode (rule 8, as in the reactor).
+    out_of_fds: OutOfFds,
 }
 
 impl Acceptor {
@@ -45,7 +44,7 @@ impl Acceptor {
         Ok(Acceptor {
             listener,
             signals,
-            out_of_fds_logged: false,
+            out_of_fds: OutOfFds::default(),
         })
     }
 
@@ -91,19 +90,18 @@ impl Acceptor {
     fn accept_one(&mut self) -> io::Result<Option<(Stream, Peer)>> {
         match self.listener.accept() {
             Ok(client) => {
-                self.out_of_fds_logged = false;
+                self.out_of_fds.accepted();
                 Ok(Some(client))
             }
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => Ok(None),
             Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => Ok(None),
-            Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE)) => {
+            Err(e) if is_out_of_descriptors(&e) => {
                 // Out of descriptors: the client stays queued in the kernel. Back off instead
                 // of spinning on a listener that stays readable.
-                if !self.out_of_fds_logged {
-                    warn!("accept: {e}; backing off 100 ms between attempts");
-                    self.out_of_fds_logged = true;
-                }
-                std::thread::sleep(Duration::from_millis(100));
+                let pause = ACCEPT_BACKOFF.as_millis();
+                self.out_of_fds
+                    .log_once(&e, format_args!("backing off {pause} ms between attempts"));
+                std::thread::sleep(ACCEPT_BACKOFF);
                 Ok(None)
             }
             Err(e) => Err(e),

@@ -50,15 +50,15 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
                 // SAFETY: this process is single-threaded (see the module doc), so the child
                 // may run ordinary Rust code.
                 match unsafe { fork() } {
-                    Ok(ForkResult::Child) if bugs.has(Bug::ForkNoExit) => {
-                        // BUG fork-no-exit: the lecture's child serves its client and falls out
-                        // of its `if (!c)` block, back into the accept loop: one more server.
-                        serve_one(&mut stream, &peer, conn, session, options);
+                    // The child never returns, so it may take the acceptor with it.
+                    Ok(ForkResult::Child) if !bugs.has(Bug::ForkNoExit) => {
+                        child_main(acceptor, stream, peer, conn, session, options)
+                    }
+                    Ok(ForkResult::Child) => {
+                        bug_fork_no_exit(&mut stream, &peer, conn, session, options);
                         drop(stream);
                         children.clear(); // the parent's children are not ours to reap
                     }
-                    // The child never returns, so it may take the acceptor with it.
-                    Ok(ForkResult::Child) => child_main(acceptor, stream, peer, conn, session, options),
                     Ok(ForkResult::Parent { child }) => {
                         // LAB 3 BEGIN: the parent: close the client socket, remember the child
                         debug!("forked child {child} for {peer}");
@@ -104,6 +104,13 @@ fn child_main<S: Session>(
     // SAFETY: _exit(2) ends the process at once; nothing of ours needs unwinding.
     unsafe { libc::_exit(code) }
     // LAB 3 END
+}
+
+/// BUG fork-no-exit (docs/bugs.md): the lecture's child serves its client and falls out
+/// of its `if (!c)` block, back into the accept loop: one more server.
+#[cold]
+fn bug_fork_no_exit<S: Session>(stream: &mut Stream, peer: &Peer, conn: u64, session: &S, options: &Options) {
+    serve_one(stream, peer, conn, session, options);
 }
 
 /// Serve one client on its blocking socket; the exit code says how it went.

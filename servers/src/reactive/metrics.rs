@@ -24,7 +24,7 @@ use crate::proto::metrics::scrape::{ExpositionCache, ScrapeLimits, SCRAPE_SEND_B
 use crate::proto::metrics::{http, unix_millis, Session, Store};
 use log::{debug, info, warn};
 use nix::sys::socket::{getsockname, setsockopt, sockopt, SockaddrStorage};
-use reactor::{BackendKind, CloseReason, Config, Ctx, Handler, Listener, Overflow, Peer, Reactor, Stream, Token};
+use reactor::{BackendKind, Bugs, CloseReason, Config, Ctx, Handler, Listener, Overflow, Peer, Reactor, Stream, Token};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd};
 
@@ -176,6 +176,7 @@ pub fn run(
     listener: Listener,
     http: Option<Listener>,
     config: Config,
+    bugs: Bugs,
     scrape_limits: ScrapeLimits,
 ) -> io::Result<()> {
     let handler = MetricsHandler {
@@ -183,7 +184,7 @@ pub fn run(
         http_port: http.as_ref().and_then(local_port),
         ..MetricsHandler::default()
     };
-    let mut reactor = Reactor::new(kind, handler, config)?;
+    let mut reactor = Reactor::new(kind, handler, config)?.with_bugs(bugs);
     reactor.listen(listener)?;
     if let Some(http) = http {
         reactor.listen(http)?;

@@ -6,12 +6,19 @@ pub mod echo;
 pub mod http;
 pub mod metrics;
 
-use reactor::{BackendKind, Config, Handler, Listener, Reactor};
+use reactor::{BackendKind, Bugs, Config, Handler, Listener, Reactor};
 use std::io;
 
-/// Serve `listener` with `handler` on a reactor of `kind` until SIGINT/SIGTERM.
-pub fn run<H: Handler>(kind: BackendKind, listener: Listener, handler: H, config: Config) -> io::Result<()> {
-    let mut reactor = Reactor::new(kind, handler, config)?;
+/// Serve `listener` with `handler` on a reactor of `kind` until SIGINT/SIGTERM, with the
+/// lecture's `bugs` switched on (none unless `--bug`).
+pub fn run<H: Handler>(
+    kind: BackendKind,
+    listener: Listener,
+    handler: H,
+    config: Config,
+    bugs: Bugs,
+) -> io::Result<()> {
+    let mut reactor = Reactor::new(kind, handler, config)?.with_bugs(bugs);
     reactor.listen(listener)?;
     reactor.watch_signals(&[])?;
     log::info!("serving on the {kind} reactor");

@@ -45,6 +45,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,

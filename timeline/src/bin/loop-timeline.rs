@@ -32,6 +32,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     let result = if args.compare { compare(&args) } else { single(&args) };
     match result {

@@ -107,6 +107,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     let result = match args.command {
         Command::Sequential {

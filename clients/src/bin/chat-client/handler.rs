@@ -111,7 +111,7 @@ impl ClientHandler {
 /// Print a line from the network with control characters made visible (`^[`, `\u{202e}`),
 /// so another member cannot clear our screen, move the cursor or reorder the text.
 fn print_line(line: &str) -> io::Result<()> {
-    writeln!(io::stdout().lock(), "{}", controls::escape(line))
+    reactor::closed_stdout::or_die_of_sigpipe(writeln!(io::stdout().lock(), "{}", controls::escape(line)))
 }
 
 impl Handler for ClientHandler {

@@ -62,6 +62,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     let protocol: Protocol = args.protocol.parse().unwrap_or_default();
     let kind: BackendKind = match args.model.parse() {

@@ -14,6 +14,7 @@ mod url;
 
 use clap::Parser;
 use clients::connect::connect_tcp_within;
+use reactor::closed_stdout::or_die_of_sigpipe;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
 use std::net::TcpStream;
@@ -45,6 +46,7 @@ struct Args {
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     match run(&args) {
         Ok(code) if (200..300).contains(&code) => ExitCode::SUCCESS,
@@ -74,7 +76,7 @@ fn run(args: &Args) -> io::Result<u16> {
     let stdout = io::stdout();
     let mut console = BufWriter::new(stdout.lock());
     if args.include || args.head {
-        console.write_all(&head.raw)?;
+        or_die_of_sigpipe(console.write_all(&head.raw))?;
     }
     match &args.output {
         Some(path) => {
@@ -83,10 +85,11 @@ fn run(args: &Args) -> io::Result<u16> {
             file.flush()?;
         }
         None => {
-            response::copy_body(&mut reader, &head, args.head, &mut console)?;
+            // The body's reads are from the socket (never EPIPE), its writes to stdout.
+            or_die_of_sigpipe(response::copy_body(&mut reader, &head, args.head, &mut console))?;
         }
     }
-    console.flush()?;
+    or_die_of_sigpipe(console.flush())?;
     Ok(head.code)
 }
 

@@ -34,6 +34,7 @@ use crate::cli::Cli;
 use crate::hold::Holder;
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let cli = Cli::parse(); // exits with status 2 on bad flags
     if let Err(msg) = cli.check() {
         eprintln!("idle-conns: {msg}");
@@ -57,8 +58,8 @@ fn run(cli: &Cli) -> std::io::Result<bool> {
     let tally = holder.open_all()?;
     let opened = tally.open + tally.closed_by_server > 0;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "ready {}", serde_json::to_string(tally)?)?;
-    out.flush()?;
+    let line = format!("ready {}\n", serde_json::to_string(tally)?);
+    reactor::closed_stdout::or_die_of_sigpipe(out.write_all(line.as_bytes()).and_then(|()| out.flush()))?;
     drop(out);
     if !opened {
         eprintln!("idle-conns: no connection could be opened to {}", cli.target);

@@ -53,6 +53,7 @@ use crate::event_loop::{Outcome, Settings};
 use crate::stream::Target;
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     init_logging();
     let cli = Cli::parse(); // exits with status 2 on bad flags
     let json = cli.json;
@@ -105,12 +106,12 @@ fn settings_from(cli: Cli) -> Settings {
 
 fn print_report(outcome: &Outcome, json: bool) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    if json {
-        outcome.report.write_json(&mut out)?;
+    let written = if json {
+        outcome.report.write_json(&mut out)
     } else {
-        outcome.report.write_human(&mut out)?;
-    }
-    out.flush()
+        outcome.report.write_human(&mut out)
+    };
+    reactor::closed_stdout::or_die_of_sigpipe(written.and_then(|()| out.flush()))
 }
 
 /// 1 for a broken echo or when nothing could connect; stalls alone are not a failure.

@@ -104,6 +104,7 @@ fn parse_kind(word: &str) -> Result<Kind, String> {
 }
 
 fn main() -> ExitCode {
+    reactor::closed_stdout::quit_quietly_on_closed_stdout();
     let args = Args::parse();
     let target = match (&args.unix, &args.host, args.port) {
         (Some(path), _, _) => Target::Unix(path.clone()),

@@ -25,8 +25,9 @@ use std::io::Write;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-/// A queue past this many times its mark refuses pushes: the member is too slow.
-pub const HARD_LIMIT_FACTOR: usize = 4;
+/// A queue past this many times its mark refuses pushes: the member is too slow (the same
+/// bound as the reactor's flow control).
+pub use reactor::HARD_LIMIT_FACTOR;
 
 /// Bytes the writer writes before reporting progress.
 const WRITE_SLICE: usize = 64 * 1024;

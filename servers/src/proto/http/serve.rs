@@ -22,7 +22,6 @@ use super::request::{Method, Request};
 use super::response::{refusal, simple, simple_with, Body, HeadBuilder, Response, Status};
 use super::site::{fd_path, Found, Missing, Site};
 use super::status;
-use reactor::Bug;
 use std::borrow::Cow;
 use std::fs::{File, Metadata};
 use std::path::Path;
@@ -62,7 +61,7 @@ pub fn respond(req: &Request, cx: &Context<'_>) -> Response {
     let path = match safe_path(&req.target) {
         Ok(path) => path,
         // BUG naive-join: the lecture's `file_path++`: the target minus its `/`, `..` and all.
-        Err(PathError::Refused) if cx.site.bugs().has(Bug::NaiveJoin) => naive_path(&req.target),
+        Err(PathError::Refused) if cx.site.naive_join() => naive_path(&req.target),
         Err(PathError::Malformed) => {
             let why = "the request target is not a path (it must start with / and use valid %-escapes)";
             return refusal(Status::BadRequest, Some(why), cx.date, close, req.minor, head_only, &[]);

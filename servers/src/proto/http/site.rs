@@ -24,7 +24,6 @@ use super::file_cache::{CachedFile, FileCache, Version};
 use super::serve::SMALL_FILE;
 use nix::errno::Errno;
 use nix::fcntl::{openat2, OFlag, OpenHow, ResolveFlag};
-use reactor::{Bug, Bugs};
 use std::fs::{File, Metadata};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -39,8 +38,9 @@ pub struct Site {
     root: OwnedFd,
     /// Its canonical path, for logs and the `realpath` fallback.
     root_path: PathBuf,
-    /// The lecture's bugs; only `naive-join` lives here (and in `serve.rs`).
-    bugs: Bugs,
+    /// `--bug naive-join` (docs/bugs.md): open the path as it comes, `..` and all. A plain
+    /// setting: the protocol knows nothing of the reactor's bug set.
+    naive_join: bool,
     /// Small files in memory (`--file-cache`); `None` when turned off.
     cache: Option<Mutex<FileCache>>,
 }
@@ -80,7 +80,7 @@ impl Site {
         Ok(Site {
             root: dir.into(),
             root_path,
-            bugs: Bugs::NONE,
+            naive_join: false,
             cache: None,
         })
     }
@@ -91,13 +91,14 @@ impl Site {
         Site { cache, ..self }
     }
 
-    /// The same site with the lecture's bugs switched on (`--bug naive-join`).
-    pub fn with_bugs(self, bugs: Bugs) -> Site {
-        Site { bugs, ..self }
+    /// The same site with the lecture's path bug switched on or off (`--bug naive-join`).
+    pub fn with_naive_join(self, naive_join: bool) -> Site {
+        Site { naive_join, ..self }
     }
 
-    pub fn bugs(&self) -> Bugs {
-        self.bugs
+    /// Is `--bug naive-join` on?
+    pub fn naive_join(&self) -> bool {
+        self.naive_join
     }
 
     pub fn root_path(&self) -> &Path {
@@ -130,7 +131,7 @@ impl Site {
     /// The cached bytes of `rel`, if it is cached and unchanged (one `fstatat`). Never with
     /// `--bug naive-join`, whose whole point is opening what `openat2` would refuse.
     fn cached(&self, rel: &Path) -> Option<Arc<CachedFile>> {
-        if self.bugs.has(Bug::NaiveJoin) {
+        if self.naive_join {
             return None;
         }
         let mut cache = self.cache.as_ref()?.lock().unwrap_or_else(PoisonError::into_inner);
@@ -148,7 +149,7 @@ impl Site {
         })?;
         let small = Arc::new(CachedFile::new(bytes, meta));
         if let Some(cache) = &self.cache {
-            if !self.bugs.has(Bug::NaiveJoin) && settled(file, meta, small.bytes.len(), read_at) {
+            if !self.naive_join && settled(file, meta, small.bytes.len(), read_at) {
                 let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
                 cache.insert(rel, Arc::clone(&small));
             }
@@ -156,17 +157,21 @@ impl Site {
         Ok(small)
     }
 
+    /// BUG naive-join: what `openat2` refused (`..` climbing out, a symlink leading
+    /// out), opened anyway as root + "/" + path.
+    #[cold]
+    fn bug_naive_join_open(&self, rel: &Path) -> io::Result<File> {
+        File::open(self.root_path.join(rel))
+    }
+
     /// `openat2(root, rel, O_RDONLY|O_NONBLOCK|O_CLOEXEC, RESOLVE_BENEATH|RESOLVE_NO_MAGICLINKS)`.
     fn open_beneath(&self, rel: &Path) -> io::Result<File> {
         let how = OpenHow::new()
             .flags(OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC | OFlag::O_NOCTTY)
             .resolve(ResolveFlag::RESOLVE_BENEATH | ResolveFlag::RESOLVE_NO_MAGICLINKS);
-        if self.bugs.has(Bug::NaiveJoin) {
-            // BUG naive-join: root + "/" + path, opened as it comes: `..` climbs out of the root.
-            return File::open(self.root_path.join(rel));
-        }
         match openat2(&self.root, rel, how) {
             Ok(fd) => Ok(File::from(fd)),
+            Err(_) if self.naive_join => self.bug_naive_join_open(rel),
             Err(Errno::ENOSYS) => self.open_checked_by_realpath(rel),
             Err(e) => Err(e.into()),
         }

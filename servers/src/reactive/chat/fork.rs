@@ -39,7 +39,7 @@ use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{fork, ForkResult, Pid};
 use reactor::signal::SignalPipe;
-use reactor::{BackendKind, CloseReason, Config, Ctx, Handler, Listener, Peer, Reactor, Stream, Token};
+use reactor::{BackendKind, Bugs, CloseReason, Config, Ctx, Handler, Listener, Peer, Reactor, Stream, Token};
 use std::collections::HashSet;
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
@@ -61,14 +61,14 @@ pub struct ForkChatHandler {
 
 /// Serve the chat with a child process per client until SIGINT/SIGTERM, then wait for the
 /// children (each ends once its socketpair is closed).
-pub fn run(kind: BackendKind, listener: Listener, protocol: Protocol, config: Config) -> io::Result<()> {
+pub fn run(kind: BackendKind, listener: Listener, protocol: Protocol, config: Config, bugs: Bugs) -> io::Result<()> {
     let handler = ForkChatHandler {
         chat: ChatHandler::new(protocol),
         children: HashSet::new(),
         fd_reserve: config.fd_reserve,
         busy_message: config.busy_message.clone(),
     };
-    let mut reactor = Reactor::new(kind, handler, config)?;
+    let mut reactor = Reactor::new(kind, handler, config)?.with_bugs(bugs);
     reactor.listen(listener)?;
     reactor.watch_signals(&[Signal::SIGCHLD])?;
     info!("fork model: a child per client, the room in this process on the {kind} reactor");
