@@ -18,8 +18,9 @@
 //!
 //! A worker that is full (`max_connections`) on a shared listener does not accept and
 //! refuse: another worker may have room, and a refused client is lost. It *steps aside*
-//! instead, like nginx's `accept_disabled`: it stops watching the listener for the back-off
-//! period (the EMFILE pause below), and the workers asleep in their wait take the queue.
+//! instead, as nginx does (its accept_disabled counter): it stops watching the listener for
+//! the back-off period (the EMFILE pause below), and the workers asleep in their wait take
+//! the queue.
 //! When every worker is full, new connections wait in the kernel's accept queue (the listen
 //! backlog) until one has room again.
 //!
