@@ -22,10 +22,15 @@
 # loopback's ephemeral ports from everything else on the machine; it says so.
 #
 # Descriptors: each idle connection is one descriptor in the server and one in idle-conns;
-# the hard RLIMIT_NOFILE is raised for this script's children when it may (root), else N is
-# capped at what the hard limit allows. Caps: fork and thread get --max-connections
-# (--fork-cap, --thread-cap: one process or thread per client, past that they refuse);
-# select refuses past FD_SETSIZE by itself.
+# the hard RLIMIT_NOFILE is raised for this script's children when it may (root). When it
+# may not (a container's root has no CAP_SYS_RESOURCE), one process holds at most the hard
+# limit less FD_SLACK connections (its *budget*). Past it, epoll and uring run as
+# `echo-server --workers K` (K = ceil(N / budget): K reactors on one shared listener, each
+# within its own limit) and the idle crowd comes from K idle-conns processes; the tables
+# say so. The other models have no workers and keep their own limits: they are not run past
+# one process's budget. Caps: fork and thread get --max-connections (--fork-cap,
+# --thread-cap: one process or thread per client, past that they refuse); select refuses
+# past FD_SETSIZE by itself.
 #
 # Environment: REACTOR_LAB_PROFILE=release|debug (default release), SCALE_NETNS=0 to stay in
 # the current namespace even as root.
@@ -42,7 +47,8 @@ THREAD_CAP=10000
 OUT=
 ROOT_NS_MAX=10000 # idle connections at most, outside a namespace of our own
 FD_SLACK=200      # descriptors besides the idle connections: listener, epoll, pipes, fd reserve
-SOURCES_PER_ADDR=50000 # connections per source address 127.0.0.x (of ~64k ports in the namespace)
+WINDOW=256        # connects in flight at once, over all idle-conns processes of a cell
+SOURCES_PER_ADDR=25000 # connections per source address 127.0.0.x (of ~64k ports in the namespace)
 
 say() { printf 'scale: %s\n' "$*" >&2; }
 die() {
@@ -104,6 +110,7 @@ kill_group() {
 }
 cleanup() {
     local rc=$? g left=0
+    trap '' PIPE # a reader of our output that is gone must not stop the cleanup half-way
     for g in "${GROUPS_STARTED[@]}"; do kill_group "$g"; done
     for g in "${GROUPS_STARTED[@]}"; do
         pgrep -g "$g" >/dev/null 2>&1 && left=1 && say "process group $g is still there"
@@ -183,15 +190,22 @@ if [[ $hard != unlimited && $hard -lt $need_fds ]]; then
 fi
 ulimit -Sn "$(ulimit -Hn)"
 fd_max=$(ulimit -Hn)
-if [[ $fd_max != unlimited ]]; then
-    fd_allowed=$((fd_max - FD_SLACK))
-    if [[ -z ${max_allowed:-} || $fd_allowed -lt $max_allowed ]]; then
-        max_allowed=$fd_allowed
-        ((max_n > max_allowed)) && say "N capped at $max_allowed: descriptor hard limit $fd_max"
-    fi
+# BUDGET: idle connections one process may hold (server side and client side alike).
+if [[ $fd_max == unlimited ]]; then
+    BUDGET=$max_n
+else
+    BUDGET=$((fd_max - FD_SLACK))
+fi
+((BUDGET >= 1)) || die "RLIMIT_NOFILE hard limit $fd_max leaves no descriptor for connections"
+if ((max_n > BUDGET)) && [[ -z ${max_allowed:-} || $max_allowed -gt $BUDGET ]]; then
+    say "one process holds at most $BUDGET connections (descriptor hard limit $fd_max): past that," \
+        "epoll and uring run as --workers K, K = ceil(N / $BUDGET), with the idle crowd from K" \
+        "idle-conns processes; memory is then summed over the workers; thread, fork, select and" \
+        "poll have no workers and are not run past $BUDGET"
 fi
 
-# Counts past the limit are replaced by the largest allowed one (once).
+# Counts past the limit (outside a namespace of our own) are replaced by the largest allowed
+# one (once).
 RUN_COUNTS=()
 capped=0
 for n in $COUNTS; do
@@ -204,6 +218,13 @@ for n in $COUNTS; do
     RUN_COUNTS+=("$n")
 done
 ((${#RUN_COUNTS[@]} > 0)) || die "no N left to run"
+
+# processes_for N: how many processes hold N connections within the budget (1 at most N).
+processes_for() {
+    local n=$1
+    ((n <= BUDGET)) && { echo 1; return; }
+    echo $(((n + BUDGET - 1) / BUDGET))
+}
 
 if (($(nproc) >= 2)) && command -v taskset >/dev/null; then
     PIN_SERVER=(taskset -c 1)
@@ -235,6 +256,16 @@ wait_line() {
             return 0
         fi
         kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+# wait_processes PGID COUNT SECS: wait until the group has COUNT processes.
+wait_processes() {
+    local pgid=$1 count=$2 secs=$3 i
+    for ((i = 0; i < secs * 20; i++)); do
+        (($(pgrep -c -g "$pgid" || true) >= count)) && return 0
         sleep 0.05
     done
     return 1
@@ -272,42 +303,103 @@ server_cap() {
     esac
 }
 
+# has_workers MODEL: may it run as several reactors on one listener (echo-server --workers)?
+has_workers() {
+    case $1 in epoll | uring) return 0 ;; *) return 1 ;; esac
+}
+
+# record MODEL N READY BEFORE AFTER LOADGEN NOTE WORKERS: append one JSON line to the results.
+record() {
+    python3 -c 'import json,sys
+model, n, ready, before, after, lg, note, workers = sys.argv[1:]
+print(json.dumps({"model": model, "n": int(n), "workers": int(workers), "idle": json.loads(ready),
+                  "before": json.loads(before), "after": json.loads(after), "loadgen": json.loads(lg),
+                  "note": note}))' "$@" >>"$RESULTS"
+}
+
+# start_idle N PROCS ADDR DIR: the idle crowd, N connections from PROCS idle-conns processes
+# (each within one process's descriptor budget); sets IDLE_GROUPS.
+start_idle() {
+    local n=$1 procs=$2 addr=$3 dir=$4 i share window
+    window=$((WINDOW / procs))
+    ((window >= 16)) || window=16
+    IDLE_GROUPS=()
+    for ((i = 0; i < procs; i++)); do
+        share=$(((n + i) / procs)) # the N connections split as evenly as counts allow
+        start_group "$dir/idle$i.out" "${PIN_CLIENT[@]}" "$BIN/idle-conns" --count "$share" \
+            --sources "$SOURCES" --window "$window" --hold 900 "$addr"
+        IDLE_GROUPS+=("$GROUP_PID")
+    done
+}
+
+# wait_idle N DIR: every idle-conns process's `ready {…}` line, summed into one (printed).
+wait_idle() {
+    local n=$1 dir=$2 i line lines=() secs
+    secs=$((60 + n / 500 / ${#IDLE_GROUPS[@]}))
+    for i in "${!IDLE_GROUPS[@]}"; do
+        line=$(wait_line "$dir/idle$i.out" '^ready ' "$secs" "${IDLE_GROUPS[$i]}") || return 1
+        lines+=("${line#ready }")
+    done
+    python3 -c 'import json,sys
+parts = [json.loads(a) for a in sys.argv[1:]]
+total = {"processes": len(parts), "failure_kinds": {}}
+for p in parts:
+    for key in ("requested", "open", "closed_by_server", "failed"):
+        total[key] = total.get(key, 0) + p.get(key, 0)
+    for kind, count in p.get("failure_kinds", {}).items():
+        total["failure_kinds"][kind] = total["failure_kinds"].get(kind, 0) + count
+    total["gave_up"] = total.get("gave_up", False) or p.get("gave_up", False)
+    total["secs"] = max(total.get("secs", 0), p.get("secs", 0))
+print(json.dumps(total))' "${lines[@]}"
+}
+
 # cell MODEL N: one fresh server, N idle connections, one active client; appends a JSON line.
+# Past one process's budget, epoll and uring run as K workers and the crowd comes from K
+# processes; the other models are not run there (a row says why).
 cell() {
-    local model=$1 n=$2 dir=$OUT/$1-$2 line addr server idle='' ready='{}' before after lg note=''
+    local model=$1 n=$2 dir=$OUT/$1-$2 line addr server ready='{}' before after lg note='' procs g
+    procs=$(processes_for "$n")
+    if ((procs > 1)) && ! has_workers "$model"; then
+        record "$model" "$n" '{}' '{}' '{}' '{}' \
+            "not run: one process holds at most $BUDGET connections, and $model has no --workers" 0
+        say "$(printf '%-7s N=%-7s not run (past one process)' "$model" "$n")"
+        return
+    fi
     mkdir -p "$dir"
     local cmd=("$BIN/echo-server" --model "$model" --listen 127.0.0.1:0 --max-connections "$(server_cap "$model" "$n")")
+    if ((procs > 1)); then
+        # K reactors on the shared listener, each at most its budget; a full one steps aside.
+        cmd=("$BIN/echo-server" --model "$model" --listen 127.0.0.1:0 --workers "$procs" --max-connections "$BUDGET")
+    fi
     [[ $model == bare-mio ]] && cmd=("$BARE_MIO" --listen 127.0.0.1:0)
     start_group "$dir/server.out" "${PIN_SERVER[@]}" "${cmd[@]}"
     server=$GROUP_PID
     line=$(wait_line "$dir/server.out" '^listening on ' 20 "$server") ||
         die "$model: the server did not start (see $dir/server.out.err)"
     addr=${line#listening on }
+    if ((procs > 1)); then # the workers fork after the listening line: count them first
+        wait_processes "$server" $((procs + 1)) 20 || die "$model: $procs workers did not start"
+    fi
     before=$(python3 scripts/scale/probe.py "$server")
+    IDLE_GROUPS=()
     if ((n > 0)); then
-        start_group "$dir/idle.out" "${PIN_CLIENT[@]}" "$BIN/idle-conns" --count "$n" \
-            --sources "$SOURCES" --hold 900 "$addr"
-        idle=$GROUP_PID
-        if line=$(wait_line "$dir/idle.out" '^ready ' $((60 + n / 500)) "$idle"); then
-            ready=${line#ready }
-        else
-            note="idle-conns did not report (see $dir/idle.out.err)"
-        fi
+        start_idle "$n" "$procs" "$addr" "$dir"
+        ready=$(wait_idle "$n" "$dir") || {
+            ready='{}'
+            note="idle-conns did not report (see $dir/idle*.out.err)"
+        }
     fi
     after=$(settled_probe "$server")
     lg=$("${IN_NS[@]}" "${PIN_CLIENT[@]}" "$BIN/loadgen" --connections 1 --duration "$SECS" \
         --warmup 0.5 --server-pid "$server" --label "$model" --json --quiet "$addr" 2>"$dir/loadgen.err") ||
         note="${note:+$note; }$(loadgen_failure "$dir/loadgen.err")"
     [[ -n $lg ]] || lg='{}'
-    [[ -n $idle ]] && kill_group "$idle"
+    for g in "${IDLE_GROUPS[@]}"; do kill_group "$g"; done
     kill -TERM "$server" 2>/dev/null || true
     sleep 0.2
     kill_group "$server"
-    python3 -c 'import json,sys
-model, n, ready, before, after, lg, note = sys.argv[1:]
-print(json.dumps({"model": model, "n": int(n), "idle": json.loads(ready), "before": json.loads(before),
-                  "after": json.loads(after), "loadgen": json.loads(lg), "note": note}))' \
-        "$model" "$n" "$ready" "$before" "$after" "$lg" "$note" >>"$RESULTS"
+    ((procs > 1)) || procs=0
+    record "$model" "$n" "$ready" "$before" "$after" "$lg" "$note" "$procs"
     say "$(printf '%-7s N=%-7s done' "$model" "$n")"
 }
 

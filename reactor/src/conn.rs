@@ -4,7 +4,7 @@
 //! yet consumed by the handler, output not yet taken by the kernel, what the backend is
 //! currently watching it for, and the small state machine of closing.
 
-use crate::outbox::Outbox;
+use crate::outbox::LazyOutbox;
 use crate::timer::TimerKey;
 use crate::{CloseReason, Interest, Peer, Stream};
 use std::time::Instant;
@@ -18,8 +18,8 @@ pub(crate) struct Conn<S> {
     pub state: S,
     /// Received bytes the handler has not consumed: the start of an incomplete frame.
     pub inbuf: Vec<u8>,
-    /// Output waiting for the socket to accept it (rule 4).
-    pub outbox: Outbox,
+    /// Output waiting for the socket to accept it (rule 4); allocated on first output.
+    pub outbox: LazyOutbox,
     /// What the backend watches this fd for right now; compared with `wanted()` to avoid
     /// needless `epoll_ctl` calls.
     pub registered: Interest,

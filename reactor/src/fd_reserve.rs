@@ -55,7 +55,8 @@ impl OutOfFds {
     }
 }
 
-/// The soft `RLIMIT_NOFILE`, read once (by the first accept, after startup raised it).
+/// The soft `RLIMIT_NOFILE`, read once (when the first reactor starts, after startup raised
+/// it).
 pub fn fd_limit() -> u64 {
     static LIMIT: OnceLock<u64> = OnceLock::new();
     *LIMIT.get_or_init(|| getrlimit(Resource::RLIMIT_NOFILE).map_or(u64::MAX, |(soft, _)| soft))

@@ -133,7 +133,7 @@ pub use crate::event::Event;
 pub use crate::handler::{CloseReason, Handler};
 pub use crate::interest::Interest;
 pub use crate::net::{ListenAddr, Listener, Peer, Stream};
-pub use crate::outbox::{Flush, Outbox};
+pub use crate::outbox::{Flush, LazyOutbox, Outbox};
 pub use crate::reactor::{Reactor, Stats};
 pub use crate::signal::SignalPipe;
 pub use crate::sink::{BufferedSink, LineSink, SinkHealth};

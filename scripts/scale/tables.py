@@ -15,6 +15,9 @@ Columns:
   ×p99(0)     p99 divided by the same model's p99 with no idle connection
   CPU µs/rt   the server's CPU time per round trip (schedstat of its group, loadgen
               --server-pid)
+  note        past one process's descriptor budget, epoll and uring run as --workers K (the
+              parent and K reactors: mem is summed over all of them, B/conn is still per
+              connection); the models without workers are not run there
 """
 
 import json
@@ -65,10 +68,18 @@ def table(n, rows, p99_at_zero):
             f"{'CPU µs/rt':>9}  note")
     lines = [head]
     for row in rows:
+        if not row["after"]:  # not run: past one process's limit, and no workers
+            dashes = " ".join(["-"] * 12)
+            lines.append(f"{row['model']:<7} {dashes}  {row.get('note') or ''}".rstrip())
+            continue
         f = figures(row)
         base = p99_at_zero.get(row["model"])
         vs_zero = f"{f['p99'] / base:.2f}" if f["p99"] and base else "-"
         notes = [row.get("note") or ""]
+        workers = row.get("workers", 0)
+        if workers:
+            notes.append(f"--workers {workers} (mem summed over {f['procs']} processes); "
+                         f"idle crowd from {row['idle'].get('processes', workers)} processes")
         idle = row["idle"]
         if idle.get("gave_up"):
             notes.append(f"connects stopped after {idle.get('failed')} failures")

@@ -4,27 +4,19 @@
 //! cargo run --release -p servers --example conn_bytes
 //! ```
 //!
-//! The reactor keeps one record per connection in a `Slab` (a `Vec` of entries, doubled as
-//! it grows). That record is private to the reactor, so this example rebuilds its layout
-//! from the public types of its fields — `ConnLayout` lists them in the order of
-//! `reactor/src/conn.rs` at the time of writing — and prints the size of each, the record's,
-//! the slab entry's, and what the slab's doubling adds per connection at N connections. The
-//! measured figure (the server's memory growth divided by the connections) is in the tables
-//! of `make demo-scale`; this says which field it is made of.
+//! The reactor keeps one record per connection in a `Slab` (a `Vec` of entries, reserved up
+//! front for the server's `max_connections`). That record is private to the reactor, so this
+//! example rebuilds its layout from the public types of its fields — `ConnLayout` lists them
+//! in the order of `reactor/src/conn.rs` at the time of writing — and prints the size of
+//! each, the record's and the slab entry's. The measured figure (the server's memory growth
+//! divided by the connections) is in the tables of `make demo-scale`; this says which field
+//! it is made of.
 
 use std::mem::size_of;
 use std::time::Instant;
 
-use reactor::{CloseReason, Interest, Outbox, Peer, Stream, TimerKey, Token};
+use reactor::{CloseReason, Interest, LazyOutbox, Outbox, Peer, Stream, TimerKey};
 use servers::proto::echo::Echo;
-
-/// The over-the-mark record of `reactor/src/reactor/flow.rs` (private): since when, and the
-/// bytes written then.
-#[allow(dead_code)]
-struct OverMark {
-    since: Instant,
-    written: u64,
-}
 
 /// The fields of the reactor's per-connection record, with their real types.
 #[allow(dead_code)]
@@ -33,7 +25,7 @@ struct ConnLayout {
     peer: Peer,
     state: Echo,
     inbuf: Vec<u8>,
-    outbox: Outbox,
+    outbox: LazyOutbox,
     registered: Interest,
     serial: u64,
     read_closed: bool,
@@ -45,9 +37,6 @@ struct ConnLayout {
     last_active: Instant,
     idle_timer: Option<TimerKey>,
     is_socket: bool,
-    held_by: usize,
-    holding: Vec<(Token, u64)>,
-    over: Option<OverMark>,
 }
 
 /// `slab::Entry<T>`: `Vacant(next free key)` or `Occupied(T)` (its layout, for its size).
@@ -58,7 +47,7 @@ enum SlabEntry<T> {
 }
 
 fn main() {
-    let fields: [(&str, usize, &str); 19] = [
+    let fields: [(&str, usize, &str); 16] = [
         (
             "stream",
             size_of::<Stream>(),
@@ -75,7 +64,11 @@ fn main() {
             size_of::<Vec<u8>>(),
             "empty Vec: no heap until a partial frame",
         ),
-        ("outbox", size_of::<Outbox>(), "VecDeque + counters + cork flag"),
+        (
+            "outbox",
+            size_of::<LazyOutbox>(),
+            "a pointer: the Outbox is allocated on first output",
+        ),
         ("registered", size_of::<Interest>(), "two bools"),
         ("serial", size_of::<u64>(), ""),
         ("read_closed", size_of::<bool>(), "flag"),
@@ -87,9 +80,6 @@ fn main() {
         ("last_active", size_of::<Instant>(), "timespec"),
         ("idle_timer", size_of::<Option<TimerKey>>(), ""),
         ("is_socket", size_of::<bool>(), "flag"),
-        ("held_by", size_of::<usize>(), "flow control (HoldSenders)"),
-        ("holding", size_of::<Vec<(Token, u64)>>(), "flow control (HoldSenders)"),
-        ("over", size_of::<Option<OverMark>>(), "flow control (HoldSenders)"),
     ];
     println!("{:<18} {:>5}  note", "Conn field", "bytes");
     for (name, bytes, note) in fields {
@@ -105,14 +95,12 @@ fn main() {
     );
     println!("{:<18} {record:>5}", "Conn<Echo>");
     println!("{:<18} {entry:>5}  Vacant(usize) | Occupied(Conn)", "slab entry");
+    println!(
+        "{:<18} {:>5}  on the heap, once the connection has had output",
+        "Outbox",
+        size_of::<Outbox>()
+    );
     println!();
-    println!("The slab is a Vec: its capacity doubles, so at N connections it holds");
-    println!("next_power_of_two(N) entries (the pages touched are the ones used):");
-    for n in [1_000usize, 10_000, 100_000] {
-        let cap = n.next_power_of_two();
-        println!(
-            "  N = {n:>7}: capacity {cap:>7}, {:>4} B reserved per connection",
-            cap * entry / n
-        );
-    }
+    println!("The slab is reserved for the server's max_connections records when the reactor");
+    println!("starts: the pages of records never used are never touched, and cost nothing.");
 }

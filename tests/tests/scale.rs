@@ -1,15 +1,18 @@
 //! The scale demo's tools at a tiny size: `idle-conns` (hold N connections, count the ones a
 //! full server refuses), `loadgen --server-pid` (the server's CPU per round trip), and
 //! `scripts/demo-scale.sh` itself on two models with 150 idle connections: its tables have
-//! their columns, and it leaves no process and no network namespace behind. The real run
-//! (`make demo-scale`, up to 100k) is a campaign of its own, not a test.
+//! their columns, and it leaves no process and no network namespace behind. And what lets
+//! the demo pass one process's descriptor limit: `--workers` whose full workers step aside
+//! for the others instead of refusing. The real run (`make demo-scale`, up to 100k) is a
+//! campaign of its own, not a test.
 
+use std::io::{ErrorKind, Read};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
-use tests::{bin, wait_output, Server, TempDir, STEP};
+use tests::{bin, read_n, wait_output, write_all, Server, TempDir, STEP};
 
 /// The JSON of idle-conns' `ready {…}` line.
 fn ready_line(stdout: &str) -> Value {
@@ -89,6 +92,36 @@ fn loadgen_charges_the_server_its_cpu_per_round_trip() {
     let per_rt = report["server_cpu_us_per_rt"].as_f64().expect("server_cpu_us_per_rt");
     let total_ms = report["server_cpu_ms"].as_f64().expect("server_cpu_ms");
     assert!(per_rt > 0.0 && total_ms > 0.0, "{report}");
+}
+
+#[test]
+fn a_full_worker_steps_aside_and_the_others_take_the_queue() {
+    // Two workers of 3 connections each: 6 clients are all served, none is told "busy",
+    // whichever worker the kernel wakes first. The 7th waits in the accept queue, and is
+    // served once a connection closes.
+    let server = Server::start(
+        "echo-server",
+        &["--model", "epoll", "--workers", "2", "--max-connections", "3"],
+    );
+    let mut clients: Vec<_> = (0..6).map(|_| server.connect()).collect();
+    for (i, c) in clients.iter_mut().enumerate() {
+        let line = format!("client {i}\n");
+        write_all(c, line.as_bytes());
+        assert_eq!(read_n(c, line.len()), line.as_bytes(), "client {i} echoed");
+    }
+    let mut seventh = server.connect();
+    write_all(&mut seventh, b"seventh\n");
+    seventh
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    let mut buf = [0u8; 64];
+    match seventh.read(&mut buf) {
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+        other => panic!("the 7th client must wait while both workers are full, got {other:?}"),
+    }
+    drop(clients.pop());
+    seventh.set_read_timeout(Some(STEP)).expect("timeout");
+    assert_eq!(read_n(&mut seventh, 8), b"seventh\n", "served once a worker had room");
 }
 
 /// Processes whose process group is `pgid` (from /proc/*/stat), zombies included.

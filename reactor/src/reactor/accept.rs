@@ -16,6 +16,14 @@
 //! lets the next wait, ours or a sleeping worker's, take the next one. Level-triggered, the
 //! connections left behind are reported again: nothing is stranded.
 //!
+//! A worker that is full (`max_connections`) on a shared listener does not accept and
+//! refuse: another worker may have room, and a refused client is lost. It *steps aside*
+//! instead, as nginx does (its accept_disabled counter): it stops watching the listener for
+//! the back-off period (the EMFILE pause below), and the workers asleep in their wait take
+//! the queue.
+//! When every worker is full, new connections wait in the kernel's accept queue (the listen
+//! backlog) until one has room again.
+//!
 //! Any other accept error (`ECONNABORTED`, `EPROTO`, `ENETDOWN`, `EPERM` from a firewall…)
 //! concerns one connection, not the listener: log it once and keep accepting until
 //! `WouldBlock`, because edge-triggered epoll will not report the connections queued behind
@@ -43,6 +51,9 @@ impl<H: Handler> Reactor<H> {
             let Some(slot) = self.listeners.get(index) else { return };
             if slot.paused || self.stopping.is_some() {
                 return;
+            }
+            if slot.shared && self.conns.len() >= self.config.max_connections {
+                return self.step_aside(index);
             }
             match accept_one(&slot.listener) {
                 Ok((stream, peer)) => {
@@ -133,6 +144,16 @@ impl<H: Handler> Reactor<H> {
         let _ = stream.set_nonblocking(true);
         let _ = stream.write(&self.config.busy_message);
         // Dropping the stream closes it.
+    }
+
+    /// Full, on a listener other workers share: leave the queue to them for a while (module
+    /// doc). The pause of rule 8, for another reason.
+    fn step_aside(&mut self, index: usize) {
+        let full = io::Error::other(format!(
+            "this worker is full ({} connections), the other workers take the queue",
+            self.config.max_connections
+        ));
+        self.pause_accepting(index, &full);
     }
 
     /// Rule 8: out of descriptors. Stop watching the listener and retry after a pause.

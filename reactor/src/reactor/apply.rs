@@ -34,19 +34,19 @@ impl<H: Handler> Reactor<H> {
         match op {
             Op::Send(to, data) => {
                 if let Some(conn) = self.live_writable(to) {
-                    conn.outbox.push_vec(data);
+                    conn.outbox.queue().push_vec(data);
                     touched.push(to);
                 }
             }
             Op::SendShared(to, data) => {
                 if let Some(conn) = self.live_writable(to) {
-                    conn.outbox.push_shared(data);
+                    conn.outbox.queue().push_shared(data);
                     touched.push(to);
                 }
             }
             Op::SendFile { to, file, offset, len } => {
                 if let Some(conn) = self.live_writable(to) {
-                    if let Err(e) = conn.outbox.push_file(file, offset, len) {
+                    if let Err(e) = conn.outbox.queue().push_file(file, offset, len) {
                         warn!("{to}: send_file: {e}");
                         return self.close_now(to, CloseReason::Error(e.kind()));
                     }
@@ -56,7 +56,7 @@ impl<H: Handler> Reactor<H> {
             Op::Broadcast { data, except } => {
                 for (key, conn) in self.conns.iter_mut() {
                     if Some(Token(key)) != except && conn.is_socket && !conn.dead && !conn.write_shut {
-                        conn.outbox.push_bytes(&data);
+                        conn.outbox.queue().push_bytes(&data);
                         touched.push(Token(key));
                     }
                 }
