@@ -24,7 +24,7 @@
 //! | `net/`        | `listener.rs` (socket, bind, listen, accept), `stream.rs` (read, write, cork), TCP and UNIX |
 //! | `config.rs`   | limits: connections, output high-water mark, input, idle timeout |
 //! | `fd_reserve.rs` | descriptors kept free for the connections already admitted |
-//! | `trace.rs`    | the flight recorder (`--trace FILE`, `Config::trace`) |
+//! | `trace.rs`    | the flight recorder (`--trace FILE`, `Reactor::with_trace`) |
 //! | `bugs.rs`     | the lecture's bugs, switched on with `--bug NAME` (`Reactor::with_bugs`, docs/bugs.md) |
 //! | `uring.rs`    | opening an io_uring, naming why it is unavailable |
 //! | `proactor/`   | the completion model: operations own their buffers until they complete (io_uring) |
@@ -57,7 +57,8 @@
 //! 6. `outbox.rs` (pending output: short writes) and `conn.rs` (one connection's record) —
 //!    **lesson**; `config.rs` (`Config`: the loop's limits); *beside*: `signal.rs` (signals
 //!    as a readable pipe), `fd_reserve.rs` (descriptors kept free), `shared_page.rs` and
-//!    `sink.rs` (an output that fails, said once), `trace.rs` (the flight recorder's writer).
+//!    `sink.rs` (an output that fails, said once), `closed_stdout.rs` (a closed stdout ends a
+//!    program quietly), `trace.rs` (the flight recorder's writer).
 //! 7. `reactor/mod.rs` — **lesson**: the loop itself, `turn()`: wait, dispatch, timers, reap
 //!    (the first loop again, with the rest beside it). The loop is one `impl` split across
 //!    the files of `reactor/`, so `reactor/mod.rs` calls functions they define: read them next,

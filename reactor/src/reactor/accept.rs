@@ -22,6 +22,7 @@
 //! it again. Should such errors repeat without end, accepting pauses like for `EMFILE`
 //! instead of spinning.
 
+use super::traced::Seen;
 use super::{register_listener, Reactor};
 use crate::conn::Conn;
 use crate::fd_reserve::{is_out_of_descriptors, ACCEPT_BACKOFF};
@@ -121,7 +122,7 @@ impl<H: Handler> Reactor<H> {
             .insert(Conn::new(stream, peer, state, serial, self.now, true));
         debug_assert_eq!(key, token.0);
         self.stats.accepted += 1;
-        self.trace_accepted(token);
+        self.observe(Seen::Accepted(token));
         self.arm_idle_timer(token);
         self.apply_ops();
     }

@@ -5,6 +5,7 @@
 //! `reap_closed` removes the record. Until then the key cannot be reused, so an event for the
 //! old connection later in this turn's batch finds a dead record instead of a new stranger.
 
+use super::traced::Seen;
 use super::Reactor;
 use crate::timer::TimerKind;
 use crate::{CloseReason, Ctx, Handler, Token};
@@ -21,7 +22,7 @@ impl<H: Handler> Reactor<H> {
             return;
         }
         conn.dead = true;
-        self.trace_closed(token, &reason);
+        self.observe(Seen::Closed(token, &reason));
         let Some(conn) = self.conns.get_mut(token.0) else {
             return;
         };
@@ -53,7 +54,7 @@ impl<H: Handler> Reactor<H> {
     /// Run every timer that is due.
     pub(super) fn fire_timers(&mut self) {
         while let Some(expired) = self.timers.pop_expired(self.now) {
-            self.trace_timer_fired();
+            self.observe(Seen::TimerFired);
             match expired.kind {
                 TimerKind::ResumeAccept(index) => self.resume_accepting(index),
                 TimerKind::Idle => self.idle_timer_fired(expired.token, expired.serial),

@@ -16,9 +16,9 @@
 //!             ─ on_turn_end          the handler's once-per-turn work (flush a buffered log)
 //! ```
 //!
-//! Beside the lesson, when `--trace` is on: `trace_wait_begins` before the wait,
-//! `trace_wait_ended` after it, `trace_turn_ended` after `reap_closed` (`traced.rs`; one
-//! branch each when off).
+//! Beside the lesson, the flight recorder (`--trace`, `with_trace`) watches through one hook,
+//! `observe(Seen::…)`: before and after the wait, at the turn's end, around a callback, at
+//! an accept, a close, a timer (`traced.rs`; one branch each when no recorder is attached).
 //!
 //! Files: `accept.rs` (new connections, EMFILE back-off), `io.rs` (reads, writes, interest),
 //! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers),
@@ -45,6 +45,7 @@ use slab::Slab;
 use std::io as stdio;
 use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
+use traced::Seen;
 
 /// Size of the one read buffer shared by all connections; a connection only keeps the
 /// bytes the handler did not consume.
@@ -116,8 +117,8 @@ pub struct Reactor<H: Handler> {
     /// The clock, read once per turn.
     now: Instant,
     stats: Stats,
-    /// The flight recorder (`--trace FILE`), when `Config::trace` asks for one.
-    trace: Option<Box<crate::trace::Recorder>>,
+    /// The flight recorder (`--trace FILE`), once `with_trace` attached one (`traced.rs`).
+    observer: Option<Box<traced::Observer>>,
     /// The connection whose input the handler is processing: output it causes is charged to
     /// it (`flow.rs`).
     sender: Option<Token>,
@@ -129,7 +130,6 @@ impl<H: Handler> Reactor<H> {
     /// A reactor over a fresh backend of `kind`.
     pub fn new(kind: BackendKind, handler: H, config: Config) -> stdio::Result<Reactor<H>> {
         let backend = kind.create()?;
-        let trace = Self::open_trace(config.trace.as_deref(), backend.name())?;
         Ok(Reactor {
             backend,
             handler,
@@ -149,7 +149,7 @@ impl<H: Handler> Reactor<H> {
             stopping: None,
             now: Instant::now(),
             stats: Stats::default(),
-            trace,
+            observer: None,
             sender: None,
             flow: flow::Flow::default(),
         })
@@ -177,7 +177,7 @@ impl<H: Handler> Reactor<H> {
         let shared = self.config.shared_listener;
         register_listener(self.backend.as_mut(), &listener, token, shared)?;
         let label = listener.local_addr_string().unwrap_or_default();
-        self.trace_descriptor(token, listener.as_raw_fd(), "listener", &label);
+        self.observe(Seen::Descriptor(token, listener.as_raw_fd(), "listener", &label));
         self.listeners.push(ListenerSlot {
             listener,
             paused: false,
@@ -196,7 +196,12 @@ impl<H: Handler> Reactor<H> {
         let pipe = SignalPipe::install(&all)?;
         self.backend
             .register(pipe.as_raw_fd(), Token::SIGNAL, Interest::READABLE)?;
-        self.trace_descriptor(Token::SIGNAL, pipe.as_raw_fd(), "signal", &"signal pipe");
+        self.observe(Seen::Descriptor(
+            Token::SIGNAL,
+            pipe.as_raw_fd(),
+            "signal",
+            &"signal pipe",
+        ));
         self.signals = Some(pipe);
         Ok(())
     }
@@ -208,7 +213,7 @@ impl<H: Handler> Reactor<H> {
         let is_socket = !matches!(stream, Stream::Fd(_));
         let token = Token(self.conns.vacant_key());
         self.backend.register(stream.as_raw_fd(), token, Interest::READABLE)?;
-        self.trace_descriptor(token, stream.as_raw_fd(), "stream", &peer);
+        self.observe(Seen::Descriptor(token, stream.as_raw_fd(), "stream", &peer));
         let serial = self.take_serial();
         self.conns
             .insert(Conn::new(stream, peer, state, serial, self.now, is_socket));
@@ -239,7 +244,7 @@ impl<H: Handler> Reactor<H> {
     pub fn turn_within(&mut self, max: Option<Duration>) -> stdio::Result<()> {
         self.before_sleep();
         let timeout = earliest(self.next_timeout(), max);
-        let wait_began = self.trace_wait_begins(timeout);
+        self.observe(Seen::WaitBegins(timeout));
         let ready = match self.wait_for_events(timeout) {
             Ok(ready) => ready,
             Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {
@@ -259,9 +264,7 @@ impl<H: Handler> Reactor<H> {
             format_timeout(timeout),
             ready
         );
-        if let Some(began) = wait_began {
-            self.trace_wait_ended(began);
-        }
+        self.observe(Seen::WaitEnded);
         self.retry_pending_reads();
         for i in 0..self.events.len() {
             let event = self.events[i];
@@ -269,9 +272,7 @@ impl<H: Handler> Reactor<H> {
         }
         self.fire_timers();
         self.reap_closed();
-        if wait_began.is_some() {
-            self.trace_turn_ended();
-        }
+        self.observe(Seen::TurnEnded);
         self.handler.on_turn_end(); // e.g. flush a buffered log, once per turn
         Ok(())
     }
