@@ -4,6 +4,7 @@
 
 mod listener;
 mod stream;
+mod unix_listener;
 
 pub use listener::{Listener, BACKLOG};
 pub use stream::{set_fd_nonblocking, Stream};

@@ -23,9 +23,9 @@
 //! instead of spinning.
 
 use super::traced::Seen;
-use super::{register_listener, Reactor};
+use super::Reactor;
 use crate::conn::Conn;
-use crate::fd_reserve::{is_out_of_descriptors, ACCEPT_BACKOFF};
+use crate::fd_reserve::is_out_of_descriptors;
 use crate::timer::TimerKind;
 use crate::{Ctx, Handler, Interest, Peer, Stream, Token};
 use log::{debug, warn};
@@ -134,51 +134,6 @@ impl<H: Handler> Reactor<H> {
         let _ = stream.set_nonblocking(true);
         let _ = stream.write(&self.config.busy_message);
         // Dropping the stream closes it.
-    }
-
-    /// Rule 8: out of descriptors. Stop watching the listener and retry after a pause.
-    fn pause_accepting(&mut self, index: usize, error: &io::Error) {
-        let Some(slot) = self.listeners.get_mut(index) else {
-            return;
-        };
-        if let Err(e) = self.backend.deregister(slot.listener.as_raw_fd()) {
-            warn!("deregister listener: {e}");
-        }
-        slot.paused = true;
-        slot.out_of_fds.log_once(
-            error,
-            format_args!(
-                "pausing accepts ({} ms at a time) while serving the {} open connections",
-                ACCEPT_BACKOFF.as_millis(),
-                self.conns.len()
-            ),
-        );
-        self.timers.add(
-            self.now + ACCEPT_BACKOFF,
-            Token::listener(index),
-            0,
-            TimerKind::ResumeAccept(index),
-        );
-    }
-
-    /// The back-off is over: watch the listener again (a pending connection shows at once).
-    pub(super) fn resume_accepting(&mut self, index: usize) {
-        let Some(slot) = self.listeners.get_mut(index) else {
-            return;
-        };
-        if !slot.paused || self.stopping.is_some() {
-            return;
-        }
-        // A shared listener goes back as it came (EXCLUSIVE, level-triggered).
-        match register_listener(
-            self.backend.as_mut(),
-            &slot.listener,
-            Token::listener(index),
-            slot.shared,
-        ) {
-            Ok(()) => slot.paused = false,
-            Err(e) => warn!("re-register listener: {e}"),
-        }
     }
 
     /// Start the idle clock of a connection when an idle timeout is configured.

@@ -4,43 +4,58 @@
 //!
 //! ```text
 //! turn = turn_within(None)
-//! turn_within ─ before_sleep         finish a shutdown whose grace period ran out
+//! turn_within ─ before_sleep         finish a shutdown whose grace ran out (shutdown.rs)
 //!             ─ next_timeout         nearest timer deadline (0 if reads are left over,
 //!                                    None: forever), capped by turn_within's own limit
+//!             ─ observe(WaitBegins)  the recorder's hook (traced.rs; a branch when off)
 //!             ─ wait_for_events      backend.poll(): select(2) / poll(2) / epoll_wait(2)
+//!             ─ observe(WaitEnded)
 //!             ─ retry_pending_reads  connections whose read budget ran out last turn
-//!             ─ dispatch (each)      listener → accept_ready, signal pipe → signal_ready,
-//!                                    connection → read_ready, write_ready, hangup_ready
-//!             ─ fire_timers          idle timeouts, handler timers, accept back-off
+//!             ─ dispatch (each)      listener → accept_ready (accept.rs),
+//!                                    signal pipe → signal_ready (signals.rs),
+//!                                    connection → read_ready → deliver, write_ready,
+//!                                    hangup_ready (io.rs)
+//!             ─ fire_timers          idle timeouts, handler timers (close.rs), accept
+//!                                    back-off → resume_accepting (accept_backoff.rs)
 //!             ─ reap_closed          free the slab slots of connections closed this turn
+//!             ─ observe(TurnEnded)
 //!             ─ on_turn_end          the handler's once-per-turn work (flush a buffered log)
 //! ```
 //!
 //! Beside the lesson, the flight recorder (`--trace`, `with_trace`) watches through one hook,
-//! `observe(Seen::…)`: before and after the wait, at the turn's end, around a callback, at
-//! an accept, a close, a timer (`traced.rs`; one branch each when no recorder is attached).
+//! `observe(Seen::…)`: around the wait, at the turn's end, around a callback, at an accept,
+//! a close, a timer (`traced.rs`; one branch each when no recorder is attached).
 //!
-//! Files: `accept.rs` (new connections, EMFILE back-off), `io.rs` (reads, writes, interest),
-//! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers),
-//! `flow.rs` (holding a sender while a recipient drains: `Overflow::HoldSenders`),
-//! `read_until.rs` (how much one event must read: rule 2).
+//! The lesson's files: `read_until.rs` (how much one event must read: rule 2), `io.rs`
+//! (reads, the one delivery path, writes, interest), `accept.rs` (new connections),
+//! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, timers). Beside
+//! them: `accept_backoff.rs` (EMFILE: pause accepting), `shutdown.rs` (a graceful stop),
+//! `signals.rs` (the self-pipe), `streams.rs` (adopted streams), `inspect.rs` (counters and
+//! accessors), `flow.rs` (holding a sender while a recipient drains:
+//! `Overflow::HoldSenders`), `traced.rs` (the flight recorder's hook).
 
 mod accept;
+mod accept_backoff;
 mod apply;
 mod close;
 mod flow;
+mod inspect;
 mod io;
 mod read_until;
+mod shutdown;
+mod signals;
+mod streams;
 mod traced;
+
+pub use inspect::Stats;
 
 use crate::backend::{Backend, BackendKind};
 use crate::conn::Conn;
 use crate::ctx::Op;
-use crate::signal::{SignalPipe, STOP_SIGNALS};
+use crate::signal::SignalPipe;
 use crate::timer::Timers;
 use crate::{Bug, Bugs, Config, Event, Handler, Interest, Listener, Peer, SelectBackend, Stream, Token};
-use log::{debug, info, trace};
-use nix::sys::signal::Signal;
+use log::{debug, trace};
 use slab::Slab;
 use std::io as stdio;
 use std::os::fd::AsRawFd;
@@ -54,21 +69,6 @@ const READ_CHUNK: usize = 64 * 1024;
 /// Reads per connection per turn before we move on to the others (fairness); the rest is
 /// read next turn, without waiting.
 const READ_BUDGET: usize = 16;
-
-/// Counters a test or a curious student can look at.
-#[derive(Clone, Debug, Default)]
-pub struct Stats {
-    /// Turns of the loop (waits that returned).
-    pub turns: u64,
-    /// Waits interrupted by a signal (EINTR), retried by the loop.
-    pub interrupted_waits: u64,
-    /// Connections accepted and registered.
-    pub accepted: u64,
-    /// Connections accepted then refused (capacity, or select's FD_SETSIZE).
-    pub refused: u64,
-    /// Events dispatched.
-    pub events: u64,
-}
 
 /// One listening socket and its accept state.
 struct ListenerSlot {
@@ -176,8 +176,6 @@ impl<H: Handler> Reactor<H> {
         // Other worker processes wait on a shared listener too (docs/workers.md).
         let shared = self.config.shared_listener;
         register_listener(self.backend.as_mut(), &listener, token, shared)?;
-        let label = listener.local_addr_string().unwrap_or_default();
-        self.observe(Seen::Descriptor(token, listener.as_raw_fd(), "listener", &label));
         self.listeners.push(ListenerSlot {
             listener,
             paused: false,
@@ -186,45 +184,6 @@ impl<H: Handler> Reactor<H> {
             one_per_wakeup: shared && self.backend.shared_listener_level_triggered(),
         });
         Ok(token)
-    }
-
-    /// Route SIGINT and SIGTERM (graceful stop) and `extra` signals (to `Handler::on_signal`)
-    /// into the loop through the self-pipe.
-    pub fn watch_signals(&mut self, extra: &[Signal]) -> stdio::Result<()> {
-        let mut all = STOP_SIGNALS.to_vec();
-        all.extend_from_slice(extra);
-        let pipe = SignalPipe::install(&all)?;
-        self.backend
-            .register(pipe.as_raw_fd(), Token::SIGNAL, Interest::READABLE)?;
-        self.observe(Seen::Descriptor(
-            Token::SIGNAL,
-            pipe.as_raw_fd(),
-            "signal",
-            &"signal pipe",
-        ));
-        self.signals = Some(pipe);
-        Ok(())
-    }
-
-    /// Drive an already-connected stream (a client socket, stdin, a child's socketpair)
-    /// with the handler, starting from `state`. `on_accept` is not called for it.
-    pub fn add_stream(&mut self, stream: Stream, peer: Peer, state: H::State) -> stdio::Result<Token> {
-        stream.set_nonblocking(true)?;
-        let is_socket = !matches!(stream, Stream::Fd(_));
-        let token = Token(self.conns.vacant_key());
-        self.backend.register(stream.as_raw_fd(), token, Interest::READABLE)?;
-        self.observe(Seen::Descriptor(token, stream.as_raw_fd(), "stream", &peer));
-        let serial = self.take_serial();
-        self.conns
-            .insert(Conn::new(stream, peer, state, serial, self.now, is_socket));
-        self.arm_idle_timer(token);
-        Ok(token)
-    }
-
-    /// Queue bytes for a connection from outside a callback (e.g. a client's first line).
-    pub fn send(&mut self, token: Token, bytes: &[u8]) {
-        self.ops.push(Op::Send(token, bytes.to_vec()));
-        self.apply_ops();
     }
 
     /// Run turns until stopped (by a signal or `Ctx::stop`) and every connection is closed.
@@ -282,39 +241,6 @@ impl<H: Handler> Reactor<H> {
         self.stopping.is_some() && self.conns.is_empty()
     }
 
-    /// Begin a graceful stop, as SIGTERM would.
-    pub fn stop(&mut self) {
-        self.begin_shutdown();
-    }
-
-    pub fn handler(&self) -> &H {
-        &self.handler
-    }
-
-    pub fn handler_mut(&mut self) -> &mut H {
-        &mut self.handler
-    }
-
-    pub fn stats(&self) -> &Stats {
-        &self.stats
-    }
-
-    /// Open connections (including adopted streams).
-    pub fn connection_count(&self) -> usize {
-        self.conns.len()
-    }
-
-    /// Bytes a connection still has to write (plus the fixed charge per queued file);
-    /// `None` for an unknown or closed token.
-    pub fn pending_output(&self, token: Token) -> Option<usize> {
-        self.conns.get(token.0).filter(|c| !c.dead).map(|c| c.outbox.buffered())
-    }
-
-    /// The backend's name: "select", "poll" or "epoll".
-    pub fn backend_name(&self) -> &'static str {
-        self.backend.name()
-    }
-
     /// How long the next wait may sleep: until the nearest timer, not at all when reads are
     /// left over from the last turn, at most until the shutdown grace ends.
     fn next_timeout(&mut self) -> Option<Duration> {
@@ -353,21 +279,6 @@ impl<H: Handler> Reactor<H> {
             }
             if event.hangup || event.error {
                 self.hangup_ready(event.token);
-            }
-        }
-    }
-
-    /// The self-pipe is readable: stop on SIGINT/SIGTERM, pass other signals on.
-    fn signal_ready(&mut self) {
-        let Some(pipe) = self.signals.as_mut() else { return };
-        for signal in pipe.drain() {
-            if STOP_SIGNALS.contains(&signal) {
-                info!("received {signal}: stopping (no new connections; flushing and closing open ones)");
-                self.begin_shutdown();
-            } else {
-                let mut ctx = crate::Ctx::new(&mut self.ops, &mut self.timers, self.now, None);
-                self.handler.on_signal(&mut ctx, signal);
-                self.apply_ops();
             }
         }
     }

@@ -16,10 +16,11 @@ use std::time::{Duration, Instant};
 
 /// What the loop saw, told to its observer.
 pub(super) enum Seen<'a> {
-    /// A descriptor other than an accepted connection joined the loop (listener, signal
-    /// pipe, adopted stream): its row in the timeline gets this label.
+    /// A stream the loop did not accept joined it (`add_stream`): its row in the timeline
+    /// gets this label. (Listeners and the signal pipe are named at the next wait.)
     Descriptor(Token, RawFd, &'static str, &'a dyn Display),
-    /// The wait starts, with this timeout.
+    /// The wait starts, with this timeout. Listeners and the signal pipe added since the
+    /// last wait get their rows first.
     WaitBegins(Option<Duration>),
     /// The wait returned: how long it blocked, what it returned.
     WaitEnded,
@@ -41,6 +42,10 @@ pub(super) struct Observer {
     /// A connection's output counters before a callback: (token, bytes written so far,
     /// bytes pending).
     mark: Option<(Token, u64, usize)>,
+    /// Listeners whose row is written (they are only ever added, in order).
+    listeners_named: usize,
+    /// The signal pipe's row is written.
+    signals_named: bool,
 }
 
 impl<H: Handler> Reactor<H> {
@@ -54,6 +59,8 @@ impl<H: Handler> Reactor<H> {
                 recorder,
                 wait_began: None,
                 mark: None,
+                listeners_named: 0,
+                signals_named: false,
             }));
         }
         Ok(self)
@@ -74,6 +81,15 @@ impl<H: Handler> Reactor<H> {
         match seen {
             Seen::Descriptor(token, fd, what, label) => recorder.descriptor(token, fd, what, &label.to_string()),
             Seen::WaitBegins(timeout) => {
+                for (index, slot) in self.listeners.iter().enumerate().skip(observer.listeners_named) {
+                    let label = slot.listener.local_addr_string().unwrap_or_default();
+                    recorder.descriptor(Token::listener(index), slot.listener.as_raw_fd(), "listener", &label);
+                }
+                observer.listeners_named = observer.listeners_named.max(self.listeners.len());
+                if let Some(pipe) = self.signals.as_ref().filter(|_| !observer.signals_named) {
+                    recorder.descriptor(Token::SIGNAL, pipe.as_raw_fd(), "signal", "signal pipe");
+                    observer.signals_named = true;
+                }
                 let now = Instant::now();
                 recorder.wait_begins(now, timeout);
                 observer.wait_began = Some(now);
