@@ -35,6 +35,8 @@ PATH_FILES="
 5|lesson|$SRC/net/stream.rs
 5|lesson|$SRC/net/listener.rs
 5|beside|$SRC/net/unix_listener.rs
+5|beside|$SRC/net/cork.rs
+5|beside|$SRC/net/blocking.rs
 5|lesson|$SRC/timer.rs
 5|lesson|$SRC/ctx.rs
 5|lesson|$SRC/handler.rs

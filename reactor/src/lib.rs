@@ -21,7 +21,7 @@
 //! | `timer.rs`    | deadline heap; the wait timeout comes from the nearest deadline |
 //! | `signal.rs`   | SIGINT/SIGTERM -> self-pipe -> a readable event |
 //! | `closed_stdout.rs` | `EPIPE` on stdout (`BIN \| head -1`) ends the program like SIGPIPE, quietly |
-//! | `net/`        | `listener.rs` (socket, bind, listen, accept), `stream.rs` (read, write, cork), TCP and UNIX (`unix_listener.rs`) |
+//! | `net/`        | `listener.rs` (socket, bind, listen, accept), `stream.rs` (read, write; `cork.rs`, `blocking.rs` beside), TCP and UNIX (`unix_listener.rs`) |
 //! | `config.rs`   | limits: connections, output high-water mark, input, idle timeout |
 //! | `fd_reserve.rs` | descriptors kept free for the connections already admitted |
 //! | `trace.rs`    | the flight recorder (`--trace FILE`, `Reactor::with_trace`) |
@@ -54,9 +54,10 @@
 //! 4. The readiness rules below: what every caller of a backend must respect.
 //! 5. `net/mod.rs` (`ListenAddr`, `Peer`), `net/stream.rs` (`Stream`), `net/listener.rs`
 //!    (`Listener`: socket, bind, listen, accept) — **lesson**; *beside*:
-//!    `net/unix_listener.rs` (a UNIX listener's socket file). Then `timer.rs`, `ctx.rs`
-//!    (`Ctx`) and `handler.rs` (`Handler`, `CloseReason`) — **lesson**: the contract a server
-//!    writes against.
+//!    `net/unix_listener.rs` (a UNIX listener's socket file), `net/cork.rs` (`MSG_MORE`,
+//!    `TCP_CORK`), `net/blocking.rs` (what blocking servers and clients ask of a stream).
+//!    Then `timer.rs`, `ctx.rs` (`Ctx`) and `handler.rs` (`Handler`, `CloseReason`) —
+//!    **lesson**: the contract a server writes against.
 //! 6. `outbox.rs` (pending output: short writes) and `conn.rs` (one connection's record) —
 //!    **lesson**; `config.rs` (`Config`: the loop's limits); *beside*: `signal.rs` (signals
 //!    as a readable pipe), `fd_reserve.rs` (descriptors kept free), `shared_page.rs` and

@@ -2,6 +2,8 @@
 //! the other end (`Peer`), listening sockets (`listener.rs`: socket, bind, listen, accept) and
 //! connected byte streams (`stream.rs`: read, write, shutdown, corking).
 
+mod blocking;
+mod cork;
 mod listener;
 mod stream;
 mod unix_listener;
