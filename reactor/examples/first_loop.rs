@@ -238,13 +238,14 @@ fn close(token: Token, backend: &mut dyn Backend, conns: &mut Slab<Conn>) {
 // - an outbox that bounds pending output and applies backpressure, and sendfile(2) ranges
 //   (`outbox.rs`, `reactor/io.rs`, `reactor/flow.rs`);
 // - timers and the idle timeout: the wait's timeout is the nearest deadline (`timer.rs`);
-// - SIGINT/SIGTERM as a readable event, for a clean shutdown (`signal.rs`);
-// - UNIX sockets, several listeners, IPv6 (`net/`);
+// - SIGINT/SIGTERM as a readable event, for a clean shutdown (`signal.rs`,
+//   `reactor/signals.rs`, `reactor/shutdown.rs`);
+// - UNIX sockets, several listeners, IPv6 (`net/`, `net/unix_listener.rs`);
 // - EMFILE on accept without spinning, the fd reserve, FD_SETSIZE refusals
-//   (`reactor/accept.rs`, `fd_reserve.rs`; readiness rules 7 and 8);
+//   (`reactor/accept.rs`, `reactor/accept_backoff.rs`, `fd_reserve.rs`; rules 7 and 8);
 // - a per-turn read budget, so one busy client cannot starve the others
 //   (`reactor/read_until.rs`);
 // - a clean close: half-close, the close reason, reaping at the end of the turn
 //   (`reactor/close.rs`);
 // - `--workers`, io_uring (`backend/uring.rs`, `proactor/`), the flight recorder
-//   (`trace.rs`), stats, and the lecture's bugs switched on with `--bug` (`bugs.rs`).
+//   (`trace.rs`, `reactor/traced.rs`), stats (`reactor/inspect.rs`), and the lecture's bugs switched on with `--bug` (`bugs.rs`).

@@ -1,6 +1,7 @@
 //! Limits and policies of a reactor: every one of them is what keeps a hostile or slow peer
-//! from costing unbounded memory or starving the others. The lecture's bugs are not limits:
-//! they are attached to a reactor apart (`Reactor::with_bugs`).
+//! from costing unbounded memory or starving the others. The lecture's bugs and the flight
+//! recorder are not limits: they are attached to a reactor apart (`Reactor::with_bugs`,
+//! `Reactor::with_trace`).
 
 use std::time::Duration;
 
@@ -42,8 +43,6 @@ pub struct Config {
     pub busy_message: Vec<u8>,
     /// How long a graceful shutdown may spend flushing before closing what is left.
     pub shutdown_grace: Duration,
-    /// Write a per-turn trace here (`--trace FILE`; see docs/trace-format.md).
-    pub trace: Option<std::path::PathBuf>,
     /// Descriptors kept free for the connections already admitted (files to open, pipes):
     /// a newcomer that would eat into them is refused like one past `max_connections`.
     pub fd_reserve: usize,
@@ -68,7 +67,6 @@ impl Default for Config {
             idle_timeout: None,
             busy_message: b"server busy: too many connections, try again later\n".to_vec(),
             shutdown_grace: Duration::from_secs(2),
-            trace: None,
             fd_reserve: DEFAULT_FD_RESERVE,
             stall_timeout: Duration::from_secs(2),
             over_limit_timeout: Duration::from_secs(10),

@@ -13,7 +13,7 @@
 //! | `interest.rs` | `Interest`: READABLE / WRITABLE |
 //! | `event.rs`    | `Event`: what a backend reports |
 //! | `backend/`    | `Backend` trait; `select.rs`, `poll.rs`, `epoll.rs`, `uring.rs` |
-//! | `reactor/`    | `Reactor<H>`: the loop (`mod.rs`), `read_until.rs`, `io.rs`, `accept.rs`, `apply.rs`, `close.rs`, `flow.rs`, `traced.rs` |
+//! | `reactor/`    | `Reactor<H>`: the loop (`mod.rs`), `read_until.rs`, `io.rs`, `accept.rs`, `apply.rs`, `close.rs`; beside: `accept_backoff.rs`, `shutdown.rs`, `signals.rs`, `streams.rs`, `inspect.rs`, `flow.rs`, `traced.rs` |
 //! | `conn.rs`     | the per-connection record |
 //! | `outbox.rs`   | pending output: bytes and `sendfile(2)` file ranges |
 //! | `handler.rs`  | `Handler`: what a server implements |
@@ -21,10 +21,10 @@
 //! | `timer.rs`    | deadline heap; the wait timeout comes from the nearest deadline |
 //! | `signal.rs`   | SIGINT/SIGTERM -> self-pipe -> a readable event |
 //! | `closed_stdout.rs` | `EPIPE` on stdout (`BIN \| head -1`) ends the program like SIGPIPE, quietly |
-//! | `net/`        | `listener.rs` (socket, bind, listen, accept), `stream.rs` (read, write, cork), TCP and UNIX |
+//! | `net/`        | `listener.rs` (socket, bind, listen, accept), `stream.rs` (read, write; `cork.rs`, `blocking.rs` beside), TCP and UNIX (`unix_listener.rs`) |
 //! | `config.rs`   | limits: connections, output high-water mark, input, idle timeout |
 //! | `fd_reserve.rs` | descriptors kept free for the connections already admitted |
-//! | `trace.rs`    | the flight recorder (`--trace FILE`, `Config::trace`) |
+//! | `trace.rs`    | the flight recorder (`--trace FILE`, `Reactor::with_trace`) |
 //! | `bugs.rs`     | the lecture's bugs, switched on with `--bug NAME` (`Reactor::with_bugs`, docs/bugs.md) |
 //! | `uring.rs`    | opening an io_uring, naming why it is unavailable |
 //! | `proactor/`   | the completion model: operations own their buffers until they complete (io_uring) |
@@ -46,31 +46,39 @@
 //! 2. `bugs.rs` — *beside*: the lecture's bugs as a set of switches (`Bug`, `Bugs`), named
 //!    here because the next files have a `#[cold]` bug function after their correct code.
 //! 3. `backend/mod.rs` — **lesson**: the `Backend` trait the four backends share: register,
-//!    deregister, poll. Then `backend/select.rs`, the lecture's wait (`FD_ZERO`/`FD_SET`,
-//!    `select(2)`, `FD_ISSET`, `FD_SETSIZE`), and `backend/poll.rs`, `backend/epoll.rs`, the
-//!    same wait; *beside*: `uring.rs` (opening a ring) and `backend/uring.rs`.
+//!    deregister, poll. Then `backend/select.rs` — **lesson**: the lecture's wait (`FD_ZERO`/
+//!    `FD_SET`, `select(2)`, `FD_ISSET`, `FD_SETSIZE`). The lesson reads one backend: select.
+//!    *Next*, the same wait with another system call, read after the lesson:
+//!    `backend/poll.rs` (`poll(2)`) and `backend/epoll.rs` (`epoll_wait(2)`, edge-triggered);
+//!    *beside*: `uring.rs` (opening a ring) and `backend/uring.rs`.
 //! 4. The readiness rules below: what every caller of a backend must respect.
 //! 5. `net/mod.rs` (`ListenAddr`, `Peer`), `net/stream.rs` (`Stream`), `net/listener.rs`
-//!    (`Listener`: socket, bind, listen, accept) — **lesson**; then `timer.rs`, `ctx.rs`
-//!    (`Ctx`) and `handler.rs` (`Handler`, `CloseReason`) — the contract a server writes
-//!    against.
+//!    (`Listener`: socket, bind, listen, accept) — **lesson**; *beside*:
+//!    `net/unix_listener.rs` (a UNIX listener's socket file), `net/cork.rs` (`MSG_MORE`,
+//!    `TCP_CORK`), `net/blocking.rs` (what blocking servers and clients ask of a stream).
+//!    Then `timer.rs`, `ctx.rs` (`Ctx`) and `handler.rs` (`Handler`, `CloseReason`) —
+//!    **lesson**: the contract a server writes against.
 //! 6. `outbox.rs` (pending output: short writes) and `conn.rs` (one connection's record) —
 //!    **lesson**; `config.rs` (`Config`: the loop's limits); *beside*: `signal.rs` (signals
 //!    as a readable pipe), `fd_reserve.rs` (descriptors kept free), `shared_page.rs` and
-//!    `sink.rs` (an output that fails, said once), `trace.rs` (the flight recorder's writer).
+//!    `sink.rs` (an output that fails, said once), `closed_stdout.rs` (a closed stdout ends a
+//!    program quietly), `trace.rs` (the flight recorder's writer).
 //! 7. `reactor/mod.rs` — **lesson**: the loop itself, `turn()`: wait, dispatch, timers, reap
 //!    (the first loop again, with the rest beside it). The loop is one `impl` split across
 //!    the files of `reactor/`, so `reactor/mod.rs` calls functions they define: read them next,
 //!    `reactor/read_until.rs` (how much one event reads), `reactor/io.rs` (read, deliver,
 //!    write), `reactor/accept.rs`, `reactor/apply.rs`, `reactor/close.rs` — **lesson**;
-//!    *beside*: `reactor/flow.rs` (holding a chat sender), `reactor/traced.rs` (the recorder's
-//!    hooks).
+//!    *beside*: `reactor/accept_backoff.rs` (out of descriptors: pause accepting),
+//!    `reactor/shutdown.rs` (a graceful stop), `reactor/signals.rs` (the self-pipe's event),
+//!    `reactor/streams.rs` (streams the loop did not accept), `reactor/inspect.rs` (counters
+//!    and accessors), `reactor/flow.rs` (holding a chat sender), `reactor/traced.rs` (the
+//!    recorder's one hook, `observe`).
 //! 8. *Beside*: `proactor/` — the completion model (io_uring): operations own their buffers
 //!    until they complete. It shares the words of step 1 and the sockets of step 5, not the
 //!    loop.
 //!
 //! `scripts/reading-path.sh` counts the lines of each step and how many of them are advanced
-//! features.
+//! features; its lesson path is the files marked **lesson**, with one backend (select).
 
 //! # Readiness rules
 //!

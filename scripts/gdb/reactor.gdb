@@ -35,7 +35,7 @@ set detach-on-fork on
 # tests/tests/gdb_step.rs checks that stepping one echo read stays on the lesson's path.
 skip -rfunction ^(core|alloc|std|log|env_logger|mio|slab|nix|libc)::
 skip -rfunction ^reactor::trace::
-skip -rfunction ^reactor::reactor::Reactor<.*>::trace_
+skip -rfunction ^reactor::reactor::Reactor<.*>::observe
 skip -rfunction ^reactor::reactor::traced::
 skip -rfunction ^reactor::bugs::
 skip -rfunction ::bug_[a-z_]+(<.*>)?$

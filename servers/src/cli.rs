@@ -152,12 +152,19 @@ impl ServerArgs {
         usize::try_from(self.max_connections).unwrap_or(usize::MAX)
     }
 
+    /// What these flags attach to a reactor beside its limits: `--bug`, `--trace`.
+    pub fn attached(&self) -> crate::reactive::Attached {
+        crate::reactive::Attached {
+            bugs: self.bugs.set(),
+            trace: self.trace.trace.clone(),
+        }
+    }
+
     /// The reactor limits these flags imply.
     pub fn reactor_config(&self) -> reactor::Config {
         reactor::Config {
             max_connections: self.max_connections(),
             idle_timeout: self.idle_timeout(),
-            trace: self.trace.trace.clone(),
             fd_reserve: self.limits.fd_reserve,
             ..reactor::Config::default()
         }

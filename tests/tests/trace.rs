@@ -157,6 +157,19 @@ fn blocking_models_trace_accept_spawn_close_and_reap() {
             peers.iter().map(String::as_str).collect::<Vec<_>>(),
             "{model}"
         );
+        // Each close names the connection its accept numbered: the serving code knows only
+        // its socket, and the trace finds the number from the descriptor.
+        let conns = |kind: &str| {
+            let mut conns: Vec<u64> = records
+                .iter()
+                .filter(|r| r["type"] == kind)
+                .filter_map(|r| r["conn"].as_u64())
+                .collect();
+            conns.sort_unstable();
+            conns
+        };
+        assert_eq!(conns("close"), vec![1, 2, 3], "{model}");
+        assert_eq!(conns("close"), conns("accept"), "{model}");
         for close in records.iter().filter(|r| r["type"] == "close") {
             // 3 bytes of data, plus the FIN, which takes a sequence number (TCP_INFO).
             assert_eq!(close["in"], 4, "{model}: {close}");

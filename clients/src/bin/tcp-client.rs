@@ -63,20 +63,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// The reactor's default limits, plus the trace file if `--trace` asked for one.
-fn traced(trace: Option<PathBuf>) -> Config {
-    Config {
-        trace,
-        ..Config::default()
-    }
-}
-
 /// Connect, relay until the server closes, report how it ended.
 fn run(args: &Args) -> Result<(), String> {
     let (stream, peer) = connect(args)?;
     eprintln!("connected to {peer}");
     let kind: BackendKind = args.model.parse()?;
-    let mut reactor = Reactor::new(kind, Relay::new(), traced(args.trace.clone())).map_err(|e| e.to_string())?;
+    let mut reactor = Reactor::new(kind, Relay::new(), Config::default())
+        .and_then(|reactor| reactor.with_trace(args.trace.as_deref()))
+        .map_err(|e| e.to_string())?;
     reactor.watch_signals(&[]).map_err(|e| e.to_string())?;
     let socket = reactor
         .add_stream(stream, peer, Side::Socket)

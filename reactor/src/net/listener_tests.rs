@@ -1,6 +1,7 @@
 //! The UNIX socket file belongs to the listener that bound it, and to nobody else.
 
 use super::*;
+use std::os::unix::net::UnixStream;
 
 /// A fresh directory under the system's temporary directory, removed at the end.
 struct Dir(PathBuf);

@@ -2,8 +2,11 @@
 //! the other end (`Peer`), listening sockets (`listener.rs`: socket, bind, listen, accept) and
 //! connected byte streams (`stream.rs`: read, write, shutdown, corking).
 
+mod blocking;
+mod cork;
 mod listener;
 mod stream;
+mod unix_listener;
 
 pub use listener::{Listener, BACKLOG};
 pub use stream::{set_fd_nonblocking, Stream};

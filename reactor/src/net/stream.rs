@@ -1,8 +1,6 @@
 //! Connected byte streams: what the reactor reads and writes — a TCP or UNIX socket, or a
 //! plain descriptor such as a pipe or the terminal (stdin for the clients).
 
-use super::ListenAddr;
-use nix::sys::socket::{self, sockopt};
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -35,70 +33,11 @@ impl Stream {
         }
     }
 
-    /// A second handle on the same socket (`dup(2)`), e.g. to shut it down from another thread.
-    pub fn try_clone(&self) -> io::Result<Stream> {
-        match self {
-            Stream::Tcp(s) => s.try_clone().map(Stream::Tcp),
-            Stream::Unix(s) => s.try_clone().map(Stream::Unix),
-            Stream::Fd(f) => f.try_clone().map(Stream::Fd),
-        }
-    }
-
-    /// `shutdown(SHUT_RDWR)`: wakes a thread blocked reading this socket (its read returns 0).
-    pub fn shutdown_both(&self) -> io::Result<()> {
-        match self {
-            Stream::Tcp(s) => s.shutdown(Shutdown::Both),
-            Stream::Unix(s) => s.shutdown(Shutdown::Both),
-            Stream::Fd(_) => Ok(()),
-        }
-    }
-
-    /// `SO_RCVTIMEO`: a blocking read gives up after `timeout` (the blocking idle timeout).
-    pub fn set_read_timeout(&self, timeout: Option<std::time::Duration>) -> io::Result<()> {
-        match self {
-            Stream::Tcp(s) => s.set_read_timeout(timeout),
-            Stream::Unix(s) => s.set_read_timeout(timeout),
-            Stream::Fd(_) => Ok(()),
-        }
-    }
-
     /// Disable Nagle's algorithm on TCP: small replies leave at once.
     pub fn set_nodelay(&self) -> io::Result<()> {
         match self {
             Stream::Tcp(s) => s.set_nodelay(true),
             _ => Ok(()),
-        }
-    }
-
-    /// `send(2)` with `MSG_MORE`: the kernel may hold these bytes back until more data or a
-    /// FIN joins them in one segment (see `outbox.rs`). Other streams: a plain `write(2)`.
-    pub fn write_more(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Stream::Tcp(s) => {
-                // MSG_NOSIGNAL: a peer that is gone is an EPIPE error here, not a SIGPIPE.
-                let flags = libc::MSG_MORE | libc::MSG_NOSIGNAL;
-                // SAFETY: `buf` is valid for `buf.len()` bytes for the duration of the call.
-                let n = unsafe { libc::send(s.as_raw_fd(), buf.as_ptr().cast(), buf.len(), flags) };
-                usize::try_from(n).map_err(|_| io::Error::last_os_error())
-            }
-            _ => self.write(buf),
-        }
-    }
-
-    /// `TCP_CORK` on or off: while on, TCP sends only full segments; turning it off sends
-    /// the partial one it held (see `outbox.rs`). Nothing to do on other streams.
-    pub fn set_cork(&self, on: bool) -> io::Result<()> {
-        match self {
-            Stream::Tcp(s) => Ok(socket::setsockopt(s, sockopt::TcpCork, &on)?),
-            _ => Ok(()),
-        }
-    }
-
-    /// Connect to a server: TCP `HOST:PORT` (each resolved address in turn) or a UNIX path.
-    pub fn connect(addr: &ListenAddr) -> io::Result<Stream> {
-        match addr {
-            ListenAddr::Tcp(host_port) => TcpStream::connect(host_port.as_str()).map(Stream::Tcp),
-            ListenAddr::Unix(path) => UnixStream::connect(path).map(Stream::Unix),
         }
     }
 }

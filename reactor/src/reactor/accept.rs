@@ -30,9 +30,10 @@
 //! it again. Should such errors repeat without end, accepting pauses like for `EMFILE`
 //! instead of spinning.
 
-use super::{register_listener, Reactor};
+use super::traced::Seen;
+use super::Reactor;
 use crate::conn::Conn;
-use crate::fd_reserve::{is_out_of_descriptors, ACCEPT_BACKOFF};
+use crate::fd_reserve::is_out_of_descriptors;
 use crate::timer::TimerKind;
 use crate::{Ctx, Handler, Interest, Peer, Stream, Token};
 use log::{debug, warn};
@@ -132,7 +133,7 @@ impl<H: Handler> Reactor<H> {
             .insert(Conn::new(stream, peer, state, serial, self.now, true));
         debug_assert_eq!(key, token.0);
         self.stats.accepted += 1;
-        self.trace_accepted(token);
+        self.observe(Seen::Accepted(token));
         self.arm_idle_timer(token);
         self.apply_ops();
     }
@@ -154,51 +155,6 @@ impl<H: Handler> Reactor<H> {
             self.config.max_connections
         ));
         self.pause_accepting(index, &full);
-    }
-
-    /// Rule 8: out of descriptors. Stop watching the listener and retry after a pause.
-    fn pause_accepting(&mut self, index: usize, error: &io::Error) {
-        let Some(slot) = self.listeners.get_mut(index) else {
-            return;
-        };
-        if let Err(e) = self.backend.deregister(slot.listener.as_raw_fd()) {
-            warn!("deregister listener: {e}");
-        }
-        slot.paused = true;
-        slot.out_of_fds.log_once(
-            error,
-            format_args!(
-                "pausing accepts ({} ms at a time) while serving the {} open connections",
-                ACCEPT_BACKOFF.as_millis(),
-                self.conns.len()
-            ),
-        );
-        self.timers.add(
-            self.now + ACCEPT_BACKOFF,
-            Token::listener(index),
-            0,
-            TimerKind::ResumeAccept(index),
-        );
-    }
-
-    /// The back-off is over: watch the listener again (a pending connection shows at once).
-    pub(super) fn resume_accepting(&mut self, index: usize) {
-        let Some(slot) = self.listeners.get_mut(index) else {
-            return;
-        };
-        if !slot.paused || self.stopping.is_some() {
-            return;
-        }
-        // A shared listener goes back as it came (EXCLUSIVE, level-triggered).
-        match register_listener(
-            self.backend.as_mut(),
-            &slot.listener,
-            Token::listener(index),
-            slot.shared,
-        ) {
-            Ok(()) => slot.paused = false,
-            Err(e) => warn!("re-register listener: {e}"),
-        }
     }
 
     /// Start the idle clock of a connection when an idle timeout is configured.

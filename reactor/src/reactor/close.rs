@@ -1,10 +1,11 @@
-//! Closing connections, timers and shutdown.
+//! Closing connections, and timers (a graceful shutdown is beside: `shutdown.rs`).
 //!
 //! Rule 5: deregister before close, and free the slab slot only at the end of the turn.
 //! `close_now` deregisters the fd and marks the record dead; the descriptor is closed when
 //! `reap_closed` removes the record. Until then the key cannot be reused, so an event for the
 //! old connection later in this turn's batch finds a dead record instead of a new stranger.
 
+use super::traced::Seen;
 use super::Reactor;
 use crate::timer::TimerKind;
 use crate::{CloseReason, Ctx, Handler, Token};
@@ -21,7 +22,7 @@ impl<H: Handler> Reactor<H> {
             return;
         }
         conn.dead = true;
-        self.trace_closed(token, &reason);
+        self.observe(Seen::Closed(token, &reason));
         let Some(conn) = self.conns.get_mut(token.0) else {
             return;
         };
@@ -53,7 +54,7 @@ impl<H: Handler> Reactor<H> {
     /// Run every timer that is due.
     pub(super) fn fire_timers(&mut self) {
         while let Some(expired) = self.timers.pop_expired(self.now) {
-            self.trace_timer_fired();
+            self.observe(Seen::TimerFired);
             match expired.kind {
                 TimerKind::ResumeAccept(index) => self.resume_accepting(index),
                 TimerKind::Idle => self.idle_timer_fired(expired.token, expired.serial),
@@ -86,51 +87,5 @@ impl<H: Handler> Reactor<H> {
         let mut ctx = Ctx::new(&mut self.ops, &mut self.timers, self.now, Some((token, serial)));
         self.handler.on_timer(&mut ctx, token, &mut conn.state, tag);
         self.apply_ops();
-    }
-
-    /// Stop accepting (closing the listeners removes a UNIX socket file), then close every
-    /// connection once its output is flushed; `before_sleep` ends the wait after the grace.
-    pub(super) fn begin_shutdown(&mut self) {
-        if self.stopping.is_some() {
-            return;
-        }
-        self.stopping = Some(self.now + self.config.shutdown_grace);
-        for slot in self.listeners.drain(..) {
-            if !slot.paused {
-                let _ = self.backend.deregister(slot.listener.as_raw_fd());
-            }
-        }
-        let tokens: Vec<Token> = self.conns.iter().map(|(key, _)| Token(key)).collect();
-        for token in tokens {
-            if let Some(conn) = self.conns.get_mut(token.0).filter(|c| !c.dead) {
-                conn.closing.get_or_insert(CloseReason::Shutdown);
-                self.flush(token);
-            }
-        }
-    }
-
-    /// Before waiting: if a shutdown's grace period is over, close what is still open.
-    pub(super) fn before_sleep(&mut self) {
-        let Some(deadline) = self.stopping else { return };
-        self.now = std::time::Instant::now();
-        if self.now < deadline {
-            return;
-        }
-        let open: Vec<Token> = self
-            .conns
-            .iter()
-            .filter(|(_, c)| !c.dead)
-            .map(|(key, _)| Token(key))
-            .collect();
-        if !open.is_empty() {
-            info!(
-                "shutdown: closing {} connections that did not drain in time",
-                open.len()
-            );
-        }
-        for token in open {
-            self.close_now(token, CloseReason::Shutdown);
-        }
-        self.reap_closed();
     }
 }

@@ -10,6 +10,7 @@
 //! (rule 3); the backend is called only when that changes.
 
 use super::read_until::ReadUntil;
+use super::traced::Seen;
 use super::{Reactor, READ_BUDGET};
 use crate::conn::Conn;
 use crate::outbox::Flush;
@@ -76,7 +77,9 @@ impl<H: Handler> Reactor<H> {
     /// and the output has drained (a handler may consume only some whole frames per call).
     /// Output it causes meanwhile is charged to this connection (`sender`, `flow.rs`).
     pub(super) fn deliver(&mut self, token: Token, fresh: usize) {
-        let mark = if fresh > 0 { self.trace_out_mark(token) } else { None };
+        if fresh > 0 {
+            self.observe(Seen::CallbackBegins(token));
+        }
         self.sender = Some(token);
         let mut unread = fresh;
         while let Some(conn) = self.conns.get_mut(token.0) {
@@ -112,7 +115,7 @@ impl<H: Handler> Reactor<H> {
         self.sender = None;
         if fresh > 0 {
             self.check_input_limit(token);
-            self.trace_callback(token, Callback::Data, fresh, mark);
+            self.observe(Seen::CallbackEnded(token, Callback::Data, fresh));
         }
     }
 
@@ -151,9 +154,9 @@ impl<H: Handler> Reactor<H> {
         if conn.dead || conn.outbox.is_empty() {
             return; // spurious (rule 1)
         }
-        let mark = self.trace_out_mark(token);
+        self.observe(Seen::CallbackBegins(token));
         self.write_and_drain(token);
-        self.trace_callback(token, Callback::Writable, 0, mark);
+        self.observe(Seen::CallbackEnded(token, Callback::Writable, 0));
     }
 
     /// Flush; once the outbox is empty, tell the handler (`on_drained`).

@@ -4,47 +4,63 @@
 //!
 //! ```text
 //! turn = turn_within(None)
-//! turn_within ─ before_sleep         finish a shutdown whose grace period ran out
+//! turn_within ─ before_sleep         finish a shutdown whose grace ran out (shutdown.rs)
 //!             ─ next_timeout         nearest timer deadline (0 if reads are left over,
 //!                                    None: forever), capped by turn_within's own limit
+//!             ─ observe(WaitBegins)  the recorder's hook (traced.rs; a branch when off)
 //!             ─ wait_for_events      backend.poll(): select(2) / poll(2) / epoll_wait(2)
+//!             ─ observe(WaitEnded)
 //!             ─ retry_pending_reads  connections whose read budget ran out last turn
-//!             ─ dispatch (each)      listener → accept_ready, signal pipe → signal_ready,
-//!                                    connection → read_ready, write_ready, hangup_ready
-//!             ─ fire_timers          idle timeouts, handler timers, accept back-off
+//!             ─ dispatch (each)      listener → accept_ready (accept.rs),
+//!                                    signal pipe → signal_ready (signals.rs),
+//!                                    connection → read_ready → deliver, write_ready,
+//!                                    hangup_ready (io.rs)
+//!             ─ fire_timers          idle timeouts, handler timers (close.rs), accept
+//!                                    back-off → resume_accepting (accept_backoff.rs)
 //!             ─ reap_closed          free the slab slots of connections closed this turn
+//!             ─ observe(TurnEnded)
 //!             ─ on_turn_end          the handler's once-per-turn work (flush a buffered log)
 //! ```
 //!
-//! Beside the lesson, when `--trace` is on: `trace_wait_begins` before the wait,
-//! `trace_wait_ended` after it, `trace_turn_ended` after `reap_closed` (`traced.rs`; one
-//! branch each when off).
+//! Beside the lesson, the flight recorder (`--trace`, `with_trace`) watches through one hook,
+//! `observe(Seen::…)`: around the wait, at the turn's end, around a callback, at an accept,
+//! a close, a timer (`traced.rs`; one branch each when no recorder is attached).
 //!
-//! Files: `accept.rs` (new connections, EMFILE back-off), `io.rs` (reads, writes, interest),
-//! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, shutdown, timers),
-//! `flow.rs` (holding a sender while a recipient drains: `Overflow::HoldSenders`),
-//! `read_until.rs` (how much one event must read: rule 2).
+//! The lesson's files: `read_until.rs` (how much one event must read: rule 2), `io.rs`
+//! (reads, the one delivery path, writes, interest), `accept.rs` (new connections),
+//! `apply.rs` (what handlers asked through `Ctx`), `close.rs` (closing, timers). Beside
+//! them: `accept_backoff.rs` (EMFILE: pause accepting), `shutdown.rs` (a graceful stop),
+//! `signals.rs` (the self-pipe), `streams.rs` (adopted streams), `inspect.rs` (counters and
+//! accessors), `flow.rs` (holding a sender while a recipient drains:
+//! `Overflow::HoldSenders`), `traced.rs` (the flight recorder's hook).
 
 mod accept;
+mod accept_backoff;
 mod apply;
 mod close;
 mod flow;
+mod inspect;
 mod io;
 mod read_until;
+mod shutdown;
+mod signals;
+mod streams;
 mod traced;
+
+pub use inspect::Stats;
 
 use crate::backend::{Backend, BackendKind};
 use crate::conn::Conn;
 use crate::ctx::Op;
-use crate::signal::{SignalPipe, STOP_SIGNALS};
+use crate::signal::SignalPipe;
 use crate::timer::Timers;
 use crate::{Bug, Bugs, Config, Event, Handler, Interest, Listener, Peer, SelectBackend, Stream, Token};
-use log::{debug, info, trace};
-use nix::sys::signal::Signal;
+use log::{debug, trace};
 use slab::Slab;
 use std::io as stdio;
 use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
+use traced::Seen;
 
 /// Size of the one read buffer shared by all connections; a connection only keeps the
 /// bytes the handler did not consume.
@@ -56,21 +72,6 @@ const READ_BUDGET: usize = 16;
 
 /// Connection records reserved at most up front (see `conn_slab`).
 const MAX_RESERVED_CONNS: usize = 1 << 20;
-
-/// Counters a test or a curious student can look at.
-#[derive(Clone, Debug, Default)]
-pub struct Stats {
-    /// Turns of the loop (waits that returned).
-    pub turns: u64,
-    /// Waits interrupted by a signal (EINTR), retried by the loop.
-    pub interrupted_waits: u64,
-    /// Connections accepted and registered.
-    pub accepted: u64,
-    /// Connections accepted then refused (capacity, or select's FD_SETSIZE).
-    pub refused: u64,
-    /// Events dispatched.
-    pub events: u64,
-}
 
 /// One listening socket and its accept state.
 struct ListenerSlot {
@@ -119,8 +120,8 @@ pub struct Reactor<H: Handler> {
     /// The clock, read once per turn.
     now: Instant,
     stats: Stats,
-    /// The flight recorder (`--trace FILE`), when `Config::trace` asks for one.
-    trace: Option<Box<crate::trace::Recorder>>,
+    /// The flight recorder (`--trace FILE`), once `with_trace` attached one (`traced.rs`).
+    observer: Option<Box<traced::Observer>>,
     /// The connection whose input the handler is processing: output it causes is charged to
     /// it (`flow.rs`).
     sender: Option<Token>,
@@ -132,7 +133,6 @@ impl<H: Handler> Reactor<H> {
     /// A reactor over a fresh backend of `kind`.
     pub fn new(kind: BackendKind, handler: H, config: Config) -> stdio::Result<Reactor<H>> {
         let backend = kind.create()?;
-        let trace = Self::open_trace(config.trace.as_deref(), backend.name())?;
         Ok(Reactor {
             backend,
             handler,
@@ -152,7 +152,7 @@ impl<H: Handler> Reactor<H> {
             stopping: None,
             now: Instant::now(),
             stats: Stats::default(),
-            trace,
+            observer: None,
             sender: None,
             flow: flow::Flow::default(),
         })
@@ -179,8 +179,6 @@ impl<H: Handler> Reactor<H> {
         // Other worker processes wait on a shared listener too (docs/workers.md).
         let shared = self.config.shared_listener;
         register_listener(self.backend.as_mut(), &listener, token, shared)?;
-        let label = listener.local_addr_string().unwrap_or_default();
-        self.trace_descriptor(token, listener.as_raw_fd(), "listener", &label);
         self.listeners.push(ListenerSlot {
             listener,
             paused: false,
@@ -189,40 +187,6 @@ impl<H: Handler> Reactor<H> {
             one_per_wakeup: shared && self.backend.shared_listener_level_triggered(),
         });
         Ok(token)
-    }
-
-    /// Route SIGINT and SIGTERM (graceful stop) and `extra` signals (to `Handler::on_signal`)
-    /// into the loop through the self-pipe.
-    pub fn watch_signals(&mut self, extra: &[Signal]) -> stdio::Result<()> {
-        let mut all = STOP_SIGNALS.to_vec();
-        all.extend_from_slice(extra);
-        let pipe = SignalPipe::install(&all)?;
-        self.backend
-            .register(pipe.as_raw_fd(), Token::SIGNAL, Interest::READABLE)?;
-        self.trace_descriptor(Token::SIGNAL, pipe.as_raw_fd(), "signal", &"signal pipe");
-        self.signals = Some(pipe);
-        Ok(())
-    }
-
-    /// Drive an already-connected stream (a client socket, stdin, a child's socketpair)
-    /// with the handler, starting from `state`. `on_accept` is not called for it.
-    pub fn add_stream(&mut self, stream: Stream, peer: Peer, state: H::State) -> stdio::Result<Token> {
-        stream.set_nonblocking(true)?;
-        let is_socket = !matches!(stream, Stream::Fd(_));
-        let token = Token(self.conns.vacant_key());
-        self.backend.register(stream.as_raw_fd(), token, Interest::READABLE)?;
-        self.trace_descriptor(token, stream.as_raw_fd(), "stream", &peer);
-        let serial = self.take_serial();
-        self.conns
-            .insert(Conn::new(stream, peer, state, serial, self.now, is_socket));
-        self.arm_idle_timer(token);
-        Ok(token)
-    }
-
-    /// Queue bytes for a connection from outside a callback (e.g. a client's first line).
-    pub fn send(&mut self, token: Token, bytes: &[u8]) {
-        self.ops.push(Op::Send(token, bytes.to_vec()));
-        self.apply_ops();
     }
 
     /// Run turns until stopped (by a signal or `Ctx::stop`) and every connection is closed.
@@ -242,7 +206,7 @@ impl<H: Handler> Reactor<H> {
     pub fn turn_within(&mut self, max: Option<Duration>) -> stdio::Result<()> {
         self.before_sleep();
         let timeout = earliest(self.next_timeout(), max);
-        let wait_began = self.trace_wait_begins(timeout);
+        self.observe(Seen::WaitBegins(timeout));
         let ready = match self.wait_for_events(timeout) {
             Ok(ready) => ready,
             Err(e) if e.kind() == stdio::ErrorKind::Interrupted => {
@@ -262,9 +226,7 @@ impl<H: Handler> Reactor<H> {
             format_timeout(timeout),
             ready
         );
-        if let Some(began) = wait_began {
-            self.trace_wait_ended(began);
-        }
+        self.observe(Seen::WaitEnded);
         self.retry_pending_reads();
         for i in 0..self.events.len() {
             let event = self.events[i];
@@ -272,9 +234,7 @@ impl<H: Handler> Reactor<H> {
         }
         self.fire_timers();
         self.reap_closed();
-        if wait_began.is_some() {
-            self.trace_turn_ended();
-        }
+        self.observe(Seen::TurnEnded);
         self.handler.on_turn_end(); // e.g. flush a buffered log, once per turn
         Ok(())
     }
@@ -282,39 +242,6 @@ impl<H: Handler> Reactor<H> {
     /// Has a stop completed (no connections left)?
     pub fn finished(&self) -> bool {
         self.stopping.is_some() && self.conns.is_empty()
-    }
-
-    /// Begin a graceful stop, as SIGTERM would.
-    pub fn stop(&mut self) {
-        self.begin_shutdown();
-    }
-
-    pub fn handler(&self) -> &H {
-        &self.handler
-    }
-
-    pub fn handler_mut(&mut self) -> &mut H {
-        &mut self.handler
-    }
-
-    pub fn stats(&self) -> &Stats {
-        &self.stats
-    }
-
-    /// Open connections (including adopted streams).
-    pub fn connection_count(&self) -> usize {
-        self.conns.len()
-    }
-
-    /// Bytes a connection still has to write (plus the fixed charge per queued file);
-    /// `None` for an unknown or closed token.
-    pub fn pending_output(&self, token: Token) -> Option<usize> {
-        self.conns.get(token.0).filter(|c| !c.dead).map(|c| c.outbox.buffered())
-    }
-
-    /// The backend's name: "select", "poll" or "epoll".
-    pub fn backend_name(&self) -> &'static str {
-        self.backend.name()
     }
 
     /// How long the next wait may sleep: until the nearest timer, not at all when reads are
@@ -355,21 +282,6 @@ impl<H: Handler> Reactor<H> {
             }
             if event.hangup || event.error {
                 self.hangup_ready(event.token);
-            }
-        }
-    }
-
-    /// The self-pipe is readable: stop on SIGINT/SIGTERM, pass other signals on.
-    fn signal_ready(&mut self) {
-        let Some(pipe) = self.signals.as_mut() else { return };
-        for signal in pipe.drain() {
-            if STOP_SIGNALS.contains(&signal) {
-                info!("received {signal}: stopping (no new connections; flushing and closing open ones)");
-                self.begin_shutdown();
-            } else {
-                let mut ctx = crate::Ctx::new(&mut self.ops, &mut self.timers, self.now, None);
-                self.handler.on_signal(&mut ctx, signal);
-                self.apply_ops();
             }
         }
     }

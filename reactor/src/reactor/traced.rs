@@ -1,100 +1,143 @@
-//! The reactor's side of the flight recorder (`crate::trace`): small hooks called from the
-//! turn functions. Each starts with "is a recorder attached?" and returns at once when not,
-//! so an untraced loop pays one predictable branch per hook.
+//! The reactor's side of the flight recorder (`crate::trace`): the loop tells what it sees
+//! through one hook, `observe(Seen::…)`, at a few points of a turn. With no recorder
+//! attached (`Reactor::with_trace`) the hook is one predictable branch that returns; the
+//! work is in `record`, out of line.
 //!
-//! The hooks translate what the loop knows (tokens, connection records, outboxes) into what
+//! `record` translates what the loop knows (tokens, connection records, outboxes) into what
 //! a trace line says (descriptor numbers, peers, byte counts); the recorder only formats.
 
 use super::Reactor;
 use crate::trace::{Callback, Recorder};
 use crate::{CloseReason, Handler, Token};
+use std::fmt::Display;
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// A connection's output counters before a callback: (bytes written so far, bytes pending).
-pub(super) type OutMark = Option<(u64, usize)>;
+/// What the loop saw, told to its observer.
+pub(super) enum Seen<'a> {
+    /// A stream the loop did not accept joined it (`add_stream`): its row in the timeline
+    /// gets this label. (Listeners and the signal pipe are named at the next wait.)
+    Descriptor(Token, RawFd, &'static str, &'a dyn Display),
+    /// The wait starts, with this timeout. Listeners and the signal pipe added since the
+    /// last wait get their rows first.
+    WaitBegins(Option<Duration>),
+    /// The wait returned: how long it blocked, what it returned.
+    WaitEnded,
+    TurnEnded,
+    /// A callback is about to run on this connection: remember its output counters.
+    CallbackBegins(Token),
+    /// The callback ran with this many bytes of input: what it queued and wrote.
+    CallbackEnded(Token, Callback, usize),
+    Accepted(Token),
+    Closed(Token, &'a CloseReason),
+    TimerFired,
+}
+
+/// The recorder and what it remembers between two hooks of one turn.
+pub(super) struct Observer {
+    recorder: Recorder,
+    /// When the current wait began.
+    wait_began: Option<Instant>,
+    /// A connection's output counters before a callback: (token, bytes written so far,
+    /// bytes pending).
+    mark: Option<(Token, u64, usize)>,
+    /// Listeners whose row is written (they are only ever added, in order).
+    listeners_named: usize,
+    /// The signal pipe's row is written.
+    signals_named: bool,
+}
 
 impl<H: Handler> Reactor<H> {
-    /// The recorder `Config::trace` asks for, if any.
-    pub(super) fn open_trace(path: Option<&Path>, backend: &str) -> std::io::Result<Option<Box<Recorder>>> {
-        match path {
-            None => Ok(None),
-            Some(path) => Ok(Some(Box::new(Recorder::create(path, backend)?))),
+    /// Record every turn of this loop in `path` (`--trace FILE`, docs/trace-format.md);
+    /// `None` records nothing. Call it before the first `listen` or `add_stream`, so the
+    /// trace names every descriptor.
+    pub fn with_trace(mut self, path: Option<&Path>) -> std::io::Result<Reactor<H>> {
+        if let Some(path) = path {
+            let recorder = Recorder::create(path, self.backend.name())?;
+            self.observer = Some(Box::new(Observer {
+                recorder,
+                wait_began: None,
+                mark: None,
+                listeners_named: 0,
+                signals_named: false,
+            }));
+        }
+        Ok(self)
+    }
+
+    /// The loop's one hook: nothing to do unless a recorder is attached.
+    #[inline]
+    pub(super) fn observe(&mut self, seen: Seen) {
+        if self.observer.is_some() {
+            self.record(seen);
         }
     }
 
-    /// A descriptor other than an accepted connection joined the loop (listener, signal
-    /// pipe, adopted stream): its row in the timeline gets this label.
-    pub(super) fn trace_descriptor(&mut self, token: Token, fd: RawFd, what: &str, label: &dyn std::fmt::Display) {
-        if let Some(recorder) = self.trace.as_mut() {
-            recorder.descriptor(token, fd, what, &label.to_string());
-        }
-    }
-
-    /// Before the wait: the time it starts, when tracing.
-    pub(super) fn trace_wait_begins(&mut self, timeout: Option<Duration>) -> Option<Instant> {
-        let recorder = self.trace.as_mut()?;
-        let now = Instant::now();
-        recorder.wait_begins(now, timeout);
-        Some(now)
-    }
-
-    /// After the wait: how long it blocked, what it returned.
-    pub(super) fn trace_wait_ended(&mut self, began: Instant) {
-        let Some(recorder) = self.trace.as_mut() else { return };
-        let watched = self.backend.registered();
-        recorder.wait_ended(self.stats.turns, self.now - began, watched, self.events.len());
-        for event in &self.events {
-            let fd = fd_of(&self.listeners, &self.conns, &self.signals, event.token);
-            recorder.event(fd, *event);
-        }
-    }
-
-    pub(super) fn trace_turn_ended(&mut self) {
-        if let Some(recorder) = self.trace.as_mut() {
-            recorder.turn_ended();
-        }
-    }
-
-    /// A connection's output counters, to compare after a callback.
-    pub(super) fn trace_out_mark(&self, token: Token) -> OutMark {
-        self.trace.as_ref()?;
-        let conn = self.conns.get(token.0)?;
-        Some((conn.outbox.written(), conn.outbox.buffered()))
-    }
-
-    /// A callback ran on `token` with `bytes_in` input: record what it queued and wrote.
-    pub(super) fn trace_callback(&mut self, token: Token, callback: Callback, bytes_in: usize, mark: OutMark) {
-        let (Some(recorder), Some((written_before, pending_before))) = (self.trace.as_mut(), mark) else {
-            return;
-        };
-        let Some(conn) = self.conns.get(token.0) else { return };
-        let written = conn.outbox.written().saturating_sub(written_before);
-        // Output queued by the callback = what was written since plus what still waits,
-        // minus what was waiting before (a close drops pending output: never negative).
-        let queued = (written + conn.outbox.buffered() as u64).saturating_sub(pending_before as u64);
-        let queued = if callback == Callback::Writable { 0 } else { queued };
-        recorder.callback(token, conn.stream.as_raw_fd(), callback, bytes_in, queued, written);
-    }
-
-    pub(super) fn trace_accepted(&mut self, token: Token) {
-        let (Some(recorder), Some(conn)) = (self.trace.as_mut(), self.conns.get(token.0)) else {
-            return;
-        };
-        recorder.accepted(token, conn.stream.as_raw_fd(), conn.peer.to_string());
-    }
-
-    pub(super) fn trace_closed(&mut self, token: Token, reason: &CloseReason) {
-        let (Some(recorder), Some(conn)) = (self.trace.as_mut(), self.conns.get(token.0)) else {
-            return;
-        };
-        recorder.closed(token, conn.stream.as_raw_fd(), reason.to_string());
-    }
-
-    pub(super) fn trace_timer_fired(&mut self) {
-        if let Some(recorder) = self.trace.as_mut() {
-            recorder.timer_fired();
+    #[cold]
+    fn record(&mut self, seen: Seen) {
+        let Some(observer) = self.observer.as_mut() else { return };
+        let recorder = &mut observer.recorder;
+        match seen {
+            Seen::Descriptor(token, fd, what, label) => recorder.descriptor(token, fd, what, &label.to_string()),
+            Seen::WaitBegins(timeout) => {
+                for (index, slot) in self.listeners.iter().enumerate().skip(observer.listeners_named) {
+                    let label = slot.listener.local_addr_string().unwrap_or_default();
+                    recorder.descriptor(Token::listener(index), slot.listener.as_raw_fd(), "listener", &label);
+                }
+                observer.listeners_named = observer.listeners_named.max(self.listeners.len());
+                if let Some(pipe) = self.signals.as_ref().filter(|_| !observer.signals_named) {
+                    recorder.descriptor(Token::SIGNAL, pipe.as_raw_fd(), "signal", "signal pipe");
+                    observer.signals_named = true;
+                }
+                let now = Instant::now();
+                recorder.wait_begins(now, timeout);
+                observer.wait_began = Some(now);
+            }
+            Seen::WaitEnded => {
+                let Some(began) = observer.wait_began.take() else {
+                    return;
+                };
+                let watched = self.backend.registered();
+                recorder.wait_ended(self.stats.turns, self.now - began, watched, self.events.len());
+                for event in &self.events {
+                    let fd = fd_of(&self.listeners, &self.conns, &self.signals, event.token);
+                    recorder.event(fd, *event);
+                }
+            }
+            Seen::TurnEnded => recorder.turn_ended(),
+            Seen::CallbackBegins(token) => {
+                observer.mark = self
+                    .conns
+                    .get(token.0)
+                    .map(|conn| (token, conn.outbox.written(), conn.outbox.buffered()));
+            }
+            Seen::CallbackEnded(token, callback, bytes_in) => {
+                let Some((marked, written_before, pending_before)) = observer.mark.take() else {
+                    return;
+                };
+                let Some(conn) = self.conns.get(token.0).filter(|_| marked == token) else {
+                    return;
+                };
+                let written = conn.outbox.written().saturating_sub(written_before);
+                // Output queued by the callback = what was written since plus what still
+                // waits, minus what was waiting before (a close drops pending output: never
+                // negative).
+                let queued = (written + conn.outbox.buffered() as u64).saturating_sub(pending_before as u64);
+                let queued = if callback == Callback::Writable { 0 } else { queued };
+                recorder.callback(token, conn.stream.as_raw_fd(), callback, bytes_in, queued, written);
+            }
+            Seen::Accepted(token) => {
+                if let Some(conn) = self.conns.get(token.0) {
+                    recorder.accepted(token, conn.stream.as_raw_fd(), conn.peer.to_string());
+                }
+            }
+            Seen::Closed(token, reason) => {
+                if let Some(conn) = self.conns.get(token.0) {
+                    recorder.closed(token, conn.stream.as_raw_fd(), reason.to_string());
+                }
+            }
+            Seen::TimerFired => recorder.timer_fired(),
         }
     }
 }

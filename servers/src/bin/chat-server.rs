@@ -83,7 +83,7 @@ fn main() {
     let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
     let config = reactive::chat::config(args.server.reactor_config(), max_output);
-    let bugs = args.server.bugs.set();
+    let attached = args.server.attached();
     let mut handler = ChatHandler::new(protocol);
     if let Some(secs) = args.idle_kick {
         handler = handler.with_idle_kick(std::time::Duration::from_secs(secs));
@@ -94,9 +94,9 @@ fn main() {
             blocking::chat::run(listener, options, protocol, max_output)
         }
         // The parent of the fork model waits on epoll; the children use poll(2).
-        Model::Fork => reactive::chat::fork::run(BackendKind::Epoll, listener, protocol, config, bugs),
+        Model::Fork => reactive::chat::fork::run(BackendKind::Epoll, listener, protocol, config, &attached),
         one_thread => match one_thread.backend() {
-            Some(kind) => reactive::run(kind, listener, handler, config, bugs),
+            Some(kind) => reactive::run(kind, listener, handler, config, &attached),
             None => refuse_iterative(),
         },
     };

@@ -43,16 +43,16 @@ fn main() {
     cli::raise_fd_limit();
     let addr = args.server.listen_addr(cli::DEFAULT_LISTEN);
     let listener = cli::listen(&args.server, &addr).unwrap_or_else(|e| cli::fail(&format!("listen on {addr}"), &e));
-    let bugs = args.server.bugs.set();
+    let attached = args.server.attached();
     let result = match args.server.model.backend() {
         Some(kind) => match workers {
             Some(n) => {
                 let config = workers::config(args.server.reactor_config());
                 workers::run(n, listener, |l| {
-                    reactive::run(kind, l, EchoHandler, config.clone(), bugs)
+                    reactive::run(kind, l, EchoHandler, config.clone(), &attached)
                 })
             }
-            None => reactive::run(kind, listener, EchoHandler, args.server.reactor_config(), bugs),
+            None => reactive::run(kind, listener, EchoHandler, args.server.reactor_config(), &attached),
         },
         None if args.server.model == Model::UringCompletion => completion::echo(listener, args.server.reactor_config()),
         None => blocking::run(

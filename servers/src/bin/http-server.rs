@@ -91,7 +91,7 @@ fn main() {
             if let Some(spec) = &args.access_log {
                 handler = handler.with_access_log(open_log(spec));
             }
-            let bugs = args.server.bugs.set();
+            let attached = args.server.attached();
             let config = reactor::Config {
                 busy_message: refusal_bytes(),
                 ..args.server.reactor_config()
@@ -103,11 +103,11 @@ fn main() {
                     let config = workers::config(config);
                     let mut handler = Some(handler);
                     workers::run(n, listener, move |l| match handler.take() {
-                        Some(h) => reactive::run(kind, l, h, config.clone(), bugs),
+                        Some(h) => reactive::run(kind, l, h, config.clone(), &attached),
                         None => Err(std::io::Error::other("worker started twice")),
                     })
                 }
-                None => reactive::run(kind, listener, handler, config, bugs),
+                None => reactive::run(kind, listener, handler, config, &attached),
             }
         }
         None => {

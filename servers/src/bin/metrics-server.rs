@@ -94,7 +94,7 @@ fn main() {
         max: usize::try_from(args.max_scrapes).unwrap_or(usize::MAX),
         deadline: Duration::from_secs(args.scrape_deadline),
     };
-    let bugs = args.server.bugs.set();
+    let attached = args.server.attached();
     let result = match args.server.model.backend() {
         Some(kind) => {
             let config = reactive::metrics::config(args.server.reactor_config());
@@ -104,10 +104,10 @@ fn main() {
                     let config = workers::config(config);
                     let mut http = Some(http);
                     workers::run(n, listener, move |l| {
-                        reactive::metrics::run(kind, l, http.take().flatten(), config.clone(), bugs, limits)
+                        reactive::metrics::run(kind, l, http.take().flatten(), config.clone(), &attached, limits)
                     })
                 }
-                None => reactive::metrics::run(kind, listener, http, config, bugs, limits),
+                None => reactive::metrics::run(kind, listener, http, config, &attached, limits),
             }
         }
         None => blocking::metrics::run(listener, http, &blocking::Options::from_args(&args.server), limits),

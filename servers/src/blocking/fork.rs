@@ -52,10 +52,10 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
                 match unsafe { fork() } {
                     // The child never returns, so it may take the acceptor with it.
                     Ok(ForkResult::Child) if !bugs.has(Bug::ForkNoExit) => {
-                        child_main(acceptor, stream, peer, conn, session, options)
+                        child_main(acceptor, stream, peer, session, options)
                     }
                     Ok(ForkResult::Child) => {
-                        bug_fork_no_exit(&mut stream, &peer, conn, session, options);
+                        bug_fork_no_exit(&mut stream, &peer, session, options);
                         drop(stream);
                         children.clear(); // the parent's children are not ours to reap
                     }
@@ -86,21 +86,14 @@ pub fn run<S: Session>(mut acceptor: Acceptor, session: &S, options: &Options) -
 }
 
 /// The child's whole life: close the listener, serve one client, `_exit`.
-fn child_main<S: Session>(
-    acceptor: Acceptor,
-    mut stream: Stream,
-    peer: Peer,
-    conn: u64,
-    session: &S,
-    options: &Options,
-) -> ! {
+fn child_main<S: Session>(acceptor: Acceptor, mut stream: Stream, peer: Peer, session: &S, options: &Options) -> ! {
     // LAB 3 BEGIN: the child: close the listener, serve, _exit
     // Die on SIGTERM like any process; the parent's handlers are not ours.
     let mut ours = STOP_SIGNALS.to_vec();
     ours.push(SIGCHLD);
     SignalPipe::restore_default(&ours);
     drop(acceptor); // close the listener (its UNIX file stays: only the parent may remove it)
-    let code = serve_one(&mut stream, &peer, conn, session, options);
+    let code = serve_one(&mut stream, &peer, session, options);
     // SAFETY: _exit(2) ends the process at once; nothing of ours needs unwinding.
     unsafe { libc::_exit(code) }
     // LAB 3 END
@@ -109,13 +102,13 @@ fn child_main<S: Session>(
 /// BUG fork-no-exit (docs/bugs.md): the lecture's child serves its client and falls out
 /// of its `if (!c)` block, back into the accept loop: one more server.
 #[cold]
-fn bug_fork_no_exit<S: Session>(stream: &mut Stream, peer: &Peer, conn: u64, session: &S, options: &Options) {
-    serve_one(stream, peer, conn, session, options);
+fn bug_fork_no_exit<S: Session>(stream: &mut Stream, peer: &Peer, session: &S, options: &Options) {
+    serve_one(stream, peer, session, options);
 }
 
 /// Serve one client on its blocking socket; the exit code says how it went.
-fn serve_one<S: Session>(stream: &mut Stream, peer: &Peer, conn: u64, session: &S, options: &Options) -> i32 {
-    match serve(session, stream, peer, conn, options) {
+fn serve_one<S: Session>(stream: &mut Stream, peer: &Peer, session: &S, options: &Options) -> i32 {
+    match serve(session, stream, peer, options) {
         Ok(()) => 0,
         Err(e) => {
             warn!("{peer}: {e}");

@@ -81,17 +81,11 @@ impl Options {
 
 /// Serve one client: make its socket blocking with the idle timeout, run the session, and
 /// record the close with the bytes moved (when tracing).
-pub fn serve<S: Session>(
-    session: &S,
-    stream: &mut Stream,
-    peer: &Peer,
-    conn: u64,
-    options: &Options,
-) -> io::Result<()> {
+pub fn serve<S: Session>(session: &S, stream: &mut Stream, peer: &Peer, options: &Options) -> io::Result<()> {
     let result = prepare(stream, options).and_then(|_| session(stream, peer));
     if let Some(trace) = &options.trace {
         let fd = stream.as_raw_fd();
-        trace.closed(conn, fd, trace::tcp_bytes(fd));
+        trace.closed(fd, trace::tcp_bytes(fd));
     }
     result
 }

@@ -79,7 +79,7 @@ fn spawn_session<S: Session>(
     let spawned = thread::Builder::new().name(format!("client-{id}")).spawn(move || {
         let mut stream = stream;
         debug!("thread client-{id} serves {peer}");
-        if let Err(e) = serve(&*session, &mut stream, &peer, conn, &owned) {
+        if let Err(e) = serve(&*session, &mut stream, &peer, &owned) {
             warn!("{peer}: {e}");
         }
         // Unregister, then close, under the lock: ordered against a shutdown in progress.

@@ -15,12 +15,14 @@
 
 use reactor::trace::push_json_str;
 use reactor::LineSink;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::fd::RawFd;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// The trace file of a blocking server, shared by its threads and inherited by its children.
@@ -31,6 +33,9 @@ pub struct ConnTrace {
     start: Instant,
     /// Serial number of the last accepted connection (descriptor numbers are reused).
     last_conn: AtomicU64,
+    /// The serial number of each open client descriptor, so that the code serving a client
+    /// needs only its socket to record the close (a forked child inherits a copy).
+    open: Mutex<HashMap<RawFd, u64>>,
 }
 
 impl ConnTrace {
@@ -42,6 +47,7 @@ impl ConnTrace {
             file: LineSink::new("trace", file),
             start: Instant::now(),
             last_conn: AtomicU64::new(0),
+            open: Mutex::new(HashMap::new()),
         };
         let unix_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -57,6 +63,7 @@ impl ConnTrace {
     /// `accept(2)` returned a client: its serial number from now on.
     pub fn accepted(&self, fd: RawFd, peer: &str) -> u64 {
         let conn = self.last_conn.fetch_add(1, Ordering::Relaxed) + 1;
+        self.open_fds().insert(fd, conn);
         let mut line = self.head("accept", conn);
         let _ = write!(line, r#","fd":{fd},"peer":"#);
         push_json_str(&mut line, peer);
@@ -72,8 +79,10 @@ impl ConnTrace {
         self.finish(line);
     }
 
-    /// The session of `conn` ended: the bytes it read and wrote.
-    pub fn closed(&self, conn: u64, fd: RawFd, bytes: Option<(u64, u64)>) {
+    /// The session on `fd` ended, before the descriptor is closed: the bytes it read and
+    /// wrote.
+    pub fn closed(&self, fd: RawFd, bytes: Option<(u64, u64)>) {
+        let conn = self.open_fds().remove(&fd).unwrap_or(0);
         let mut line = self.head("close", conn);
         let _ = write!(line, r#","fd":{fd},"pid":{}"#, std::process::id());
         if let Some((read, written)) = bytes {
@@ -88,6 +97,11 @@ impl ConnTrace {
         let _ = write!(line, r#","pid":{pid},"status":"#);
         push_json_str(&mut line, status);
         self.finish(line);
+    }
+
+    /// The open descriptors' serial numbers (a panic elsewhere cannot make them unusable).
+    fn open_fds(&self) -> std::sync::MutexGuard<'_, HashMap<RawFd, u64>> {
+        self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// `{"type":KIND,"t_us":…,"conn":N` (the record is completed by the caller).

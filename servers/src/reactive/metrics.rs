@@ -22,9 +22,10 @@
 
 use crate::proto::metrics::scrape::{ExpositionCache, ScrapeLimits, SCRAPE_SEND_BUFFER};
 use crate::proto::metrics::{http, unix_millis, Session, Store};
+use crate::reactive::Attached;
 use log::{debug, info, warn};
 use nix::sys::socket::{getsockname, setsockopt, sockopt, SockaddrStorage};
-use reactor::{BackendKind, Bugs, CloseReason, Config, Ctx, Handler, Listener, Overflow, Peer, Reactor, Stream, Token};
+use reactor::{BackendKind, CloseReason, Config, Ctx, Handler, Listener, Overflow, Peer, Stream, Token};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd};
 
@@ -176,7 +177,7 @@ pub fn run(
     listener: Listener,
     http: Option<Listener>,
     config: Config,
-    bugs: Bugs,
+    attached: &Attached,
     scrape_limits: ScrapeLimits,
 ) -> io::Result<()> {
     let handler = MetricsHandler {
@@ -184,7 +185,7 @@ pub fn run(
         http_port: http.as_ref().and_then(local_port),
         ..MetricsHandler::default()
     };
-    let mut reactor = Reactor::new(kind, handler, config)?.with_bugs(bugs);
+    let mut reactor = attached.reactor(kind, handler, config)?;
     reactor.listen(listener)?;
     if let Some(http) = http {
         reactor.listen(http)?;

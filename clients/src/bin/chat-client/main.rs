@@ -73,11 +73,7 @@ fn main() -> ExitCode {
         Ok(server) => server,
         Err(e) => return fail(&e.to_string()),
     };
-    let config = Config {
-        trace: args.trace.clone(),
-        ..Config::default()
-    };
-    let result = chat(kind, protocol, server, args.nick.as_deref(), config);
+    let result = chat(kind, protocol, server, args.nick.as_deref(), args.trace.as_deref());
     match result {
         Ok(Outcome::Quit) => ExitCode::SUCCESS,
         Ok(Outcome::ServerGone) => ExitCode::from(1),
@@ -115,9 +111,9 @@ fn chat(
     protocol: Protocol,
     server: Stream,
     nick: Option<&str>,
-    config: Config,
+    trace: Option<&std::path::Path>,
 ) -> io::Result<Outcome> {
-    let mut reactor = Reactor::new(kind, ClientHandler::new(protocol), config)?;
+    let mut reactor = Reactor::new(kind, ClientHandler::new(protocol), Config::default())?.with_trace(trace)?;
     reactor.watch_signals(&[])?;
     // stdin's O_NONBLOCK is shared with the shell: the guard puts it back (clients::stdin).
     let (stdin, _restore_stdin) = stdin_stream()?;

@@ -34,12 +34,13 @@
 use super::relay::{relay, DRAIN_LIMIT};
 use super::ChatHandler;
 use crate::proto::chat::{LineFramer, Protocol};
+use crate::reactive::Attached;
 use log::{debug, info, warn};
 use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{fork, ForkResult, Pid};
 use reactor::signal::SignalPipe;
-use reactor::{BackendKind, Bugs, CloseReason, Config, Ctx, Handler, Listener, Peer, Reactor, Stream, Token};
+use reactor::{BackendKind, CloseReason, Config, Ctx, Handler, Listener, Peer, Stream, Token};
 use std::collections::HashSet;
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
@@ -61,14 +62,20 @@ pub struct ForkChatHandler {
 
 /// Serve the chat with a child process per client until SIGINT/SIGTERM, then wait for the
 /// children (each ends once its socketpair is closed).
-pub fn run(kind: BackendKind, listener: Listener, protocol: Protocol, config: Config, bugs: Bugs) -> io::Result<()> {
+pub fn run(
+    kind: BackendKind,
+    listener: Listener,
+    protocol: Protocol,
+    config: Config,
+    attached: &Attached,
+) -> io::Result<()> {
     let handler = ForkChatHandler {
         chat: ChatHandler::new(protocol),
         children: HashSet::new(),
         fd_reserve: config.fd_reserve,
         busy_message: config.busy_message.clone(),
     };
-    let mut reactor = Reactor::new(kind, handler, config)?.with_bugs(bugs);
+    let mut reactor = attached.reactor(kind, handler, config)?;
     reactor.listen(listener)?;
     reactor.watch_signals(&[Signal::SIGCHLD])?;
     info!("fork model: a child per client, the room in this process on the {kind} reactor");
