@@ -253,8 +253,8 @@ fn lab16_lecture_tables() {
             &args.join(" "),
             &diff.map_or(format!("{} lines", got.len()), |(_, g)| format!("{g:?}")),
             &diff.map_or(format!("{} lines", want.len()), |(w, _)| format!("{w:?}")),
-            "the bits column: 32 bits, a dot between octets, a space just before bit number \
-             `prefix` (none for /0 and /32); the values as in the other checks",
+            "the bits column: 32 bits, a dot between octets, a space just after bit number \
+             `prefix`, after the octet's dot if there is one (none for /0 and /32); the values as in the other checks",
         );
     }
 }

@@ -17,7 +17,7 @@ for _ in 0..READ_BUDGET {
         Ok(n) => {
             conn.last_active = self.now;
             self.deliver(token, n);
-            if self.limits.bugs.has(Bug::ReadOnce) {
+            if self.bugs.has(Bug::ReadOnce) {
                 // BUG read-once: one read per event. select and poll report the rest
                 // again (level-triggered); edge-triggered epoll never does: a stall.
                 return;

@@ -1,23 +1,25 @@
 //! The lecture's table: one row per value, its dotted form, and its 32 bits grouped by octet
-//! with a space where the prefix ends (`11000000.10101000.00000000 .00000001` for /24).
+//! with a space where the prefix ends (`11000000.10101000.00000000. 00000001` for /24, as Perl
+//! ipcalc and the project's `ipcalc` print it).
 //! Only [`bits`] is the student's; the rest is layout.
 
 use crate::v4;
 use std::fmt::Write;
 
-/// 32 bits as `11000000.10101000.00000000 .00000001`: a dot between octets, and a space just
-/// before bit number `prefix` (counted from 0, most significant first; none for /0 or /32).
+/// 32 bits as `11000000.10101000.00000000. 00000001`: a dot between octets, and a space just
+/// after bit number `prefix` (counted from 1, most significant first; after the octet's dot
+/// when the prefix ends an octet; none for /0 or /32).
 pub fn bits(value: u32, prefix: u8) -> String {
     // LAB 16 BEGIN: the 32 bits, dotted by octet, a space where the prefix ends
     let mut out = String::with_capacity(36);
-    for i in 0..32u32 {
-        if i > 0 && i == u32::from(prefix) {
-            out.push(' ');
-        }
-        if i > 0 && i % 8 == 0 {
+    for bit in 1..=32u32 {
+        out.push(if value & (1 << (32 - bit)) != 0 { '1' } else { '0' });
+        if bit % 8 == 0 && bit < 32 {
             out.push('.');
         }
-        out.push(if value & (1 << (31 - i)) != 0 { '1' } else { '0' });
+        if bit == u32::from(prefix) && bit < 32 {
+            out.push(' ');
+        }
     }
     out
     // LAB 16 END
@@ -30,7 +32,7 @@ pub fn dotted(value: u32) -> String {
 }
 
 fn row(out: &mut String, label: &str, value: &str, rest: &str) {
-    let line = format!("{:<11}{value:<23}{rest}", format!("{label}:"));
+    let line = format!("{:<11}{value:<21}{rest}", format!("{label}:"));
     let _ = writeln!(out, "{}", line.trim_end());
 }
 
