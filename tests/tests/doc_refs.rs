@@ -668,18 +668,13 @@ fn check_doc(doc: &Doc, tree: &Tree) -> Vec<String> {
     problems
 }
 
-/// Stale references in files this change does not edit (reactor/src is being rewritten
-/// elsewhere), as (file, the code span): reported here rather than failing, until fixed.
-/// An entry that no longer fires fails the test, so the list only shrinks.
-const PENDING: &[(&str, &str)] = &[("reactor/src/proactor/conn.rs", "`Proactor::close_when_idle`")];
-
 #[test]
 fn every_path_link_and_function_the_docs_cite_exists() {
     let root = repo_root();
     let tree = Tree::scan(&root);
     let docs = docs(&root);
     assert!(docs.len() > 30, "found only {} docs to check", docs.len());
-    let mut problems: Vec<String> = docs.iter().flat_map(|d| check_doc(d, &tree)).collect();
+    let problems: Vec<String> = docs.iter().flat_map(|d| check_doc(d, &tree)).collect();
     let (mut paths, mut functions, mut links, mut targets) = (0, 0, 0, 0);
     for doc in &docs {
         let (spans, doc_links) = scan(doc);
@@ -701,17 +696,6 @@ fn every_path_link_and_function_the_docs_cite_exists() {
         "checked {paths} paths, {functions} function names, {links} relative links and {targets} make commands in {} docs",
         docs.len()
     );
-    for (file, span) in PENDING {
-        let before = problems.len();
-        problems.retain(|p| !(p.starts_with(&format!("{file}:")) && p.contains(&format!(": {span}"))));
-        if problems.len() == before {
-            problems.push(format!(
-                "{file}: {span} is fixed: remove it from PENDING in tests/tests/doc_refs.rs"
-            ));
-        } else {
-            eprintln!("pending (not failing): {file}: {span}");
-        }
-    }
     assert!(
         problems.is_empty(),
         "{} reference(s) in the docs point at nothing (fix the doc, or the rule in \

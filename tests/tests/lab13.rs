@@ -33,7 +33,7 @@ fn start(steps: &mut Steps, model: &'static str) -> Echo {
     steps.step(&format!("start {BIN} --model {model} --listen 127.0.0.1:0"));
     let server = Server::start(BIN, &["--model", model, "--listen", "127.0.0.1:0"]);
     Echo {
-        server: LabServer(server),
+        server: LabServer::new(server, BIN),
         model,
     }
 }

@@ -9,7 +9,7 @@
 //! - never read, grow, shrink or free the lent buffer (the `Box<[u8]>` and the `Vec`'s heap
 //!   block do not move when the slab moves the record, only the record itself moves);
 //! - never free the record: closing waits for the completion, or cancels the operation and
-//!   waits for the cancellation's completion (`Proactor::close_when_idle`).
+//!   waits for the cancellation's completion (`Proactor::close` in `io.rs`).
 
 use super::op::Op;
 use io_uring::{opcode, squeue, types};
