@@ -8,10 +8,10 @@ loop {
         Next::Client(mut stream, peer) => {
             // From here a SIGTERM shuts this client's socket down, whenever it lands.
             signal::shutdown_on_stop(Some(stream.as_raw_fd()));
-            let conn = options.trace_accept(&stream, &peer);
+            options.trace_accept(&stream, &peer);
             if !signal::stop_requested() {
                 info!("serving {peer} (the next client waits in the backlog)");
-                serve(session, &mut stream, &peer, conn, options)?;
+                serve(session, &mut stream, &peer, options)?;
                 info!("{peer} done");
             }
             signal::shutdown_on_stop(None);

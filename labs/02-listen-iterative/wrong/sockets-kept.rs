@@ -9,10 +9,10 @@ loop {
         Next::Client(mut stream, peer) => {
             // From here a SIGTERM shuts this client's socket down, whenever it lands.
             signal::shutdown_on_stop(Some(stream.as_raw_fd()));
-            let conn = options.trace_accept(&stream, &peer);
+            options.trace_accept(&stream, &peer);
             if !signal::stop_requested() {
                 info!("serving {peer} (the next client waits in the backlog)");
-                if let Err(e) = serve(session, &mut stream, &peer, conn, options) {
+                if let Err(e) = serve(session, &mut stream, &peer, options) {
                     warn!("{peer}: {e}");
                 }
                 info!("{peer} done");

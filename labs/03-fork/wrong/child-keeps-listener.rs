@@ -7,6 +7,6 @@ let mut ours = STOP_SIGNALS.to_vec();
 ours.push(SIGCHLD);
 SignalPipe::restore_default(&ours);
 let _listener = acceptor;
-let code = serve_one(&mut stream, &peer, conn, session, options);
+let code = serve_one(&mut stream, &peer, session, options);
 // SAFETY: _exit(2) ends the process at once; nothing of ours needs unwinding.
 unsafe { libc::_exit(code) }
