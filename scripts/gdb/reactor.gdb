@@ -236,10 +236,19 @@ class ConnPrinter:
             as_int(fd) if fd is not None else "?",
             peer_text(v["peer"]),
             vec_len(v["inbuf"]),
-            int(v["outbox"]["buffered"]),
+            pending_out(v["outbox"]),
             "|".join(interest) or "none",
             self.state(),
         )
+
+
+def pending_out(outbox):
+    """Bytes waiting in a connection's outbox: 0 while it has none (the outbox is allocated
+    on the connection's first output: `LazyOutbox(Option<Box<Outbox>>)`)."""
+    kind, payload = variant(outbox["__0"])
+    if kind != "Some":
+        return 0
+    return int(payload["__0"].dereference()["buffered"])
 
 
 def connections(slab):
